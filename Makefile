@@ -1,0 +1,103 @@
+# ovndb-servers: OCF resource agent for OVN's NB/SB ovsdb-server pair.
+#
+#   make                 build the helper and the agent
+#   make install         install (honours DESTDIR and PREFIX)
+#   make check           unit tests, shellcheck, meta-data, integration,
+#                        ocf-tester and offline Pacemaker tests
+#   make check SANITIZE=1  the same with ASan+UBSan
+
+PREFIX ?= /usr
+DESTDIR ?=
+LIBEXECDIR ?= $(PREFIX)/libexec/ovndb-servers
+OCFDIR ?= $(shell pkg-config --variable=ocfdir pacemaker 2>/dev/null || \
+                  echo /usr/lib/ocf/resource.d)
+DOCDIR ?= $(PREFIX)/share/doc/ovndb-servers
+
+CC ?= gcc
+PKGS = pacemaker libqb jansson
+PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
+       -Wno-format-truncation
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ihelper
+LDFLAGS ?=
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS)
+
+ifeq ($(SANITIZE),1)
+B = build/san
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=all -O1
+ALL_LDFLAGS += -fsanitize=address,undefined
+export ASAN_OPTIONS = detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+else
+B = build/std
+endif
+
+HELPER_SRC := $(filter-out helper/main.c,$(wildcard helper/*.c))
+HELPER_OBJ := $(patsubst helper/%.c,$(B)/helper/%.o,$(HELPER_SRC))
+HELPER_BIN = $(B)/ovndb-servers-helper
+AGENT = $(B)/ovndb-servers
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+
+all: $(HELPER_BIN) $(AGENT)
+
+$(B)/helper/%.o: helper/%.c $(wildcard helper/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libhelper.a: $(HELPER_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(HELPER_BIN): $(B)/helper/main.o $(B)/libhelper.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(AGENT): agent/ovndb-servers
+	@mkdir -p $(dir $@)
+	sed 's|@HELPER@|$(LIBEXECDIR)/ovndb-servers-helper|' $< > $@
+	chmod 755 $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libhelper.a tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
+	    $(B)/libhelper.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+install: all
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(OCFDIR)/ovn
+	install -m 755 $(HELPER_BIN) $(DESTDIR)$(LIBEXECDIR)/ovndb-servers-helper
+	rm -f $(DESTDIR)$(OCFDIR)/ovn/ovndb-servers
+	install -m 755 $(AGENT) $(DESTDIR)$(OCFDIR)/ovn/ovndb-servers
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBEXECDIR)/ovndb-servers-helper
+	rm -f $(DESTDIR)$(OCFDIR)/ovn/ovndb-servers
+
+check-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+check-shell:
+	shellcheck -s sh -S style agent/ovndb-servers
+	shellcheck -S warning tests/integration/*.sh tests/lib/*.sh \
+	    ocf-tester/*.sh
+
+check-metadata: $(HELPER_BIN)
+	tests/metadata.sh $(HELPER_BIN)
+
+# Tests below use the installed agent (they install it first).
+check-integration: install
+	tests/integration/run.sh
+
+check: check-unit check-shell check-metadata check-integration
+
+clean:
+	rm -rf build
+
+.PHONY: all install uninstall check check-unit check-shell check-metadata \
+        check-integration clean

@@ -1,0 +1,234 @@
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "deadline.h"
+
+extern char **environ;
+
+/* Output kept per stream; anything beyond is dropped. */
+#define CHILD_MAX_OUTPUT (1024 * 1024)
+
+struct child_buf {
+    char *data;
+    size_t len;
+};
+
+static int child_pidfd(pid_t);
+static bool child_read(int *fd, struct child_buf *);
+static int child_status(int wstatus);
+static void child_buf_finish(struct child_buf *, char **);
+
+int
+child_run(const char *const argv[], long long deadline,
+          struct child_result *result)
+{
+    posix_spawn_file_actions_t fa;
+    struct child_buf out = { NULL, 0 }, err = { NULL, 0 };
+    int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+    int pidfd = -1, wstatus = 0, error;
+    bool exited = false;
+    pid_t pid;
+
+    memset(result, 0, sizeof *result);
+    if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
+        error = errno;
+        goto close_pipes;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+    error = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *) argv,
+                         environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(outp[1]);
+    close(errp[1]);
+    outp[1] = errp[1] = -1;
+    if (error) {
+        goto close_pipes;
+    }
+    fcntl(outp[0], F_SETFL, O_NONBLOCK);
+    fcntl(errp[0], F_SETFL, O_NONBLOCK);
+    pidfd = child_pidfd(pid);
+
+    while (!exited) {
+        struct pollfd pfd[3] = {
+            { .fd = outp[0], .events = POLLIN },
+            { .fd = errp[0], .events = POLLIN },
+            { .fd = pidfd, .events = POLLIN },
+        };
+        int timeout = deadline_left(deadline);
+
+        if (timeout == 0) {
+            break;
+        }
+        if (pidfd < 0 && timeout > 5) {
+            timeout = 5;        /* No pidfd: check the child every 5 ms. */
+        }
+        if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
+            break;
+        }
+        if (pfd[0].revents) {
+            child_read(&outp[0], &out);
+        }
+        if (pfd[1].revents) {
+            child_read(&errp[0], &err);
+        }
+        if (waitpid(pid, &wstatus, WNOHANG) == pid) {
+            exited = true;
+        }
+    }
+    if (!exited) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+            continue;
+        }
+        error = ETIMEDOUT;
+        goto close_pipes;
+    }
+
+    /* Take what is already in the pipes, but do not wait for EOF: a daemon
+     * may still hold them. */
+    while (outp[0] >= 0 && child_read(&outp[0], &out)) {
+        continue;
+    }
+    while (errp[0] >= 0 && child_read(&errp[0], &err)) {
+        continue;
+    }
+    result->status = child_status(wstatus);
+    child_buf_finish(&out, &result->out);
+    child_buf_finish(&err, &result->err);
+    error = 0;
+
+close_pipes:
+    free(out.data);
+    free(err.data);
+    for (int i = 0; i < 2; i++) {
+        if (outp[i] >= 0) {
+            close(outp[i]);
+        }
+        if (errp[i] >= 0) {
+            close(errp[i]);
+        }
+    }
+    if (pidfd >= 0) {
+        close(pidfd);
+    }
+    if (error) {
+        memset(result, 0, sizeof *result);
+    }
+    return error;
+}
+
+void
+child_result_free(struct child_result *result)
+{
+    free(result->out);
+    free(result->err);
+    result->out = result->err = NULL;
+}
+
+char *
+child_result_line(const struct child_result *result, char *buf, size_t size)
+{
+    const char *text = result->err && result->err[0] ? result->err
+                       : result->out ? result->out : "";
+    const char *end = text + strlen(text);
+    const char *start;
+    size_t len;
+
+    while (end > text && (end[-1] == '\n' || end[-1] == ' ')) {
+        end--;
+    }
+    start = end;
+    while (start > text && start[-1] != '\n') {
+        start--;
+    }
+    len = end - start;
+    if (len >= size) {
+        len = size - 1;
+    }
+    memcpy(buf, start, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+static int
+child_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+
+    if (fd >= 0) {
+        fcntl((int) fd, F_SETFD, FD_CLOEXEC);
+        return (int) fd;
+    }
+#else
+    (void) pid;
+#endif
+    return -1;
+}
+
+/* Reads what is available on '*fd' into 'buf'.  Closes '*fd' and sets it to
+ * -1 at EOF or on error.  Returns true if it read something. */
+static bool
+child_read(int *fd, struct child_buf *buf)
+{
+    char chunk[4096];
+    ssize_t n;
+
+    if (*fd < 0) {
+        return false;
+    }
+    n = read(*fd, chunk, sizeof chunk);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return false;
+    }
+    if (n <= 0) {
+        close(*fd);
+        *fd = -1;
+        return false;
+    }
+    if (buf->len + n <= CHILD_MAX_OUTPUT) {
+        char *p = realloc(buf->data, buf->len + n + 1);
+
+        if (p) {
+            buf->data = p;
+            memcpy(buf->data + buf->len, chunk, n);
+            buf->len += n;
+            buf->data[buf->len] = '\0';
+        }
+    }
+    return true;
+}
+
+static int
+child_status(int wstatus)
+{
+    if (WIFEXITED(wstatus)) {
+        return WEXITSTATUS(wstatus);
+    }
+    if (WIFSIGNALED(wstatus)) {
+        return 128 + WTERMSIG(wstatus);
+    }
+    return 255;
+}
+
+static void
+child_buf_finish(struct child_buf *buf, char **dst)
+{
+    *dst = buf->data ? buf->data : strdup("");
+    buf->data = NULL;
+    buf->len = 0;
+}

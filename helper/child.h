@@ -1,0 +1,38 @@
+/* Running other programs: the helper's only way to execute anything.
+ *
+ * Programs run from a fixed argv with posix_spawnp(), never through a shell,
+ * with stdin on /dev/null and their stdout/stderr captured, and are killed
+ * when the caller's deadline passes. */
+#ifndef CHILD_H
+#define CHILD_H 1
+
+#include <stddef.h>
+
+struct child_result {
+    int status;         /* Exit code, or 128 + signal number. */
+    char *out;          /* Captured stdout, NUL-terminated, never NULL. */
+    char *err;          /* Captured stderr, NUL-terminated, never NULL. */
+};
+
+/* Runs 'argv' (argv[0] is looked up in PATH) and waits for it to exit, at
+ * most until 'deadline'.  Output is captured until the program exits, not
+ * until its pipes close, so a program that daemonizes (ovsdb-server
+ * --detach) returns as soon as its parent process exits.
+ *
+ * Returns 0 if the program ran and exited (whatever its status) and fills
+ * 'result', which the caller releases with child_result_free().  Returns a
+ * positive errno value if it could not be started (ENOENT if not found) or,
+ * ETIMEDOUT, if it was killed at the deadline; 'result' is then empty. */
+int child_run(const char *const argv[], long long deadline,
+              struct child_result *result);
+
+/* Frees the buffers in 'result'.  Accepts a zeroed result. */
+void child_result_free(struct child_result *result);
+
+/* Returns a one-line summary of 'result' for logs and exit reasons: the
+ * last non-empty line of stderr (or stdout), at most 'size' - 1 bytes,
+ * written into 'buf'.  Returns 'buf'. */
+char *child_result_line(const struct child_result *result, char *buf,
+                        size_t size);
+
+#endif /* child.h */

@@ -1,0 +1,175 @@
+#include "cluster.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "child.h"
+
+/* crm_attribute's exit code when it cannot reach a cluster. */
+#define CLUSTER_EXIT_DISCONNECT 102
+
+static int cluster_run(struct cluster *, const char *const argv[],
+                       long long deadline);
+static bool cluster_cache_matches(const struct cluster *, int score);
+static void cluster_cache_store(const struct cluster *, int score);
+
+void
+cluster_init(struct cluster *c, const char *on_node,
+             const char *physical_host, const char *attribute_target,
+             const char *instance, const char *run_dir)
+{
+    memset(c, 0, sizeof *c);
+    if (physical_host && attribute_target
+        && !strcmp(attribute_target, "host")) {
+        snprintf(c->node, sizeof c->node, "%s", physical_host);
+    } else if (on_node) {
+        snprintf(c->node, sizeof c->node, "%s", on_node);
+    } else {
+        struct utsname u;
+
+        if (!uname(&u)) {
+            snprintf(c->node, sizeof c->node, "%s", u.nodename);
+        }
+    }
+    snprintf(c->instance, sizeof c->instance, "%s",
+             instance && instance[0] ? instance : "ovndb_servers");
+    snprintf(c->cache, sizeof c->cache, "%s/ovndb-servers.%s.score",
+             run_dir, c->instance);
+}
+
+int
+cluster_set_score(struct cluster *c, int score, bool force,
+                  long long deadline)
+{
+    char promotion[300], value[32];
+    int error;
+
+    if (!force && cluster_cache_matches(c, score)) {
+        return 0;
+    }
+    snprintf(promotion, sizeof promotion, "--promotion=%s", c->instance);
+    snprintf(value, sizeof value, "%d", score);
+    if (score == CLUSTER_SCORE_NONE) {
+        const char *argv[] = { "crm_attribute", promotion, "-N", c->node,
+                               "-D", NULL };
+
+        error = cluster_run(c, argv, deadline);
+    } else {
+        const char *argv[] = { "crm_attribute", promotion, "-N", c->node,
+                               "-v", value, NULL };
+
+        error = cluster_run(c, argv, deadline);
+    }
+    if (!error && !c->no_cluster) {
+        log_debug("promotion score of %s set to %s", c->node,
+                  score == CLUSTER_SCORE_NONE ? "(none)" : value);
+        cluster_cache_store(c, score);
+    }
+    return error;
+}
+
+int
+cluster_record_active(struct cluster *c, long long deadline)
+{
+    const char *argv[] = { "crm_attribute", "--type", "crm_config",
+                           "--name", "OVN_REPL_INFO",
+                           "-s", "ovn_ovsdb_master_server",
+                           "-v", c->node, NULL };
+
+    return cluster_run(c, argv, deadline);
+}
+
+bool
+cluster_list_has(const char *list, const char *node)
+{
+    size_t n = strlen(node);
+    const char *p = list;
+
+    while (p && *p) {
+        size_t len;
+
+        p += strspn(p, " \t");
+        len = strcspn(p, " \t");
+        if (len == n && n && !strncmp(p, node, n)) {
+            return true;
+        }
+        p += len;
+    }
+    return false;
+}
+
+/* Runs a crm_attribute command.  Exit 102 (no cluster) is logged once and
+ * is not an error. */
+static int
+cluster_run(struct cluster *c, const char *const argv[], long long deadline)
+{
+    struct child_result r;
+    char line[200];
+    int error;
+
+    if (c->no_cluster) {
+        return 0;
+    }
+    error = child_run(argv, deadline, &r);
+    if (error) {
+        log_err("%s failed: %s", argv[0], strerror(error));
+        return error;
+    }
+    if (r.status == CLUSTER_EXIT_DISCONNECT) {
+        log_info("no cluster to record attributes in (%s); going on "
+                 "without", child_result_line(&r, line, sizeof line));
+        c->no_cluster = true;
+        error = 0;
+    } else if (r.status != 0) {
+        log_err("%s %s failed (%d): %s", argv[0], argv[1], r.status,
+                child_result_line(&r, line, sizeof line));
+        error = EIO;
+    }
+    child_result_free(&r);
+    return error;
+}
+
+static bool
+cluster_cache_matches(const struct cluster *c, int score)
+{
+    char buf[512], want[512];
+    ssize_t n;
+    int fd;
+
+    fd = open(c->cache, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return false;
+    }
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return false;
+    }
+    buf[n] = '\0';
+    snprintf(want, sizeof want, "%s %d\n", c->node, score);
+    return !strcmp(buf, want);
+}
+
+static void
+cluster_cache_store(const struct cluster *c, int score)
+{
+    char tmp[4200], buf[512];
+    int fd, len;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp", c->cache);
+    len = snprintf(buf, sizeof buf, "%s %d\n", c->node, score);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return;
+    }
+    if (write(fd, buf, len) != len || rename(tmp, c->cache)) {
+        unlink(tmp);
+    }
+    close(fd);
+}

@@ -1,0 +1,47 @@
+/* The Pacemaker side: which node this is, the promotion score (through
+ * "crm_attribute --promotion", written only when it changes), the
+ * OVN_REPL_INFO record of the active node, and the notify node lists.
+ * Only public Pacemaker interfaces are used.  Without a cluster
+ * (crm_attribute exits 102) the writes are skipped and logged once. */
+#ifndef CLUSTER_H
+#define CLUSTER_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Score of the active node, and of a backup (issue of freshness aside). */
+#define CLUSTER_SCORE_ACTIVE 10
+#define CLUSTER_SCORE_BACKUP 5
+/* Means "no score": delete the attribute. */
+#define CLUSTER_SCORE_NONE (-1000001)
+
+struct cluster {
+    char node[256];             /* Node the attributes belong to. */
+    char instance[256];         /* OCF_RESOURCE_INSTANCE. */
+    char cache[4096];           /* File remembering the last score set. */
+    bool no_cluster;            /* crm_attribute reported 102. */
+};
+
+/* Works out the node name ('on_node', or 'physical_host' inside a bundle
+ * with container-attribute-target=host, or the local host name) and the
+ * cache file under 'run_dir'.  Pure apart from uname(). */
+void cluster_init(struct cluster *c, const char *on_node,
+                  const char *physical_host, const char *attribute_target,
+                  const char *instance, const char *run_dir);
+
+/* Sets the promotion score of this node to 'score', or deletes it for
+ * CLUSTER_SCORE_NONE.  Skips the write if the cache says the cluster has
+ * that value already, unless 'force'.  Returns 0 or a positive errno value;
+ * no cluster is not an error. */
+int cluster_set_score(struct cluster *c, int score, bool force,
+                      long long deadline);
+
+/* Records this node as the active one in the OVN_REPL_INFO cluster
+ * property.  Returns 0 or a positive errno value. */
+int cluster_record_active(struct cluster *c, long long deadline);
+
+/* Returns true if the space-separated node list 'list' (may be NULL)
+ * contains exactly 'node'. */
+bool cluster_list_has(const char *list, const char *node);
+
+#endif /* cluster.h */

@@ -1,0 +1,55 @@
+#include "deadline.h"
+
+#include <limits.h>
+#include <time.h>
+
+long long
+deadline_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long
+deadline_after(long long ms)
+{
+    return deadline_now() + (ms > 0 ? ms : 0);
+}
+
+int
+deadline_left(long long deadline)
+{
+    long long left = deadline - deadline_now();
+
+    if (left <= 0) {
+        return 0;
+    }
+    return left > INT_MAX ? INT_MAX : (int) left;
+}
+
+int
+deadline_expired(long long deadline)
+{
+    return deadline_now() >= deadline;
+}
+
+void
+deadline_sleep(int ms, long long deadline)
+{
+    int left = deadline_left(deadline);
+    struct timespec ts;
+
+    if (ms > left) {
+        ms = left;
+    }
+    if (ms <= 0) {
+        return;
+    }
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long) (ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0) {
+        continue;
+    }
+}

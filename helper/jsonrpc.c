@@ -1,0 +1,662 @@
+/* JSON-RPC 1.0 client for ovsdb-server.  See jsonrpc.h.
+ *
+ * Framing: ovsdb-server writes bare JSON texts back to back with no
+ * delimiter.  Incoming bytes accumulate in a buffer; a small scanner, which
+ * keeps its state between reads so that a message arriving byte by byte costs
+ * linear time, finds the end of the first top-level object (honouring strings
+ * and escapes), and only that span is handed to jansson.  Bytes after it stay
+ * in the buffer for the next message.  (jansson's JSON_DISABLE_EOF_CHECK
+ * reports the consumed length reliably on success, but a message cut inside
+ * a string escape, a literal or a UTF-8 sequence is reported as an invalid
+ * token rather than as premature end of input, so it cannot tell "incomplete"
+ * from "garbage" by itself.) */
+#include "jsonrpc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "deadline.h"
+
+/* Largest message accepted from the server, so that a peer sending garbage
+ * cannot make us allocate without bound. */
+#define JSONRPC_MAX_MSG (64 * 1024 * 1024)
+
+/* Bytes requested from the socket per recv(). */
+#define JSONRPC_READ_CHUNK 65536
+
+/* A connection to a JSON-RPC server. */
+struct jsonrpc_conn {
+    int fd;
+    long long next_id;          /* Id of the next request. */
+    int status;                 /* Sticky error: once set, calls fail. */
+
+    /* Received bytes not yet consumed: buf[0..len).  */
+    char *buf;
+    size_t len;
+    size_t cap;
+
+    /* Scanner state for the message at the start of 'buf'. */
+    size_t scan_pos;            /* Bytes of 'buf' already scanned. */
+    size_t scan_start;          /* Offset of the message's first byte. */
+    size_t depth;               /* Nesting depth; 0 before the first '{'. */
+    bool in_string;
+    bool escaped;
+};
+
+static int open_socket(int family, const struct sockaddr *sa,
+                       socklen_t sa_len, long long deadline,
+                       struct jsonrpc_conn **connp);
+static int wait_fd(int fd, short events, long long deadline);
+static int send_all(struct jsonrpc_conn *, const char *data, size_t size,
+                    long long deadline);
+static int send_json(struct jsonrpc_conn *, const json_t *msg,
+                     long long deadline);
+static int recv_msg(struct jsonrpc_conn *, long long deadline,
+                    json_t **msgp);
+static int scan_msg(struct jsonrpc_conn *, size_t *endp);
+static void consume(struct jsonrpc_conn *, size_t n);
+static void drop_leading(struct jsonrpc_conn *);
+static int fill_buf(struct jsonrpc_conn *, long long deadline);
+static int handle_msg(struct jsonrpc_conn *, json_t *msg, const json_t *id,
+                      long long deadline, json_t **resultp,
+                      json_t **errorp, bool *donep);
+static int json_to_text(const json_t *json, char **textp);
+
+/* Connects to the Unix stream socket at 'path'.  See jsonrpc.h. */
+int
+jsonrpc_open_unix(const char *path, long long deadline,
+                  struct jsonrpc_conn **connp)
+{
+    struct sockaddr_un sun;
+    size_t path_len;
+
+    *connp = NULL;
+    if (!path) {
+        return EINVAL;
+    }
+    path_len = strlen(path);
+    if (!path_len) {
+        return EINVAL;
+    }
+    if (path_len >= sizeof sun.sun_path) {
+        return ENAMETOOLONG;
+    }
+
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    memcpy(sun.sun_path, path, path_len + 1);
+    return open_socket(AF_UNIX, (const struct sockaddr *) &sun,
+                       (socklen_t) (offsetof(struct sockaddr_un, sun_path)
+                                    + path_len + 1),
+                       deadline, connp);
+}
+
+/* Connects over TCP to the literal address 'host' on 'port'.  See
+ * jsonrpc.h. */
+int
+jsonrpc_open_tcp(const char *host, int port, long long deadline,
+                 struct jsonrpc_conn **connp)
+{
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+
+    *connp = NULL;
+    if (!host || port <= 0 || port > 65535) {
+        return EINVAL;
+    }
+
+    memset(&sin, 0, sizeof sin);
+    if (inet_pton(AF_INET, host, &sin.sin_addr) == 1) {
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons((uint16_t) port);
+        return open_socket(AF_INET, (const struct sockaddr *) &sin,
+                           sizeof sin, deadline, connp);
+    }
+
+    memset(&sin6, 0, sizeof sin6);
+    if (inet_pton(AF_INET6, host, &sin6.sin6_addr) == 1) {
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_port = htons((uint16_t) port);
+        return open_socket(AF_INET6, (const struct sockaddr *) &sin6,
+                           sizeof sin6, deadline, connp);
+    }
+
+    return EINVAL;
+}
+
+/* Closes and frees 'conn'.  See jsonrpc.h. */
+void
+jsonrpc_close(struct jsonrpc_conn *conn)
+{
+    if (!conn) {
+        return;
+    }
+    if (conn->fd >= 0) {
+        close(conn->fd);
+    }
+    free(conn->buf);
+    free(conn);
+}
+
+/* Sends a request and waits for its reply.  See jsonrpc.h. */
+int
+jsonrpc_call(struct jsonrpc_conn *conn, const char *method,
+             json_t *params, long long deadline,
+             json_t **resultp, json_t **errorp)
+{
+    json_t *method_json = NULL;
+    json_t *request = NULL;
+    json_t *id = NULL;
+    int error;
+
+    *resultp = NULL;
+    *errorp = NULL;
+
+    if (!params) {
+        params = json_array();
+        if (!params) {
+            return ENOMEM;
+        }
+    }
+    if (!conn || !method || !json_is_array(params)) {
+        json_decref(params);
+        return EINVAL;
+    }
+    if (conn->status) {
+        json_decref(params);
+        return conn->status;
+    }
+
+    method_json = json_string(method);
+    if (!method_json) {
+        /* Not valid UTF-8 (or out of memory). */
+        error = EINVAL;
+        goto out;
+    }
+    id = json_integer(conn->next_id++);
+    request = json_object();
+    if (!id || !request
+        || json_object_set(request, "id", id)
+        || json_object_set(request, "method", method_json)
+        || json_object_set(request, "params", params)) {
+        error = ENOMEM;
+        goto out;
+    }
+
+    error = send_json(conn, request, deadline);
+    if (error) {
+        goto out;
+    }
+
+    for (;;) {
+        json_t *msg;
+        bool done = false;
+
+        error = recv_msg(conn, deadline, &msg);
+        if (error) {
+            break;
+        }
+        error = handle_msg(conn, msg, id, deadline, resultp, errorp, &done);
+        json_decref(msg);
+        if (error || done) {
+            break;
+        }
+    }
+
+out:
+    if (error && error != ETIMEDOUT && error != ENOMEM && error != EINVAL
+        && !conn->status) {
+        conn->status = error;
+    }
+    json_decref(request);
+    json_decref(params);
+    json_decref(method_json);
+    json_decref(id);
+    return error;
+}
+
+/* Runs one unixctl command on a fresh connection.  See jsonrpc.h. */
+int
+jsonrpc_unixctl(const char *path, const char *cmd,
+                const char *const *args, size_t n_args,
+                long long deadline, char **replyp, char **errp)
+{
+    struct jsonrpc_conn *conn;
+    json_t *params;
+    json_t *result;
+    json_t *error_json;
+    int error;
+    size_t i;
+
+    *replyp = NULL;
+    *errp = NULL;
+    if (!cmd || (n_args && !args)) {
+        return EINVAL;
+    }
+
+    params = json_array();
+    if (!params) {
+        return ENOMEM;
+    }
+    for (i = 0; i < n_args; i++) {
+        if (!args[i]) {
+            json_decref(params);
+            return EINVAL;
+        }
+        if (json_array_append_new(params, json_string(args[i]))) {
+            json_decref(params);
+            return ENOMEM;
+        }
+    }
+
+    error = jsonrpc_open_unix(path, deadline, &conn);
+    if (error) {
+        json_decref(params);
+        return error;
+    }
+    error = jsonrpc_call(conn, cmd, params, deadline, &result, &error_json);
+    jsonrpc_close(conn);
+    if (error) {
+        return error;
+    }
+
+    if (result) {
+        error = json_to_text(result, replyp);
+    } else {
+        error = json_to_text(error_json, errp);
+    }
+    json_decref(result);
+    json_decref(error_json);
+    return error;
+}
+
+/* Creates a non-blocking stream socket of 'family', connects it to 'sa'
+ * before 'deadline' and wraps it in a new connection stored in '*connp'.
+ * Returns 0 or a positive errno value. */
+static int
+open_socket(int family, const struct sockaddr *sa, socklen_t sa_len,
+            long long deadline, struct jsonrpc_conn **connp)
+{
+    struct jsonrpc_conn *conn;
+    int error;
+    int fd;
+
+    *connp = NULL;
+    fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return errno;
+    }
+
+    for (;;) {
+        if (!connect(fd, sa, sa_len)) {
+            error = 0;
+            break;
+        }
+        error = errno;
+        if (error == EINPROGRESS || error == EINTR) {
+            /* The connection proceeds in the background (an interrupted
+             * connect() does too).  Wait for it, then fetch its outcome. */
+            socklen_t len = sizeof error;
+
+            error = wait_fd(fd, POLLOUT, deadline);
+            if (!error
+                && getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
+                error = errno;
+            }
+            break;
+        } else if (error == EAGAIN && family == AF_UNIX) {
+            /* The listener's backlog is full.  Linux does not queue a
+             * non-blocking Unix connect, so retry until the deadline. */
+            if (deadline_expired(deadline)) {
+                error = ETIMEDOUT;
+                break;
+            }
+            deadline_sleep(10, deadline);
+        } else {
+            break;
+        }
+    }
+    if (error) {
+        close(fd);
+        return error;
+    }
+
+    conn = calloc(1, sizeof *conn);
+    if (!conn) {
+        close(fd);
+        return ENOMEM;
+    }
+    conn->fd = fd;
+    *connp = conn;
+    return 0;
+}
+
+/* Waits until 'fd' is ready for 'events' (or has an error or hang-up, which
+ * the next I/O call will report).  Returns 0, ETIMEDOUT if 'deadline' passes
+ * first, or another positive errno value. */
+static int
+wait_fd(int fd, short events, long long deadline)
+{
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = events };
+        int n = poll(&pfd, 1, deadline_left(deadline));
+
+        if (n > 0) {
+            return 0;
+        } else if (!n) {
+            if (deadline_expired(deadline)) {
+                return ETIMEDOUT;
+            }
+        } else if (errno != EINTR) {
+            return errno;
+        }
+    }
+}
+
+/* Sends all 'size' bytes of 'data' on 'conn' before 'deadline'.  Returns 0
+ * or a positive errno value.  If only part of the data was sent, marks the
+ * connection as failed, since the stream is then out of sync. */
+static int
+send_all(struct jsonrpc_conn *conn, const char *data, size_t size,
+         long long deadline)
+{
+    size_t sent = 0;
+    int error = 0;
+
+    while (sent < size) {
+        ssize_t n = send(conn->fd, data + sent, size - sent, MSG_NOSIGNAL);
+
+        if (n >= 0) {
+            sent += (size_t) n;
+            continue;
+        }
+        error = errno;
+        if (error == EINTR) {
+            continue;
+        } else if (error == EAGAIN || error == EWOULDBLOCK) {
+            error = wait_fd(conn->fd, POLLOUT, deadline);
+            if (!error) {
+                continue;
+            }
+        }
+        if (error == EPIPE) {
+            error = ECONNRESET;
+        }
+        break;
+    }
+    if (error && sent && !conn->status) {
+        conn->status = error;
+    }
+    return error;
+}
+
+/* Serializes 'msg' and sends it on 'conn' before 'deadline'.  Returns 0 or a
+ * positive errno value. */
+static int
+send_json(struct jsonrpc_conn *conn, const json_t *msg, long long deadline)
+{
+    char *text = json_dumps(msg, JSON_COMPACT | JSON_ENCODE_ANY);
+    int error;
+
+    if (!text) {
+        return ENOMEM;
+    }
+    error = send_all(conn, text, strlen(text), deadline);
+    free(text);
+    return error;
+}
+
+/* Receives the next complete JSON message on 'conn' before 'deadline' and
+ * stores it in '*msgp'.  Returns 0 or a positive errno value (with '*msgp'
+ * set to NULL). */
+static int
+recv_msg(struct jsonrpc_conn *conn, long long deadline, json_t **msgp)
+{
+    *msgp = NULL;
+    for (;;) {
+        size_t end;
+        int error = scan_msg(conn, &end);
+
+        if (error) {
+            return error;
+        }
+        if (end) {
+            size_t start = conn->scan_start;
+            json_error_t jerr;
+            json_t *msg;
+
+            msg = json_loadb(conn->buf + start, end - start, 0, &jerr);
+            consume(conn, end);
+            if (!msg) {
+                return EPROTO;
+            }
+            *msgp = msg;
+            return 0;
+        }
+
+        error = fill_buf(conn, deadline);
+        if (error) {
+            return error;
+        }
+    }
+}
+
+/* Scans the not yet scanned bytes of 'conn''s buffer for the end of the
+ * top-level JSON object that starts the buffer (after optional whitespace).
+ * Stores in '*endp' the offset just past that object, or 0 if it is not
+ * complete yet.  Returns 0, or EPROTO if the buffer does not start with an
+ * object. */
+static int
+scan_msg(struct jsonrpc_conn *conn, size_t *endp)
+{
+    size_t i;
+
+    *endp = 0;
+    for (i = conn->scan_pos; i < conn->len; i++) {
+        char c = conn->buf[i];
+
+        if (!conn->depth) {
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                continue;
+            } else if (c != '{') {
+                conn->scan_pos = i;
+                return EPROTO;
+            }
+            conn->scan_start = i;
+            conn->depth = 1;
+        } else if (conn->in_string) {
+            if (conn->escaped) {
+                conn->escaped = false;
+            } else if (c == '\\') {
+                conn->escaped = true;
+            } else if (c == '"') {
+                conn->in_string = false;
+            }
+        } else if (c == '"') {
+            conn->in_string = true;
+        } else if (c == '{' || c == '[') {
+            conn->depth++;
+        } else if (c == '}' || c == ']') {
+            if (!--conn->depth) {
+                *endp = i + 1;
+                conn->scan_pos = i + 1;
+                return 0;
+            }
+        }
+    }
+    conn->scan_pos = i;
+    return 0;
+}
+
+/* Drops the first 'n' bytes of 'conn''s buffer, which must end a message,
+ * and resets the scanner for the next one. */
+static void
+consume(struct jsonrpc_conn *conn, size_t n)
+{
+    memmove(conn->buf, conn->buf + n, conn->len - n);
+    conn->len -= n;
+    conn->scan_pos = 0;
+    conn->scan_start = 0;
+    conn->depth = 0;
+    conn->in_string = false;
+    conn->escaped = false;
+}
+
+/* Drops the whitespace that precedes the pending message in 'conn''s buffer,
+ * keeping the scanner's progress within the message. */
+static void
+drop_leading(struct jsonrpc_conn *conn)
+{
+    size_t n = conn->depth ? conn->scan_start : conn->scan_pos;
+
+    if (n) {
+        memmove(conn->buf, conn->buf + n, conn->len - n);
+        conn->len -= n;
+        conn->scan_pos -= n;
+        conn->scan_start = 0;
+    }
+}
+
+/* Reads more bytes from 'conn''s socket into its buffer, waiting until
+ * 'deadline' for them.  Returns 0 or a positive errno value: ECONNRESET at
+ * end of stream, EMSGSIZE if the pending message reaches JSONRPC_MAX_MSG. */
+static int
+fill_buf(struct jsonrpc_conn *conn, long long deadline)
+{
+    drop_leading(conn);
+    if (conn->len >= JSONRPC_MAX_MSG) {
+        return EMSGSIZE;
+    }
+    if (conn->cap - conn->len < JSONRPC_READ_CHUNK) {
+        size_t cap = conn->len + JSONRPC_READ_CHUNK;
+        char *buf;
+
+        if (cap < conn->cap * 2) {
+            cap = conn->cap * 2;
+        }
+        if (cap > JSONRPC_MAX_MSG + JSONRPC_READ_CHUNK) {
+            /* Never read far past the limit, however fast the peer. */
+            cap = JSONRPC_MAX_MSG + JSONRPC_READ_CHUNK;
+        }
+        buf = realloc(conn->buf, cap);
+        if (!buf) {
+            return ENOMEM;
+        }
+        conn->buf = buf;
+        conn->cap = cap;
+    }
+
+    for (;;) {
+        ssize_t n = recv(conn->fd, conn->buf + conn->len,
+                         conn->cap - conn->len, 0);
+        int error;
+
+        if (n > 0) {
+            conn->len += (size_t) n;
+            return 0;
+        } else if (!n) {
+            return ECONNRESET;
+        }
+        error = errno;
+        if (error == EINTR) {
+            continue;
+        } else if (error == EAGAIN || error == EWOULDBLOCK) {
+            error = wait_fd(conn->fd, POLLIN, deadline);
+            if (!error) {
+                continue;
+            }
+        }
+        return error;
+    }
+}
+
+/* Processes 'msg', received on 'conn' while waiting for the reply to the
+ * request with id 'id'.  If it is that reply, stores its result or error in
+ * '*resultp' or '*errorp' and sets '*donep' to true.  Answers "echo"
+ * requests; skips notifications, other requests and other replies.  Returns
+ * 0 or a positive errno value (EPROTO for a malformed message). */
+static int
+handle_msg(struct jsonrpc_conn *conn, json_t *msg, const json_t *id,
+           long long deadline, json_t **resultp, json_t **errorp,
+           bool *donep)
+{
+    json_t *msg_id;
+    json_t *method;
+    json_t *result;
+    json_t *error;
+
+    *donep = false;
+    if (!json_is_object(msg)) {
+        return EPROTO;
+    }
+    msg_id = json_object_get(msg, "id");
+    method = json_object_get(msg, "method");
+
+    if (method) {
+        json_t *params = json_object_get(msg, "params");
+        json_t *reply;
+        int retval;
+
+        if (!json_is_string(method)) {
+            return EPROTO;
+        }
+        if (!msg_id || json_is_null(msg_id)
+            || strcmp(json_string_value(method), "echo")) {
+            /* A notification, or a request we do not serve. */
+            return 0;
+        }
+        reply = json_object();
+        if (!reply
+            || json_object_set(reply, "id", msg_id)
+            || json_object_set_new(reply, "result",
+                                   params ? json_incref(params)
+                                   : json_array())
+            || json_object_set_new(reply, "error", json_null())) {
+            json_decref(reply);
+            return ENOMEM;
+        }
+        retval = send_json(conn, reply, deadline);
+        json_decref(reply);
+        return retval;
+    }
+
+    if (!msg_id || !json_equal(msg_id, id)) {
+        /* A reply to some other request. */
+        return 0;
+    }
+
+    result = json_object_get(msg, "result");
+    error = json_object_get(msg, "error");
+    if (error && !json_is_null(error)) {
+        *errorp = json_incref(error);
+    } else if (result && !json_is_null(result)) {
+        *resultp = json_incref(result);
+    } else {
+        return EPROTO;
+    }
+    *donep = true;
+    return 0;
+}
+
+/* Stores in '*textp' a malloc()'d copy of 'json' if it is a string, otherwise
+ * its compact serialization.  Returns 0 or ENOMEM. */
+static int
+json_to_text(const json_t *json, char **textp)
+{
+    if (json_is_string(json)) {
+        *textp = strdup(json_string_value(json));
+    } else {
+        *textp = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+    }
+    return *textp ? 0 : ENOMEM;
+}

@@ -1,0 +1,59 @@
+/* The OCF side of the helper: the action asked for, the environment
+ * Pacemaker passes (OCF_RESKEY_*, CRM_meta_*), the exit reason, and the OCF
+ * exit codes (Pacemaker's public enum ocf_exitcode).  Only the action layer
+ * and main.c use OCF exit codes. */
+#ifndef OCF_H
+#define OCF_H 1
+
+#include <stdbool.h>
+#include <crm/common/results.h>
+
+enum ocf_action {
+    OCF_ACTION_START,
+    OCF_ACTION_STOP,
+    OCF_ACTION_MONITOR,
+    OCF_ACTION_PROMOTE,
+    OCF_ACTION_DEMOTE,
+    OCF_ACTION_NOTIFY,
+    OCF_ACTION_VALIDATE,
+    OCF_ACTION_META_DATA,
+    OCF_ACTION_USAGE,
+    OCF_ACTION_UNKNOWN,
+};
+
+/* Returns the action named 'name' (NULL gives OCF_ACTION_UNKNOWN).  "status"
+ * is monitor, "help" is usage. */
+enum ocf_action ocf_action_parse(const char *name);
+
+/* Returns the value of environment variable 'OCF_RESKEY_<name>', or NULL if
+ * it is unset or empty. */
+const char *ocf_reskey(const char *name);
+
+/* Returns the value of 'OCF_RESKEY_CRM_meta_<name>', or NULL if unset or
+ * empty.  Notify lists that hold a single space count as empty. */
+const char *ocf_meta(const char *name);
+
+/* Returns true if this monitor is a probe: OCF_RESKEY_CRM_meta_interval
+ * unset, empty or 0. */
+bool ocf_is_probe(void);
+
+/* Returns the action timeout in milliseconds (CRM_meta_timeout, default
+ * 20000). */
+long long ocf_timeout_ms(void);
+
+/* Returns true if 'value' spells "true" the way Pacemaker and the reference
+ * agent accept it (yes, true, on, 1; any case). */
+bool ocf_is_true(const char *value);
+
+/* Records the exit reason, replacing any earlier one. */
+void ocf_exit_reason(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Returns the recorded exit reason, or NULL. */
+const char *ocf_get_exit_reason(void);
+
+/* Writes the recorded exit reason, if any, as one line on stderr with the
+ * OCF_EXIT_REASON_PREFIX prefix, truncated to what Pacemaker keeps. */
+void ocf_print_exit_reason(void);
+
+#endif /* ocf.h */

@@ -1,0 +1,318 @@
+#include "repl.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonrpc.h"
+#include "log.h"
+
+/* unixctl commands of ovsdb-server used by the agent. */
+#define REPL_CMD_SYNC_STATUS "ovsdb-server/sync-status"
+#define REPL_CMD_SET_ACTIVE "ovsdb-server/set-active-ovsdb-server"
+#define REPL_CMD_GET_ACTIVE "ovsdb-server/get-active-ovsdb-server"
+#define REPL_CMD_CONNECT "ovsdb-server/connect-active-ovsdb-server"
+#define REPL_CMD_DISCONNECT "ovsdb-server/disconnect-active-ovsdb-server"
+#define REPL_CMD_PROBE "ovsdb-server/set-active-ovsdb-server-probe-interval"
+#define REPL_CMD_ADD_REMOTE "ovsdb-server/add-remote"
+#define REPL_CMD_REMOVE_REMOTE "ovsdb-server/remove-remote"
+#define REPL_CMD_LIST_REMOTES "ovsdb-server/list-remotes"
+
+/* One block of sync-status output. */
+struct repl_block {
+    char database[128];
+    bool has_state;
+    struct repl_status st;
+};
+
+static void repl_block_line(struct repl_block *, const char *line,
+                            size_t len);
+static int repl_command(const char *ctl, const char *cmd, const char *arg,
+                        long long deadline, char **replyp);
+static bool repl_reply_is_failure(const char *reply);
+
+int
+repl_parse(const char *text, const char *db_name, struct repl_status *st)
+{
+    struct repl_block block, first;
+    bool have_first = false;
+    const char *p = text;
+
+    memset(st, 0, sizeof *st);
+    memset(&block, 0, sizeof block);
+    memset(&first, 0, sizeof first);
+    for (;;) {
+        size_t len = strcspn(p, "\n");
+        bool end = p[len] == '\0';
+
+        if (len == 0 || end) {
+            if (len) {
+                repl_block_line(&block, p, len);
+            }
+            /* End of a block. */
+            if (block.has_state) {
+                if (!strcmp(block.database, db_name)) {
+                    *st = block.st;
+                    return 0;
+                }
+                if (!have_first) {
+                    first = block;
+                    have_first = true;
+                }
+            }
+            memset(&block, 0, sizeof block);
+        } else {
+            repl_block_line(&block, p, len);
+        }
+        if (end) {
+            break;
+        }
+        p += len + 1;
+    }
+    /* No block names the database: OVS <= 3.2 when active or not yet
+     * replicating, or a server with no active/backup database. */
+    if (have_first && !first.database[0]) {
+        *st = first.st;
+        return 0;
+    }
+    return EINVAL;
+}
+
+const char *
+repl_role_name(enum repl_role role)
+{
+    return role == REPL_ROLE_ACTIVE ? "active"
+           : role == REPL_ROLE_BACKUP ? "backup" : "unknown";
+}
+
+const char *
+repl_link_name(enum repl_link link)
+{
+    switch (link) {
+    case REPL_LINK_CONNECTING:
+        return "connecting";
+    case REPL_LINK_REPLICATING:
+        return "replicating";
+    case REPL_LINK_NOT_CONNECTED:
+        return "not connected";
+    case REPL_LINK_NONE:
+    default:
+        return "none";
+    }
+}
+
+int
+repl_get_status(const char *ctl, const char *db_name, long long deadline,
+                struct repl_status *st)
+{
+    char *reply;
+    int error;
+
+    memset(st, 0, sizeof *st);
+    error = repl_command(ctl, REPL_CMD_SYNC_STATUS, NULL, deadline, &reply);
+    if (error) {
+        return error;
+    }
+    error = repl_parse(reply, db_name, st);
+    if (error) {
+        log_warn("%s: unexpected sync-status reply '%s'", ctl, reply);
+        error = EPROTO;
+    }
+    free(reply);
+    return error;
+}
+
+int
+repl_probe_writable(const char *sock, const char *db_name,
+                    long long deadline, bool *writable)
+{
+    struct jsonrpc_conn *conn;
+    json_t *result = NULL, *error_json = NULL, *params, *op;
+    int error;
+
+    *writable = false;
+    error = jsonrpc_open_unix(sock, deadline, &conn);
+    if (error) {
+        return error;
+    }
+    params = json_pack("[s{s:s,s:b}]", db_name, "op", "commit",
+                       "durable", 0);
+    error = jsonrpc_call(conn, "transact", params, deadline, &result,
+                         &error_json);
+    jsonrpc_close(conn);
+    if (error) {
+        return error;
+    }
+    if (error_json || !json_is_array(result) || !json_array_size(result)) {
+        error = EPROTO;
+        goto out;
+    }
+    op = json_array_get(result, 0);
+    if (!json_is_object(op)) {
+        error = EPROTO;
+    } else if (!json_object_get(op, "error")) {
+        *writable = true;
+    } else {
+        const char *e = json_string_value(json_object_get(op, "error"));
+
+        if (!e || strcmp(e, "not allowed")) {
+            error = EPROTO;
+        }
+    }
+
+out:
+    json_decref(result);
+    json_decref(error_json);
+    return error;
+}
+
+int
+repl_make_active(const char *ctl, long long deadline)
+{
+    char *reply;
+    int error;
+
+    error = repl_command(ctl, REPL_CMD_DISCONNECT, NULL, deadline, &reply);
+    free(reply);
+    return error;
+}
+
+int
+repl_make_backup(const char *ctl, const char *target, long long probe_ms,
+                 long long deadline)
+{
+    char probe[32], *reply = NULL;
+    int error;
+
+    snprintf(probe, sizeof probe, "%lld", probe_ms);
+    error = repl_command(ctl, REPL_CMD_SET_ACTIVE, target, deadline, &reply);
+    free(reply);
+    if (!error) {
+        error = repl_command(ctl, REPL_CMD_CONNECT, NULL, deadline, &reply);
+        free(reply);
+    }
+    if (!error) {
+        /* Besides the probe, this re-applies the source to databases that
+         * were already backups on OVS >= 3.3. */
+        error = repl_command(ctl, REPL_CMD_PROBE, probe, deadline, &reply);
+        free(reply);
+    }
+    if (!error) {
+        error = repl_command(ctl, REPL_CMD_GET_ACTIVE, NULL, deadline,
+                             &reply);
+        if (!error && strncmp(reply, target, strlen(target))) {
+            log_err("%s: replication source is '%s' instead of '%s'", ctl,
+                    reply, target);
+            error = EPROTO;
+        }
+        free(reply);
+    }
+    return error;
+}
+
+int
+repl_set_remote(const char *ctl, const char *remote, bool present,
+                long long deadline)
+{
+    char *reply;
+    bool listed;
+    int error;
+
+    error = repl_command(ctl, REPL_CMD_LIST_REMOTES, NULL, deadline, &reply);
+    if (error) {
+        return error;
+    }
+    {
+        const char *p = strstr(reply, remote);
+        size_t n = strlen(remote);
+
+        listed = p && (p == reply || p[-1] == '\n')
+                 && (p[n] == '\n' || p[n] == '\0');
+    }
+    free(reply);
+    if (listed == present) {
+        return 0;
+    }
+    error = repl_command(ctl, present ? REPL_CMD_ADD_REMOTE
+                         : REPL_CMD_REMOVE_REMOTE, remote, deadline, &reply);
+    free(reply);
+    return error;
+}
+
+static void
+repl_block_line(struct repl_block *b, const char *line, size_t len)
+{
+    static const struct {
+        const char *key;
+        enum repl_link link;
+    } links[] = {
+        { "replicating: ", REPL_LINK_REPLICATING },
+        { "connecting: ", REPL_LINK_CONNECTING },
+        { "not connected to ", REPL_LINK_NOT_CONNECTED },
+    };
+    char buf[512];
+    size_t i;
+
+    snprintf(buf, sizeof buf, "%.*s", (int) len, line);
+    len = strlen(buf);
+    while (len && (buf[len - 1] == '\r' || buf[len - 1] == ' ')) {
+        buf[--len] = '\0';
+    }
+    if (!strncmp(buf, "state: ", 7)) {
+        b->has_state = true;
+        b->st.role = !strcmp(buf + 7, "active") ? REPL_ROLE_ACTIVE
+                     : !strcmp(buf + 7, "backup") ? REPL_ROLE_BACKUP
+                     : REPL_ROLE_UNKNOWN;
+        return;
+    }
+    if (!strncmp(buf, "database: ", 10)) {
+        snprintf(b->database, sizeof b->database, "%s", buf + 10);
+        return;
+    }
+    for (i = 0; i < sizeof links / sizeof links[0]; i++) {
+        size_t n = strlen(links[i].key);
+
+        if (!strncmp(buf, links[i].key, n)) {
+            b->st.link = links[i].link;
+            snprintf(b->st.target, sizeof b->st.target, "%s", buf + n);
+            return;
+        }
+    }
+}
+
+/* Runs unixctl 'cmd' with optional argument 'arg'.  An error reply, or a
+ * reply text that reports a failure, is EPROTO (logged). */
+static int
+repl_command(const char *ctl, const char *cmd, const char *arg,
+             long long deadline, char **replyp)
+{
+    const char *args[1] = { arg };
+    char *err = NULL;
+    int error;
+
+    *replyp = NULL;
+    error = jsonrpc_unixctl(ctl, cmd, args, arg ? 1 : 0, deadline, replyp,
+                            &err);
+    if (error) {
+        log_debug("%s: %s: %s", ctl, cmd, strerror(error));
+        return error;
+    }
+    if (err || repl_reply_is_failure(*replyp)) {
+        log_err("%s: %s failed: %s", ctl, cmd, err ? err : *replyp);
+        free(err);
+        free(*replyp);
+        *replyp = NULL;
+        return EPROTO;
+    }
+    return 0;
+}
+
+/* Some failures come back as success replies (OVS 3.1). */
+static bool
+repl_reply_is_failure(const char *reply)
+{
+    return !strncmp(reply, "Unable to connect", 17)
+           || !strncmp(reply, "Invalid probe interval", 22);
+}

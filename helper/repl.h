@@ -1,0 +1,68 @@
+/* Replication state of one ovsdb-server: reading it (the sync-status text,
+ * parsed by key for both the OVS <= 3.2 and the OVS >= 3.3 layouts, and the
+ * writability probe) and changing it (active, or backup of a source) over
+ * the server's unixctl and OVSDB sockets. */
+#ifndef REPL_H
+#define REPL_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum repl_role {
+    REPL_ROLE_UNKNOWN,
+    REPL_ROLE_ACTIVE,
+    REPL_ROLE_BACKUP,
+};
+
+/* Phase of a backup's replication connection, as the server reports it.
+ * "replicating" is not proof that the source is alive. */
+enum repl_link {
+    REPL_LINK_NONE,             /* Active, or no replication line. */
+    REPL_LINK_CONNECTING,
+    REPL_LINK_REPLICATING,
+    REPL_LINK_NOT_CONNECTED,
+};
+
+struct repl_status {
+    enum repl_role role;
+    enum repl_link link;
+    char target[256];           /* Replication source, or "". */
+};
+
+/* Parses the text of ovsdb-server/sync-status for database 'db_name' into
+ * 'st'.  Pure.  Returns 0, or EINVAL if the text has no "state:" for it. */
+int repl_parse(const char *text, const char *db_name, struct repl_status *st);
+
+/* Returns a static name for 'role' / 'link' ("active", "replicating"...). */
+const char *repl_role_name(enum repl_role role);
+const char *repl_link_name(enum repl_link link);
+
+/* Reads the replication state of the server whose unixctl socket is 'ctl'.
+ * Returns 0 or a positive errno value (ETIMEDOUT if it does not answer). */
+int repl_get_status(const char *ctl, const char *db_name, long long deadline,
+                    struct repl_status *st);
+
+/* Probes whether the database 'db_name' behind the OVSDB socket 'sock'
+ * accepts writes, with a commit that changes nothing.  Returns 0 and sets
+ * '*writable', or a positive errno value. */
+int repl_probe_writable(const char *sock, const char *db_name,
+                        long long deadline, bool *writable);
+
+/* Makes the server active (disconnect-active-ovsdb-server).  Returns 0 or a
+ * positive errno value. */
+int repl_make_active(const char *ctl, long long deadline);
+
+/* Makes the server a backup of 'target' with a replication inactivity probe
+ * of 'probe_ms' milliseconds, and checks that the source took.  Works on an
+ * active server and re-points a backup, on OVS 3.1 and >= 3.3.  Returns 0 or
+ * a positive errno value. */
+int repl_make_backup(const char *ctl, const char *target, long long probe_ms,
+                     long long deadline);
+
+/* Adds or removes the remote 'remote' (e.g. "db:OVN_Northbound,NB_Global,
+ * connections") on a running server, idempotently.  Returns 0 or a positive
+ * errno value. */
+int repl_set_remote(const char *ctl, const char *remote, bool present,
+                    long long deadline);
+
+#endif /* repl.h */

@@ -1,0 +1,592 @@
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "jsonrpc.h"
+#include "log.h"
+#include "params.h"
+#include "child.h"
+
+#define SERVER_COMM "ovsdb-server"
+#define NORTHD_COMM "ovn-northd"
+
+static int server_mkdirs(const struct params *, char *, size_t);
+static int server_tool(const char *const argv[], long long deadline,
+                       char *out, size_t out_size, char *msg, size_t size);
+static int server_version_cmp(const char *a, const char *b);
+static int server_copy_aside(const char *file, const char *version,
+                             char *dst, size_t dst_size);
+static int server_kill_wait(pid_t, const char *comm, const char *pidfile,
+                            long long deadline);
+static bool server_gone(pid_t, const char *comm);
+
+void
+server_init(struct server *s, enum server_which which, const struct params *p)
+{
+    const char *pkgdata = getenv("OVN_PKGDATADIR");
+    const char *base = which == SERVER_NB ? "ovnnb_db" : "ovnsb_db";
+    const char *sfx = which == SERVER_NB ? "nb" : "sb";
+
+    memset(s, 0, sizeof *s);
+    s->db_name = which == SERVER_NB ? "OVN_Northbound" : "OVN_Southbound";
+    s->tag = which == SERVER_NB ? "NB" : "SB";
+    s->global_table = which == SERVER_NB ? "NB_Global" : "SB_Global";
+    s->cfg = which == SERVER_NB ? &p->nb : &p->sb;
+    snprintf(s->schema, sizeof s->schema, "%s/ovn-%s.ovsschema",
+             pkgdata && pkgdata[0] ? pkgdata : "/usr/share/ovn", sfx);
+    snprintf(s->db_file, sizeof s->db_file, "%s/%s.db", p->db_dir, base);
+    snprintf(s->sock, sizeof s->sock, "%s/%s.sock", p->run_dir, base);
+    snprintf(s->ctl, sizeof s->ctl, "%s/%s.ctl", p->run_dir, base);
+    snprintf(s->pidfile, sizeof s->pidfile, "%s/%s.pid", p->run_dir, base);
+    snprintf(s->logfile, sizeof s->logfile, "%s/ovsdb-server-%s.log",
+             p->log_dir, sfx);
+}
+
+void
+server_sync_target(const struct server *s, const struct params *p,
+                   char *buf, size_t size)
+{
+    snprintf(buf, size, p->master_ip_v6 ? "%s:[%s]:%d" : "%s:%s:%d",
+             s->cfg->ssl ? "ssl" : "tcp", p->master_ip, s->cfg->port);
+}
+
+void
+server_listen_target(const struct server *s, const struct params *p,
+                     char *buf, size_t size)
+{
+    const char *proto = s->cfg->ssl ? "pssl" : "ptcp";
+
+    if (!p->listen_on_master_ip_only) {
+        snprintf(buf, size, p->master_ip_v6 ? "%s:%d:[::]" : "%s:%d:0.0.0.0",
+                 proto, s->cfg->port);
+    } else {
+        snprintf(buf, size, p->master_ip_v6 ? "%s:%d:[%s]" : "%s:%d:%s",
+                 proto, s->cfg->port, p->master_ip);
+    }
+}
+
+void
+server_db_remote(const struct server *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "db:%s,%s,connections", s->db_name,
+             s->global_table);
+}
+
+int
+server_build_argv(const struct server *s,
+                  const char *sync_from, const char **argv, size_t max,
+                  char *store, size_t store_size)
+{
+    size_t n = 0, used = 0;
+
+#define ARG(...)                                                        \
+    do {                                                                \
+        int len_;                                                       \
+        if (n + 2 > max || used >= store_size) {                        \
+            return ENOSPC;                                              \
+        }                                                               \
+        len_ = snprintf(store + used, store_size - used, __VA_ARGS__);  \
+        if (len_ < 0 || (size_t) len_ >= store_size - used) {           \
+            return ENOSPC;                                              \
+        }                                                               \
+        argv[n++] = store + used;                                       \
+        used += len_ + 1;                                               \
+    } while (0)
+
+    ARG("ovsdb-server");
+    ARG("%s", s->db_file);
+    ARG("-vconsole:off");
+    ARG("-vfile:info");
+    ARG("--log-file=%s", s->logfile);
+    ARG("--remote=punix:%s", s->sock);
+    ARG("--pidfile=%s", s->pidfile);
+    ARG("--unixctl=%s", s->ctl);
+    ARG("--detach");
+    ARG("--no-chdir");
+    /* No "--remote=db:DB,TABLE,connections" here: only the active listens
+     * through its Connection row, which the agent attaches on promotion
+     * and detaches on demotion.  A backup therefore never accepts clients,
+     * and never serves as anyone's (or its own) replication source. */
+    if (s->cfg->ssl) {
+        ARG("--private-key=%s", s->cfg->privkey);
+        ARG("--certificate=%s", s->cfg->cert);
+        ARG("--ca-cert=%s", s->cfg->cacert);
+    } else {
+        ARG("--private-key=db:%s,SSL,private_key", s->db_name);
+        ARG("--certificate=db:%s,SSL,certificate", s->db_name);
+        ARG("--ca-cert=db:%s,SSL,ca_cert", s->db_name);
+    }
+    ARG("--ssl-protocols=db:%s,SSL,ssl_protocols", s->db_name);
+    ARG("--ssl-ciphers=db:%s,SSL,ssl_ciphers", s->db_name);
+    ARG("--sync-from=%s", sync_from);
+#undef ARG
+    argv[n] = NULL;
+    return 0;
+}
+
+int
+server_pidfile_pid(const char *pidfile, const char *comm, pid_t *pidp)
+{
+    char buf[64], path[64], name[32];
+    long pid;
+    ssize_t n;
+    int fd;
+
+    *pidp = 0;
+    fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return errno == ENOENT ? ESRCH : errno;
+    }
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return ESRCH;
+    }
+    buf[n] = '\0';
+    pid = strtol(buf, NULL, 10);
+    if (pid <= 1) {
+        return ESRCH;
+    }
+
+    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return ESRCH;
+    }
+    n = read(fd, name, sizeof name - 1);
+    close(fd);
+    if (n <= 0) {
+        return ESRCH;
+    }
+    name[n] = '\0';
+    name[strcspn(name, "\n")] = '\0';
+    if (strcmp(name, comm) || server_gone((pid_t) pid, comm)) {
+        return ESRCH;
+    }
+    *pidp = (pid_t) pid;
+    return 0;
+}
+
+int
+server_pid(const struct server *s, pid_t *pidp)
+{
+    return server_pidfile_pid(s->pidfile, SERVER_COMM, pidp);
+}
+
+int
+server_prepare_db(const struct server *s, const struct params *p,
+                  long long deadline, char *msg, size_t size)
+{
+    char db_version[64], schema_version[64], answer[64], aside[PATH_MAX];
+    struct stat st;
+    int error, cmp;
+
+    error = server_mkdirs(p, msg, size);
+    if (error) {
+        return error;
+    }
+    if (access(s->schema, R_OK)) {
+        snprintf(msg, size, "schema %s is missing: install ovn-central",
+                 s->schema);
+        return ENOENT;
+    }
+    if (stat(s->db_file, &st)) {
+        const char *argv[] = { "ovsdb-tool", "create", s->db_file,
+                               s->schema, NULL };
+
+        log_info("%s: creating %s from %s", s->tag, s->db_file, s->schema);
+        return server_tool(argv, deadline, NULL, 0, msg, size);
+    }
+
+    {
+        const char *argv[] = { "ovsdb-tool", "db-is-clustered", s->db_file,
+                               NULL };
+        struct child_result r;
+
+        error = child_run(argv, deadline, &r);
+        if (!error && r.status == 0) {
+            child_result_free(&r);
+            snprintf(msg, size, "%s is a clustered (RAFT) database: "
+                     "active/backup needs a standalone one", s->db_file);
+            return EINVAL;
+        }
+        child_result_free(&r);
+    }
+    {
+        const char *argv[] = { "ovsdb-tool", "needs-conversion", s->db_file,
+                               s->schema, NULL };
+
+        error = server_tool(argv, deadline, answer, sizeof answer, msg,
+                            size);
+        if (error || strncmp(answer, "yes", 3)) {
+            return error;
+        }
+    }
+    {
+        const char *argv1[] = { "ovsdb-tool", "db-version", s->db_file,
+                                NULL };
+        const char *argv2[] = { "ovsdb-tool", "schema-version", s->schema,
+                                NULL };
+
+        error = server_tool(argv1, deadline, db_version, sizeof db_version,
+                            msg, size);
+        if (!error) {
+            error = server_tool(argv2, deadline, schema_version,
+                                sizeof schema_version, msg, size);
+        }
+        if (error) {
+            return error;
+        }
+    }
+    cmp = server_version_cmp(schema_version, db_version);
+    if (cmp < 0) {
+        snprintf(msg, size, "%s has schema %s, newer than the installed %s: "
+                 "upgrade ovn-central on this node", s->db_file, db_version,
+                 schema_version);
+        return EINVAL;
+    }
+    if (cmp == 0) {
+        log_warn("%s: %s differs from the installed schema of the same "
+                 "version %s; not converting", s->tag, s->db_file,
+                 db_version);
+        return 0;
+    }
+
+    error = server_copy_aside(s->db_file, db_version, aside, sizeof aside);
+    if (error) {
+        snprintf(msg, size, "cannot copy %s aside before converting it: %s",
+                 s->db_file, strerror(error));
+        return error;
+    }
+    log_info("%s: converting %s from schema %s to %s (copy kept in %s)",
+             s->tag, s->db_file, db_version, schema_version, aside);
+    {
+        const char *argv[] = { "ovsdb-tool", "convert", s->db_file,
+                               s->schema, NULL };
+
+        return server_tool(argv, deadline, NULL, 0, msg, size);
+    }
+}
+
+int
+server_start(const struct server *s, const char *sync_from, long long deadline, char *msg,
+             size_t size)
+{
+    const char *argv[40];
+    char store[8192], line[200];
+    struct child_result r;
+    int error;
+
+    error = server_build_argv(s, sync_from, argv, 40, store, sizeof store);
+    if (error) {
+        snprintf(msg, size, "%s: ovsdb-server command line too long",
+                 s->tag);
+        return error;
+    }
+    log_info("%s: starting ovsdb-server as a backup of %s", s->tag,
+             sync_from);
+    error = child_run(argv, deadline, &r);
+    if (error) {
+        snprintf(msg, size, "%s ovsdb-server did not start: %s", s->tag,
+                 error == ENOENT ? "ovsdb-server not found in PATH"
+                 : strerror(error));
+        return error;
+    }
+    if (r.status != 0) {
+        snprintf(msg, size, "%s ovsdb-server exited with %d: %s (see %s)",
+                 s->tag, r.status, child_result_line(&r, line, sizeof line),
+                 s->logfile);
+        child_result_free(&r);
+        return EIO;
+    }
+    child_result_free(&r);
+    return 0;
+}
+
+int
+server_stop(const struct server *s, long long deadline)
+{
+    pid_t pid;
+    char *reply = NULL, *err = NULL;
+
+    if (server_pid(s, &pid)) {
+        return 0;
+    }
+    log_info("%s: stopping ovsdb-server (pid %ld)", s->tag, (long) pid);
+
+    /* Ask politely first: ovsdb-server then removes its pidfile and
+     * sockets itself. */
+    if (!jsonrpc_unixctl(s->ctl, "exit", NULL, 0,
+                         deadline_after(deadline_left(deadline) / 4),
+                         &reply, &err)) {
+        free(reply);
+        free(err);
+    }
+    return server_kill_wait(pid, SERVER_COMM, s->pidfile, deadline);
+}
+
+int
+server_northd_pid(const struct params *p, pid_t *pidp)
+{
+    char pidfile[PATH_MAX];
+
+    snprintf(pidfile, sizeof pidfile, "%s/ovn-northd.pid", p->run_dir);
+    return server_pidfile_pid(pidfile, NORTHD_COMM, pidp);
+}
+
+int
+server_northd_start(const struct params *p, long long deadline, char *msg,
+                    size_t size)
+{
+    char pidfile[PATH_MAX + 16], logfile[PATH_MAX + 16], ctl[PATH_MAX + 16];
+    char nb[PATH_MAX + 32], sb[PATH_MAX + 32], line[200];
+    struct child_result r;
+    pid_t pid;
+    int error;
+
+    if (!server_northd_pid(p, &pid)) {
+        return 0;
+    }
+    snprintf(pidfile, sizeof pidfile, "--pidfile=%s/ovn-northd.pid",
+             p->run_dir);
+    snprintf(logfile, sizeof logfile, "--log-file=%s/ovn-northd.log",
+             p->log_dir);
+    snprintf(ctl, sizeof ctl, "--unixctl=%s/ovn-northd.ctl", p->run_dir);
+    snprintf(nb, sizeof nb, "--ovnnb-db=unix:%s/ovnnb_db.sock", p->run_dir);
+    snprintf(sb, sizeof sb, "--ovnsb-db=unix:%s/ovnsb_db.sock", p->run_dir);
+    {
+        const char *argv[] = { "ovn-northd", "-vconsole:off", "-vfile:info",
+                               logfile, pidfile, ctl, nb, sb, "--detach",
+                               "--no-chdir", NULL };
+
+        log_info("starting ovn-northd");
+        error = child_run(argv, deadline, &r);
+    }
+    if (error) {
+        snprintf(msg, size, "ovn-northd did not start: %s",
+                 error == ENOENT ? "ovn-northd not found in PATH"
+                 : strerror(error));
+        return error;
+    }
+    if (r.status != 0) {
+        snprintf(msg, size, "ovn-northd exited with %d: %s", r.status,
+                 child_result_line(&r, line, sizeof line));
+        child_result_free(&r);
+        return EIO;
+    }
+    child_result_free(&r);
+    return 0;
+}
+
+int
+server_northd_stop(const struct params *p, long long deadline)
+{
+    char pidfile[PATH_MAX + 16];
+    pid_t pid;
+
+    if (server_northd_pid(p, &pid)) {
+        return 0;
+    }
+    log_info("stopping ovn-northd (pid %ld)", (long) pid);
+    snprintf(pidfile, sizeof pidfile, "%s/ovn-northd.pid", p->run_dir);
+    kill(pid, SIGTERM);
+    return server_kill_wait(pid, NORTHD_COMM, pidfile, deadline);
+}
+
+static int
+server_mkdirs(const struct params *p, char *msg, size_t size)
+{
+    const char *dirs[] = { p->db_dir, p->run_dir, p->log_dir };
+    size_t i;
+
+    for (i = 0; i < 3; i++) {
+        char path[PATH_MAX], *slash;
+
+        snprintf(path, sizeof path, "%s", dirs[i]);
+        for (slash = strchr(path + 1, '/'); ; slash = strchr(slash + 1, '/')) {
+            if (slash) {
+                *slash = '\0';
+            }
+            if (mkdir(path, 0755) && errno != EEXIST) {
+                int error = errno;
+
+                snprintf(msg, size, "cannot create directory %s: %s", path,
+                         strerror(error));
+                return error;
+            }
+            if (!slash) {
+                break;
+            }
+            *slash = '/';
+        }
+    }
+    return 0;
+}
+
+/* Runs an ovsdb-tool command that must succeed; its first output line goes
+ * to 'out' if not NULL. */
+static int
+server_tool(const char *const argv[], long long deadline, char *out,
+            size_t out_size, char *msg, size_t size)
+{
+    struct child_result r;
+    char line[200];
+    int error;
+
+    error = child_run(argv, deadline, &r);
+    if (error) {
+        snprintf(msg, size, "%s %s failed: %s", argv[0], argv[1],
+                 error == ENOENT ? "not found in PATH" : strerror(error));
+        return error;
+    }
+    if (r.status != 0) {
+        snprintf(msg, size, "%s %s %s failed: %s", argv[0], argv[1],
+                 argv[2], child_result_line(&r, line, sizeof line));
+        child_result_free(&r);
+        return EIO;
+    }
+    if (out) {
+        snprintf(out, out_size, "%.*s", (int) strcspn(r.out, "\n"), r.out);
+    }
+    child_result_free(&r);
+    return 0;
+}
+
+/* Compares dotted version numbers: <0, 0 or >0 as 'a' is older, equal or
+ * newer than 'b'. */
+static int
+server_version_cmp(const char *a, const char *b)
+{
+    while (*a || *b) {
+        char *ea, *eb;
+        long x = strtol(a, &ea, 10);
+        long y = strtol(b, &eb, 10);
+
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+        if (ea == a && eb == b) {
+            break;              /* Neither advanced: not a number. */
+        }
+        a = *ea == '.' ? ea + 1 : ea;
+        b = *eb == '.' ? eb + 1 : eb;
+    }
+    return 0;
+}
+
+static int
+server_copy_aside(const char *file, const char *version, char *dst,
+                  size_t dst_size)
+{
+    char buf[65536];
+    int in, out = -1, error = 0, i;
+    ssize_t n;
+
+    in = open(file, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        return errno;
+    }
+    for (i = 0; i < 100 && out < 0; i++) {
+        snprintf(dst, dst_size, i ? "%s.backup-%s.%d" : "%s.backup-%s",
+                 file, version, i);
+        out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+        if (out < 0 && errno != EEXIST) {
+            error = errno;
+            break;
+        }
+    }
+    if (out < 0) {
+        close(in);
+        return error ? error : EEXIST;
+    }
+    while ((n = read(in, buf, sizeof buf)) > 0) {
+        if (write(out, buf, n) != n) {
+            error = errno ? errno : EIO;
+            break;
+        }
+    }
+    if (n < 0) {
+        error = errno;
+    }
+    if (!error && fsync(out)) {
+        error = errno;
+    }
+    close(in);
+    close(out);
+    return error;
+}
+
+/* Waits for 'pid' to go away, sending SIGTERM at two thirds of the time
+ * left and SIGKILL at five sixths.  Removes a stale pidfile. */
+static int
+server_kill_wait(pid_t pid, const char *comm, const char *pidfile,
+                 long long deadline)
+{
+    long long start = deadline_now();
+    long long span = deadline - start;
+    long long term_at = start + span / 3;
+    long long kill_at = start + span * 2 / 3;
+    bool termed = false, killed = false;
+
+    while (!server_gone(pid, comm)) {
+        long long now = deadline_now();
+
+        if (now >= deadline) {
+            log_err("process %ld (%s) still runs after SIGKILL",
+                    (long) pid, comm);
+            return ETIMEDOUT;
+        }
+        if (!termed && now >= term_at) {
+            log_warn("%s (pid %ld) did not exit; sending SIGTERM", comm,
+                     (long) pid);
+            kill(pid, SIGTERM);
+            termed = true;
+        } else if (!killed && now >= kill_at) {
+            log_warn("%s (pid %ld) did not exit; sending SIGKILL", comm,
+                     (long) pid);
+            kill(pid, SIGKILL);
+            killed = true;
+        }
+        deadline_sleep(10, deadline);
+    }
+    if (unlink(pidfile) && errno != ENOENT) {
+        log_warn("cannot remove %s: %s", pidfile, strerror(errno));
+    }
+    return 0;
+}
+
+/* Returns true if 'pid' no longer runs 'comm' (gone, zombie, or reused). */
+static bool
+server_gone(pid_t pid, const char *comm)
+{
+    char path[64], buf[512], *p;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return true;
+    }
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return true;
+    }
+    buf[n] = '\0';
+    /* "pid (comm) S ..." */
+    p = strchr(buf, '(');
+    if (!p || strncmp(p + 1, comm, strlen(comm))) {
+        return true;
+    }
+    p = strrchr(buf, ')');
+    return !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
+}

@@ -1,0 +1,97 @@
+/* ovsdb-server and ovn-northd process control.
+ *
+ * Knows ovn-ctl's file layout (ovnnb_db.db, .sock, .ctl, .pid and the SB
+ * equivalents), creates a missing database from the installed schema,
+ * upgrades an existing one when the installed schema is newer (never
+ * deletes one), builds ovsdb-server's command line, and starts and stops
+ * the daemons within a deadline. */
+#ifndef SERVER_H
+#define SERVER_H 1
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct params;
+struct params_db;
+
+enum server_which {
+    SERVER_NB,
+    SERVER_SB,
+};
+
+struct server {
+    const char *db_name;        /* "OVN_Northbound" or "OVN_Southbound". */
+    const char *tag;            /* "NB" or "SB", for messages. */
+    const char *global_table;   /* "NB_Global" or "SB_Global". */
+    const struct params_db *cfg;
+    char schema[PATH_MAX];
+    char db_file[PATH_MAX];
+    char sock[PATH_MAX];        /* Local OVSDB client socket. */
+    char ctl[PATH_MAX];         /* unixctl socket. */
+    char pidfile[PATH_MAX];
+    char logfile[PATH_MAX];
+};
+
+/* Fills 's' for database 'which' from 'p'.  The schema directory is
+ * $OVN_PKGDATADIR, by default /usr/share/ovn. */
+void server_init(struct server *s, enum server_which which,
+                 const struct params *p);
+
+/* Formats the replication source of 's' ("tcp:IP:PORT", "ssl:[IP6]:PORT")
+ * into 'buf'. */
+void server_sync_target(const struct server *s, const struct params *p,
+                        char *buf, size_t size);
+
+/* Formats the listener the active uses ("ptcp:PORT:IP", "pssl:PORT:[IP6]",
+ * or on all addresses when listen_on_master_ip_only is no) into 'buf'. */
+void server_listen_target(const struct server *s, const struct params *p,
+                          char *buf, size_t size);
+
+/* Returns the "db:DB,TABLE,connections" remote of 's' in 'buf'. */
+void server_db_remote(const struct server *s, char *buf, size_t size);
+
+/* Builds ovsdb-server's argv to start 's' as a backup of 'sync_from' into
+ * 'argv' (room for 'max' pointers, NULL-terminated), using 'store' (of
+ * 'store_size' bytes) for the option strings.  Pure.  Returns 0, or ENOSPC
+ * if 'argv' or 'store' is too small. */
+int server_build_argv(const struct server *s, const char *sync_from, const char **argv, size_t max,
+                      char *store, size_t store_size);
+
+/* Reads the pid of a live process called 'comm' from 'pidfile'.  Returns 0
+ * and stores it in '*pidp' if it runs; ESRCH if there is no pidfile, or it
+ * names a process that is gone, a zombie, or not 'comm'; another positive
+ * errno value if the pidfile cannot be read. */
+int server_pidfile_pid(const char *pidfile, const char *comm, pid_t *pidp);
+
+/* Returns 0 and the pid of 's' in '*pidp' if its ovsdb-server runs; ESRCH if
+ * not; see server_pidfile_pid(). */
+int server_pid(const struct server *s, pid_t *pidp);
+
+/* Makes sure the directories exist and the database file of 's' is usable:
+ * creates it from the schema if absent, converts it (after copying it aside)
+ * if the installed schema is newer, refuses one whose schema is newer than
+ * the installed one or that is clustered.  Returns 0 or a positive errno
+ * value with an explanation in 'msg'. */
+int server_prepare_db(const struct server *s, const struct params *p,
+                      long long deadline, char *msg, size_t size);
+
+/* Starts ovsdb-server for 's' as a backup of 'sync_from' and returns once it
+ * has daemonized (its control socket then answers).  Returns 0 or a positive
+ * errno value with an explanation in 'msg'. */
+int server_start(const struct server *s, const char *sync_from, long long deadline,
+                 char *msg, size_t size);
+
+/* Stops the ovsdb-server of 's', asking it to exit first and escalating to
+ * SIGTERM and SIGKILL, and returns 0 once it is gone (or was not running).
+ * Returns ETIMEDOUT if it still runs at 'deadline'. */
+int server_stop(const struct server *s, long long deadline);
+
+/* ovn-northd, run on the active node with manage_northd=yes. */
+int server_northd_pid(const struct params *p, pid_t *pidp);
+int server_northd_start(const struct params *p, long long deadline,
+                        char *msg, size_t size);
+int server_northd_stop(const struct params *p, long long deadline);
+
+#endif /* server.h */
