@@ -84,20 +84,38 @@ check-unit: $(UNIT_BIN)
 
 check-shell:
 	shellcheck -s sh -S style agent/ovndb-servers
-	shellcheck -S warning tests/integration/*.sh tests/lib/*.sh \
-	    ocf-tester/*.sh
+	shellcheck -S warning scripts/*.sh tests/lib/*.sh tests/*.sh \
+	    tests/integration/*.sh tests/offline/*.sh ocf-tester/*.sh .ci/run
 
 check-metadata: $(HELPER_BIN)
 	tests/metadata.sh $(HELPER_BIN)
 
-# Tests below use the installed agent (they install it first).
+# The suites below run the installed agent (they install it first).
 check-integration: install
 	tests/integration/run.sh
 
-check: check-unit check-shell check-metadata check-integration
+check-ocf-tester: install
+	ocf-tester/run.sh
+
+check-offline: install
+	tests/offline/pacemaker.sh
+
+check-all: check-unit check-shell check-metadata check-integration \
+           check-ocf-tester check-offline
+
+# Installs missing Debian packages, then runs every suite twice: built with
+# AddressSanitizer and UndefinedBehaviorSanitizer, then built normally
+# (which leaves the normal build installed).
+check: deps
+	$(MAKE) check-all SANITIZE=1
+	$(MAKE) check-all
+
+deps:
+	scripts/install-deps.sh
 
 clean:
 	rm -rf build
 
-.PHONY: all install uninstall check check-unit check-shell check-metadata \
-        check-integration clean
+.PHONY: all install uninstall check check-all check-unit check-shell \
+        check-metadata check-integration check-ocf-tester check-offline \
+        deps clean

@@ -20,6 +20,9 @@
  * before Pacemaker gives up on it. */
 #define ACTIONS_MARGIN_MS 1500
 
+/* Time kept for writing the promotion score after observing the servers. */
+#define ACTIONS_RESERVE_MS 1000
+
 struct actions_ctx {
     struct params p;
     struct server srv[2];       /* NB, SB. */
@@ -431,13 +434,19 @@ actions_observe(struct actions_ctx *ctx, enum decide_expect expect,
         const struct server *s = &ctx->srv[i];
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;
         struct repl_status st;
+        long long left, deadline;
         int error;
 
         db->running = !server_pid(s, &pid);
         if (!db->running) {
             continue;
         }
-        error = repl_get_status(s->ctl, s->db_name, ctx->deadline, &st);
+        /* A hung NB must not leave SB unchecked, and the score must still
+         * be written after both: NB gets half of the time left after a
+         * reserve, SB the rest. */
+        left = deadline_left(ctx->deadline) - ACTIONS_RESERVE_MS;
+        deadline = deadline_now() + (left > 0 ? left / (2 - i) : 0);
+        error = repl_get_status(s->ctl, s->db_name, deadline, &st);
         if (error) {
             log_warn("%s: no answer from %s: %s", s->tag, s->ctl,
                      strerror(error));

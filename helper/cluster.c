@@ -66,7 +66,10 @@ cluster_set_score(struct cluster *c, int score, bool force,
 
         error = cluster_run(c, argv, deadline);
     }
-    if (!error && !c->no_cluster) {
+    if (!error) {
+        /* Without a cluster there is nothing to write; remember the score
+         * all the same, since a cluster that starts probes first and a
+         * probe always writes. */
         log_debug("promotion score of %s set to %s", c->node,
                   score == CLUSTER_SCORE_NONE ? "(none)" : value);
         cluster_cache_store(c, score);

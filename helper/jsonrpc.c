@@ -31,7 +31,7 @@
  * cannot make us allocate without bound. */
 #define JSONRPC_MAX_MSG (64 * 1024 * 1024)
 
-/* Bytes requested from the socket per recv(). */
+/* Free buffer space guaranteed before each recv(), and growth step. */
 #define JSONRPC_READ_CHUNK 65536
 
 /* A connection to a JSON-RPC server. */

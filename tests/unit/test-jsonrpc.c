@@ -1373,6 +1373,7 @@ test_real_server(void **state)
     assert_true(stop_server(f));
 }
 
+/* Runs the tests; each gets a fresh temporary directory. */
 int
 main(void)
 {

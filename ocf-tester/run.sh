@@ -1,0 +1,204 @@
+#!/bin/bash
+#
+# ocf-tester/run.sh - runs resource-agents' ocf-tester against the INSTALLED
+# ocf:ovn:ovndb-servers (run "make install" first), with real ovsdb-servers
+# on 127.0.0.1, three times:
+#   ipv4    master_ip=127.0.0.1  ports 26641/26642
+#   ipv6    master_ip=::1        ports 26643/26644
+#   northd  master_ip=127.0.0.1  ports 26645/26646  manage_northd=yes
+# No cluster is involved: CIB_file is unset and crm_attribute must answer
+# "no cluster" (102), which the agent tolerates.  Every ovsdb-server and
+# ovn-northd a run started must be gone when it ends.
+# Exits non-zero if anything failed; the last line is "N passed, N failed".
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=../tests/lib/common.sh
+. "$root/tests/lib/common.sh"
+
+agent=/usr/lib/ocf/resource.d/ovn/ovndb-servers
+installed_helper=/usr/libexec/ovndb-servers/ovndb-servers-helper
+tester=/usr/sbin/ocf-tester
+# ocf-tester's own steps are quick; this only bounds a hung agent.
+tester_timeout=300
+
+skip() {
+    echo "skip - $1"
+}
+
+# Never talk to a cluster, live or simulated.
+unset CIB_file CIB_shadow CIB_shadow_dir
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ovndb-oct.XXXXXX") || exit 1
+on_exit rm -rf "$tmp"
+
+# --- preconditions ------------------------------------------------------
+
+for f in "$tester" "$agent" "$installed_helper"; do
+    if [ ! -x "$f" ]; then
+        echo "Bail out! $f is missing (run 'make install' as root)"
+        exit 1
+    fi
+done
+if [ -x "$root/build/std/ovndb-servers-helper" ] &&
+   ! cmp -s "$root/build/std/ovndb-servers-helper" "$installed_helper"; then
+    echo "# note: $installed_helper differs from build/std;" \
+         "run 'make install' to test the current build"
+fi
+
+# pgrep -x matches exact process names only; nothing is killed here.
+cluster_daemons() {
+    pgrep -x pacemakerd || pgrep -x pacemaker-based || pgrep -x corosync
+}
+check "no cluster daemon runs on this machine" eval '! cluster_daemons'
+crm_attribute --type crm_config --name ovndb-servers-ocf-tester -G \
+    >/dev/null 2>&1
+rc=$?
+check "crm_attribute reaches no cluster (rc $rc, expected 102)" \
+    test "$rc" = 102
+if [ "$TESTS_FAILED" != 0 ]; then
+    echo "Bail out! a cluster is reachable: the agent would write into it"
+    summary
+    exit 1
+fi
+
+# --- helpers ---------------------------------------------------------------
+
+# ports_free PORT...: nothing listens on any PORT.
+ports_free() {
+    local p busy=0
+    for p in "$@"; do
+        if [ -n "$(ss -Htln "sport = :$p")" ]; then
+            echo "    # port $p is in use:"
+            ss -tlnp "sport = :$p" | sed 's/^/    #   /'
+            busy=1
+        fi
+    done
+    [ "$busy" = 0 ]
+}
+
+# gone PID: PID no longer runs (or is a zombie).
+gone() {
+    [ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# live_pids DIR: pids of live processes started with DIR in their command
+# line or listed in a pidfile under DIR/run.
+live_pids() {
+    local dir=$1 f pid
+    {
+        for f in "$dir"/run/*.pid; do
+            [ -f "$f" ] || continue
+            pid=$(head -c 20 "$f" | tr -cd 0-9)
+            [ -n "$pid" ] && [ "$pid" -gt 1 ] && echo "$pid"
+        done
+        pgrep -f -- "$dir/"
+    } | sort -un | while read -r pid; do
+        gone "$pid" || echo "$pid"
+    done
+}
+
+# kill_leftovers DIR: kills, by pid, whatever live_pids DIR lists: SIGTERM,
+# then SIGKILL after 5 s.  Returns 1 if there was anything to kill.
+kill_leftovers() {
+    local dir=$1 pids pid
+    pids=$(live_pids "$dir")
+    [ -z "$pids" ] && return 0
+    for pid in $pids; do
+        echo "    # left running: pid $pid: $(tr '\0' ' ' \
+            <"/proc/$pid/cmdline" 2>/dev/null)"
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in $pids; do
+        wait_until 5 gone "$pid" || kill -KILL "$pid" 2>/dev/null
+        wait_until 5 gone "$pid"
+    done
+    return 1
+}
+
+# show FILE: prints FILE indented, as a TAP comment.
+show() {
+    sed 's/^/    # /' "$1"
+}
+
+# run_tester NAME MASTER_IP NB_PORT SB_PORT [-o name=value]...
+run_tester() {
+    local name=$1 ip=$2 nb=$3 sb=$4 dir out rc t0 t1 bad failed0 f
+    shift 4
+    dir=$tmp/$name
+    out=$dir/ocf-tester.out
+    failed0=$TESTS_FAILED
+    mkdir -p "$dir/db" "$dir/run" "$dir/log"
+    on_exit kill_leftovers "$dir" '>/dev/null'
+
+    echo "# $name: master_ip=$ip nb_master_port=$nb sb_master_port=$sb $*"
+    if ! ports_free "$nb" "$sb"; then
+        fail "$name: ports $nb and $sb are free"
+        return
+    fi
+    pass "$name: ports $nb and $sb are free"
+
+    t0=$(date +%s%N)
+    # From /: ocf-tester's "su nobody" step must not start in our 0700 dir.
+    (cd / && timeout -k 10 "$tester_timeout" "$tester" -v -n ovndb_servers \
+        -o master_ip="$ip" -o nb_master_port="$nb" -o sb_master_port="$sb" \
+        -o db_dir="$dir/db" -o run_dir="$dir/run" -o log_dir="$dir/log" \
+        "$@" "$agent") >"$out" 2>&1
+    rc=$?
+    t1=$(date +%s%N)
+    echo "# $name: ocf-tester took $(( (t1 - t0) / 1000000 )) ms," \
+         "$(grep -c '^Testing: ' "$out") steps"
+
+    check "$name: ocf-tester exits 0 (rc $rc)" test "$rc" = 0
+    check "$name: ocf-tester says 'passed all tests'" \
+        grep -q 'passed all tests$' "$out"
+    check "$name: no failed assertion ('* rc=...', 'Aborting tests')" \
+        eval "! grep -Eq '^\\* rc=|^Aborting tests' '$out'"
+    # Lines starting with '<' are the meta-data dump (-v), which
+    # tests/metadata.sh validates; everything else must be clean.
+    bad=$(grep -v '^<' "$out" | grep -iE 'error|failed')
+    check "$name: no 'error' or 'failed' line in the output" test -z "$bad"
+    [ -n "$bad" ] && printf '%s\n' "$bad" | sed 's/^/    # /'
+
+    check "$name: both databases were created in db_dir" \
+        test -s "$dir/db/ovnnb_db.db" -a -s "$dir/db/ovnsb_db.db"
+    check "$name: every ovsdb-server/ovn-northd it started is gone" \
+        kill_leftovers "$dir"
+
+    if [ "$TESTS_FAILED" != "$failed0" ]; then
+        echo "    # ---- ocf-tester output ($name) ----"
+        show "$out"
+        for f in "$dir"/log/*.log; do
+            [ -f "$f" ] || continue
+            echo "    # ---- $f (last 20 lines) ----"
+            tail -n 20 "$f" | sed 's/^/    # /'
+        done
+    fi
+}
+
+# --- the runs -------------------------------------------------------------
+
+run_tester ipv4 127.0.0.1 26641 26642
+check "ipv4: the backups replicated from tcp:127.0.0.1:26641 and 26642" \
+    eval "grep -qs 'tcp:127.0.0.1:26641' '$tmp/ipv4/log/ovsdb-server-nb.log' &&
+          grep -qs 'tcp:127.0.0.1:26642' '$tmp/ipv4/log/ovsdb-server-sb.log'"
+
+if grep -qs '^0\{31\}1 .* lo$' /proc/net/if_inet6; then
+    run_tester ipv6 ::1 26643 26644
+    check "ipv6: the backups replicated from tcp:[::1]:26643 and 26644" \
+        eval "grep -qsF 'tcp:[::1]:26643' '$tmp/ipv6/log/ovsdb-server-nb.log' &&
+              grep -qsF 'tcp:[::1]:26644' '$tmp/ipv6/log/ovsdb-server-sb.log'"
+else
+    skip "ipv6: ::1 is not configured on lo"
+fi
+
+if command -v ovn-northd >/dev/null; then
+    run_tester northd 127.0.0.1 26645 26646 -o manage_northd=yes
+    check "northd: ovn-northd ran on promotion (ovn-northd.log)" \
+        grep -qs 'ovn-northd lock acquired\|OVN internal version' \
+        "$tmp/northd/log/ovn-northd.log"
+else
+    skip "northd: ovn-northd is not installed (ovn-central)"
+fi
+
+summary

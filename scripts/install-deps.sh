@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian 12 packages ovndb-servers needs to build, test and
+# run, if any is missing.  Needs root (or sudo).
+set -e
+pkgs="build-essential pkg-config pacemaker pacemaker-dev pacemaker-cli-utils
+libqb-dev libjansson-dev libcmocka-dev openvswitch-switch openvswitch-common
+ovn-central ovn-common corosync pcs resource-agents libxml2-utils shellcheck
+iproute2 strace procps"
+missing=
+for p in $pkgs; do
+    if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null \
+            | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+$sudo apt-get update -q
+# Services must not start on their own: the tests start what they need.
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+    --no-install-recommends $missing
