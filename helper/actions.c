@@ -162,7 +162,7 @@ actions_stop(struct actions_ctx *ctx)
                      + deadline_left(ctx->deadline) / 2;
     int error = 0;
 
-    if (server_northd_stop(&ctx->p, half)) {
+    if (ctx->p.manage_northd && server_northd_stop(&ctx->p, half)) {
         error = ETIMEDOUT;
     }
     /* Ask both servers to exit before waiting for either. */
@@ -283,9 +283,18 @@ actions_promote(struct actions_ctx *ctx)
 static enum ocf_exitcode
 actions_demote(struct actions_ctx *ctx)
 {
+    struct decide_input in;
     enum ocf_exitcode rc;
 
-    if (server_northd_stop(&ctx->p, ctx->deadline)) {
+    /* Demoting what is not running at all would hide a crashed promoted
+     * instance: report it, as OVN's agent does, and let Pacemaker recover
+     * it.  A half-running instance is brought back to two backups. */
+    actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
+    if (!in.nb.running && !in.sb.running) {
+        ocf_exit_reason("cannot demote: neither ovsdb-server is running");
+        return PCMK_OCF_NOT_RUNNING;
+    }
+    if (ctx->p.manage_northd && server_northd_stop(&ctx->p, ctx->deadline)) {
         ocf_exit_reason("ovn-northd does not stop");
         return PCMK_OCF_UNKNOWN_ERROR;
     }
@@ -429,7 +438,9 @@ actions_observe(struct actions_ctx *ctx, enum decide_expect expect,
     memset(in, 0, sizeof *in);
     in->expect = expect;
     in->northd_managed = ctx->p.manage_northd;
-    in->northd_running = !server_northd_pid(&ctx->p, &pid);
+    /* An ovn-northd the agent does not manage is none of its business. */
+    in->northd_running = ctx->p.manage_northd
+                         && !server_northd_pid(&ctx->p, &pid);
     for (i = 0; i < 2; i++) {
         const struct server *s = &ctx->srv[i];
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;

@@ -148,6 +148,10 @@ child_result_line(const struct child_result *result, char *buf, size_t size)
     const char *start;
     size_t len;
 
+    if (size == 0) {
+        return buf;
+    }
+
     while (end > text && (end[-1] == '\n' || end[-1] == ' ')) {
         end--;
     }

@@ -179,20 +179,16 @@ listener_probe(const json_t *row)
     return json_is_integer(v) ? (long long) json_integer_value(v) : -1;
 }
 
-/* Returns true if the passive targets 'a' and 'b' ("ptcp:PORT:ADDR") use the
- * same protocol and port. */
+/* Returns true if the passive targets 'a' and 'b' ("ptcp:PORT:ADDR",
+ * "pssl:PORT:ADDR") listen on the same port, whatever their protocol and
+ * address: two such rows would fight over the port. */
 static bool
 listener_same_port(const char *a, const char *b)
 {
     const char *ca = strchr(a, ':'), *cb = strchr(b, ':');
-    const char *ea, *eb;
 
-    if (!ca || !cb || ca - a != cb - b || strncmp(a, b, ca - a)) {
+    if (a[0] != 'p' || b[0] != 'p' || !ca || !cb) {
         return false;
     }
-    ea = strchr(ca + 1, ':');
-    eb = strchr(cb + 1, ':');
-    ea = ea ? ea : ca + strlen(ca);
-    eb = eb ? eb : cb + strlen(cb);
-    return ea - ca == eb - cb && !strncmp(ca, cb, ea - ca);
+    return strtol(ca + 1, NULL, 10) == strtol(cb + 1, NULL, 10);
 }

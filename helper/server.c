@@ -524,8 +524,8 @@ server_copy_aside(const char *file, const char *version, char *dst,
     return error;
 }
 
-/* Waits for 'pid' to go away, sending SIGTERM at two thirds of the time
- * left and SIGKILL at five sixths.  Removes a stale pidfile. */
+/* Waits for 'pid' to go away, sending SIGTERM after a third of the time
+ * left and SIGKILL after two thirds.  Removes a stale pidfile. */
 static int
 server_kill_wait(pid_t pid, const char *comm, const char *pidfile,
                  long long deadline)

@@ -26,7 +26,11 @@ skip() {
     echo "skip - $1"
 }
 
-# Never talk to a cluster, live or simulated.
+# Never talk to a cluster, live or simulated: the agent's crm_attribute
+# must find none (102).
+if [ -n "${CIB_file+set}${CIB_shadow+set}" ]; then
+    echo "# note: unsetting CIB_file/CIB_shadow for ocf-tester"
+fi
 unset CIB_file CIB_shadow CIB_shadow_dir
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ovndb-oct.XXXXXX") || exit 1
@@ -41,16 +45,24 @@ for f in "$tester" "$agent" "$installed_helper"; do
     fi
 done
 if [ -x "$root/build/std/ovndb-servers-helper" ] &&
-   ! cmp -s "$root/build/std/ovndb-servers-helper" "$installed_helper"; then
-    echo "# note: $installed_helper differs from build/std;" \
+   ! cmp -s "$root/build/std/ovndb-servers-helper" "$installed_helper" &&
+   ! cmp -s "$root/build/san/ovndb-servers-helper" "$installed_helper"; then
+    echo "# note: $installed_helper is neither build/std's nor build/san's;" \
          "run 'make install' to test the current build"
 fi
 
-# pgrep -x matches exact process names only; nothing is killed here.
+# pgrep -x matches exact process names only; nothing is killed here.  Only
+# daemons in this network namespace could be reached (a lab cluster in
+# namespaces of its own cannot).
 cluster_daemons() {
-    pgrep -x pacemakerd || pgrep -x pacemaker-based || pgrep -x corosync
+    local d
+    for d in pacemakerd pacemaker-based corosync; do
+        pgrep --ns $$ --nslist net -x "$d" && return 0
+    done
+    return 1
 }
-check "no cluster daemon runs on this machine" eval '! cluster_daemons'
+check "no cluster daemon runs in this network namespace" \
+    eval '! cluster_daemons'
 crm_attribute --type crm_config --name ovndb-servers-ocf-tester -G \
     >/dev/null 2>&1
 rc=$?

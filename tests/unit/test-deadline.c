@@ -11,7 +11,7 @@
 #include <time.h>
 
 /* Slack allowed for the scheduler when checking elapsed times. */
-#define SLACK_MS 30
+#define SLACK_MS 100
 
 static long long
 real_now(void)
@@ -32,7 +32,7 @@ test_now_monotonic(void **state)
     a = deadline_now();
     r = real_now();
     /* Milliseconds of CLOCK_MONOTONIC. */
-    assert_true(r - a >= 0 && r - a <= SLACK_MS);
+    assert_true(r - a >= 0 && r - a <= 1000);
     for (i = 0; i < 1000; i++) {
         b = deadline_now();
         assert_true(b >= a);
@@ -137,7 +137,7 @@ test_sleep_nothing(void **state)
     deadline_sleep(3000, deadline_now() - 10);
     deadline_sleep(0, deadline_after(3000));
     deadline_sleep(-5, deadline_after(3000));
-    assert_true(real_now() - start < SLACK_MS);
+    assert_true(real_now() - start < 2 * SLACK_MS);
 }
 
 static volatile sig_atomic_t alarms;

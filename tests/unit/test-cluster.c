@@ -1,0 +1,435 @@
+/* Unit tests for helper/cluster.c.
+ *
+ * crm_attribute is replaced by a shell script, first in PATH, that appends
+ * its arguments (each followed by '|', one call per line) to a log file and
+ * exits with the code in $FAKE_CRM_RC. */
+#include "unit.h"
+#include "cluster.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "log.h"
+
+struct fixture {
+    char dir[64];
+    char bin[128];              /* Holds the fake crm_attribute. */
+    char run[128];              /* run_dir for the cache. */
+    char calls[128];            /* The fake's log of calls. */
+    char *old_path;
+};
+
+static const char fake_script[] =
+    "#!/bin/sh\n"
+    "for a in \"$@\"; do printf '%s|' \"$a\"; done >> \"$FAKE_CRM_LOG\"\n"
+    "printf '\\n' >> \"$FAKE_CRM_LOG\"\n"
+    "echo \"fake crm_attribute says hello\" >&2\n"
+    "if [ -n \"$FAKE_CRM_SLEEP\" ]; then exec sleep \"$FAKE_CRM_SLEEP\"; fi\n"
+    "exit \"${FAKE_CRM_RC:-0}\"\n";
+
+static int
+remove_one(const char *path, const struct stat *st, int flag,
+           struct FTW *ftw)
+{
+    (void) st;
+    (void) flag;
+    (void) ftw;
+    remove(path);
+    return 0;
+}
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    char path[256], logfile[192];
+    const char *old;
+    FILE *file;
+
+    if (!f) {
+        return -1;
+    }
+    strcpy(f->dir, "/tmp/test-cluster.XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->bin, sizeof f->bin, "%s/bin", f->dir);
+    snprintf(f->run, sizeof f->run, "%s/run", f->dir);
+    snprintf(f->calls, sizeof f->calls, "%s/calls", f->dir);
+    if (mkdir(f->bin, 0755) || mkdir(f->run, 0755)) {
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/crm_attribute", f->bin);
+    file = fopen(path, "w");
+    if (!file) {
+        return -1;
+    }
+    fputs(fake_script, file);
+    fclose(file);
+    chmod(path, 0755);
+
+    old = getenv("PATH");
+    f->old_path = strdup(old ? old : "/usr/bin:/bin");
+    snprintf(path, sizeof path, "%s:%s", f->bin, f->old_path);
+    setenv("PATH", path, 1);
+    setenv("FAKE_CRM_LOG", f->calls, 1);
+    unsetenv("FAKE_CRM_RC");
+    unsetenv("FAKE_CRM_SLEEP");
+
+    /* Keep the module's messages out of the test output. */
+    snprintf(logfile, sizeof logfile, "%s/ha.log", f->dir);
+    setenv("HA_LOGFILE", logfile, 1);
+    unsetenv("HA_LOGFACILITY");
+    log_init("test");
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    setenv("PATH", f->old_path, 1);
+    free(f->old_path);
+    unsetenv("FAKE_CRM_LOG");
+    unsetenv("FAKE_CRM_RC");
+    unsetenv("FAKE_CRM_SLEEP");
+    unsetenv("HA_LOGFILE");
+    nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+/* Returns the calls logged so far (malloc()'d), and empties the log. */
+static char *
+take_calls(const struct fixture *f)
+{
+    FILE *file = fopen(f->calls, "r");
+    char *text;
+    long size;
+
+    if (!file) {
+        return strdup("");
+    }
+    fseek(file, 0, SEEK_END);
+    size = ftell(file);
+    rewind(file);
+    text = calloc(1, size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, size, file), size);
+    fclose(file);
+    unlink(f->calls);
+    return text;
+}
+
+static void
+expect_calls(const struct fixture *f, const char *want)
+{
+    char *got = take_calls(f);
+
+    if (strcmp(got, want)) {
+        print_message("calls:\n%s---\nexpected:\n%s---\n", got, want);
+    }
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void
+test_list_has(void **state)
+{
+    (void) state;
+    assert_true(cluster_list_has("node1", "node1"));
+    assert_true(cluster_list_has("node0 node1 node2", "node1"));
+    assert_true(cluster_list_has(" node1 ", "node1"));
+    assert_true(cluster_list_has("node2  node1", "node1"));
+    assert_true(cluster_list_has("node2\tnode1", "node1"));
+    assert_false(cluster_list_has("node10 node11", "node1"));
+    assert_false(cluster_list_has("xnode1 node1x", "node1"));
+    assert_false(cluster_list_has("node", "node1"));
+    assert_false(cluster_list_has(" ", "node1"));
+    assert_false(cluster_list_has("", "node1"));
+    assert_false(cluster_list_has(NULL, "node1"));
+    /* An empty node name is in no list. */
+    assert_false(cluster_list_has("node1", ""));
+    assert_false(cluster_list_has(" ", ""));
+    assert_false(cluster_list_has("a  b", ""));
+}
+
+static void
+test_init_node_name(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    struct utsname u;
+
+    cluster_init(&c, "node1", "host1", "host", "res", f->run);
+    assert_string_equal(c.node, "host1");
+    cluster_init(&c, "node1", "host1", NULL, "res", f->run);
+    assert_string_equal(c.node, "node1");
+    cluster_init(&c, "node1", "host1", "other", "res", f->run);
+    assert_string_equal(c.node, "node1");
+    cluster_init(&c, "node1", NULL, "host", "res", f->run);
+    assert_string_equal(c.node, "node1");
+    cluster_init(&c, NULL, "host1", "host", "res", f->run);
+    assert_string_equal(c.node, "host1");
+
+    assert_int_equal(uname(&u), 0);
+    cluster_init(&c, NULL, NULL, NULL, "res", f->run);
+    assert_string_equal(c.node, u.nodename);
+    cluster_init(&c, NULL, "host1", "", "res", f->run);
+    assert_string_equal(c.node, u.nodename);
+    assert_false(c.no_cluster);
+}
+
+static void
+test_init_instance_and_cache(void **state)
+{
+    struct fixture *f = *state;
+    char want[256];
+    struct cluster c;
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb_servers:0", f->run);
+    assert_string_equal(c.instance, "ovndb_servers:0");
+    snprintf(want, sizeof want, "%s/ovndb-servers.ovndb_servers:0.score",
+             f->run);
+    assert_string_equal(c.cache, want);
+
+    cluster_init(&c, "node1", NULL, NULL, NULL, f->run);
+    assert_string_equal(c.instance, "ovndb_servers");
+    cluster_init(&c, "node1", NULL, NULL, "", f->run);
+    assert_string_equal(c.instance, "ovndb_servers");
+    snprintf(want, sizeof want, "%s/ovndb-servers.ovndb_servers.score",
+             f->run);
+    assert_string_equal(c.cache, want);
+}
+
+static void
+test_set_score(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    struct stat st;
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+    assert_int_equal(stat(c.cache, &st), 0);
+
+    /* Same value again: the cache skips the write. */
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "");
+
+    /* Unless forced. */
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, true,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+
+    /* A new value is written, once. */
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+                                       deadline_after(10000)), 0);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|10|\n");
+
+    /* No score: the attribute is deleted, once. */
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_NONE, false,
+                                       deadline_after(10000)), 0);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_NONE, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-D|\n");
+
+    /* Back to a score. */
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+}
+
+/* The cache survives the process (a new struct reads it) and belongs to
+ * one node. */
+static void
+test_cache_persistent(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|10|\n");
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "");
+
+    cluster_init(&c, "node2", NULL, NULL, "ovndb", f->run);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node2|-v|10|\n");
+
+    /* Another instance has its own cache. */
+    cluster_init(&c, "node2", NULL, NULL, "other", f->run);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=other|-N|node2|-v|10|\n");
+}
+
+/* A garbage cache file does not match anything. */
+static void
+test_cache_garbage(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    FILE *file;
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    file = fopen(c.cache, "w");
+    assert_non_null(file);
+    fputs("node1 5 garbage\n", file);
+    fclose(file);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+
+    file = fopen(c.cache, "w");
+    assert_non_null(file);
+    fclose(file);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+}
+
+/* A failed write is an error and is not cached. */
+static void
+test_set_score_failure(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    setenv("FAKE_CRM_RC", "1", 1);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), EIO);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+    assert_false(c.no_cluster);
+
+    unsetenv("FAKE_CRM_RC");
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+}
+
+/* Exit 102 (no cluster) is not an error, and stops further writes. */
+static void
+test_no_cluster(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    setenv("FAKE_CRM_RC", "102", 1);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+    assert_true(c.no_cluster);
+
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, true,
+                                       deadline_after(10000)), 0);
+    assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
+    expect_calls(f, "");
+}
+
+static void
+test_missing_crm_attribute(void **state)
+{
+    struct fixture *f = *state;
+    char empty[160];
+    struct cluster c;
+
+    snprintf(empty, sizeof empty, "%s/empty", f->dir);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    setenv("PATH", empty, 1);
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), ENOENT);
+    assert_int_equal(cluster_record_active(&c, deadline_after(10000)),
+                     ENOENT);
+    assert_false(c.no_cluster);
+}
+
+/* A hung crm_attribute is killed at the deadline. */
+static void
+test_set_score_timeout(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    long long start = deadline_now();
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    setenv("FAKE_CRM_SLEEP", "10", 1);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(300)), ETIMEDOUT);
+    assert_true(deadline_now() - start < 300 + 500);
+    unsetenv("FAKE_CRM_SLEEP");
+
+    /* Not cached. */
+    free(take_calls(f));
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+}
+
+static void
+test_record_active(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+
+    cluster_init(&c, "node-a", "host-a", "host", "ovndb", f->run);
+    assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
+    expect_calls(f, "--type|crm_config|--name|OVN_REPL_INFO|"
+                 "-s|ovn_ovsdb_master_server|-v|host-a|\n");
+
+    /* Not cached: every call writes. */
+    assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
+    expect_calls(f, "--type|crm_config|--name|OVN_REPL_INFO|"
+                 "-s|ovn_ovsdb_master_server|-v|host-a|\n");
+
+    setenv("FAKE_CRM_RC", "1", 1);
+    assert_int_equal(cluster_record_active(&c, deadline_after(10000)), EIO);
+}
+
+int
+main(void)
+{
+#define T(NAME) cmocka_unit_test_setup_teardown(NAME, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_list_has),
+        T(test_init_node_name),
+        T(test_init_instance_and_cache),
+        T(test_set_score),
+        T(test_cache_persistent),
+        T(test_cache_garbage),
+        T(test_set_score_failure),
+        T(test_no_cluster),
+        T(test_missing_crm_attribute),
+        T(test_set_score_timeout),
+        T(test_record_active),
+    };
+#undef T
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

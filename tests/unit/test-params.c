@@ -1,0 +1,541 @@
+/* Unit tests for helper/params.c. */
+#include "unit.h"
+#include "params.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A parameter lookup table: pairs of name and value, NULL-terminated. */
+struct kv {
+    const char *name;
+    const char *value;
+};
+
+static const char *
+lookup(const char *name, void *aux)
+{
+    const struct kv *kv;
+
+    for (kv = aux; kv && kv->name; kv++) {
+        if (!strcmp(kv->name, name)) {
+            return kv->value;
+        }
+    }
+    return NULL;
+}
+
+/* Parses 'kv' (plus master_ip=192.0.2.10 unless 'kv' sets it) into 'p'. */
+static int
+parse(const struct kv *kv, struct params *p, char *reason, size_t size)
+{
+    struct kv all[32];
+    size_t n = 0;
+    bool has_ip = false;
+
+    for (; kv && kv->name; kv++) {
+        assert_true(n < sizeof all / sizeof all[0] - 2);
+        has_ip |= !strcmp(kv->name, "master_ip");
+        all[n++] = *kv;
+    }
+    if (!has_ip) {
+        all[n++] = (struct kv) { "master_ip", "192.0.2.10" };
+    }
+    all[n] = (struct kv) { NULL, NULL };
+    memset(reason, 0, size);
+    return params_parse(lookup, all, p, reason, size);
+}
+
+/* Every parameter and its default, as OVN's ovndb-servers.ocf has it. */
+static const struct kv defaults[] = {
+    { "nb_master_port", "6641" },
+    { "nb_master_protocol", "tcp" },
+    { "sb_master_port", "6642" },
+    { "sb_master_protocol", "tcp" },
+    { "manage_northd", "no" },
+    { "inactive_probe_interval", "5000" },
+    { "inactive_probe_interval_to_master", "60000" },
+    { "listen_on_master_ip_only", "yes" },
+    { "ovn_nb_db_privkey", "/etc/openvswitch/ovnnb-privkey.pem" },
+    { "ovn_nb_db_cert", "/etc/openvswitch/ovnnb-cert.pem" },
+    { "ovn_nb_db_cacert", "/etc/openvswitch/cacert.pem" },
+    { "ovn_sb_db_privkey", "/etc/openvswitch/ovnsb-privkey.pem" },
+    { "ovn_sb_db_cert", "/etc/openvswitch/ovnsb-cert.pem" },
+    { "ovn_sb_db_cacert", "/etc/openvswitch/cacert.pem" },
+    { "ovn_ctl", "/usr/share/ovn/scripts/ovn-ctl" },
+    { "db_dir", "/var/lib/ovn" },
+    { "run_dir", "/var/run/ovn" },
+    { "log_dir", "/var/log/ovn" },
+};
+
+#define N_DEFAULTS (sizeof defaults / sizeof defaults[0])
+
+static void
+test_default_table(void **state)
+{
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < N_DEFAULTS; i++) {
+        const char *d = params_default(defaults[i].name);
+
+        if (!d || strcmp(d, defaults[i].value)) {
+            print_message("default of %s: '%s'\n", defaults[i].name,
+                          d ? d : "(null)");
+        }
+        assert_non_null(d);
+        assert_string_equal(d, defaults[i].value);
+    }
+    assert_null(params_default("master_ip"));
+    assert_null(params_default("no_such_parameter"));
+    assert_null(params_default(""));
+}
+
+/* Only master_ip given: every field has its default. */
+static void
+test_parse_defaults(void **state)
+{
+    char reason[256];
+    struct params p;
+
+    (void) state;
+    assert_int_equal(parse(NULL, &p, reason, sizeof reason), 0);
+    assert_string_equal(p.master_ip, "192.0.2.10");
+    assert_false(p.master_ip_v6);
+    assert_int_equal(p.nb.port, 6641);
+    assert_int_equal(p.sb.port, 6642);
+    assert_false(p.nb.ssl);
+    assert_false(p.sb.ssl);
+    assert_string_equal(p.nb.privkey, "/etc/openvswitch/ovnnb-privkey.pem");
+    assert_string_equal(p.nb.cert, "/etc/openvswitch/ovnnb-cert.pem");
+    assert_string_equal(p.nb.cacert, "/etc/openvswitch/cacert.pem");
+    assert_string_equal(p.sb.privkey, "/etc/openvswitch/ovnsb-privkey.pem");
+    assert_string_equal(p.sb.cert, "/etc/openvswitch/ovnsb-cert.pem");
+    assert_string_equal(p.sb.cacert, "/etc/openvswitch/cacert.pem");
+    assert_false(p.manage_northd);
+    assert_int_equal(p.inactive_probe_interval, 5000);
+    assert_int_equal(p.inactive_probe_interval_to_master, 60000);
+    assert_true(p.listen_on_master_ip_only);
+    assert_string_equal(p.ovn_ctl, "/usr/share/ovn/scripts/ovn-ctl");
+    assert_string_equal(p.db_dir, "/var/lib/ovn");
+    assert_string_equal(p.run_dir, "/var/run/ovn");
+    assert_string_equal(p.log_dir, "/var/log/ovn");
+}
+
+/* Empty values are defaults too. */
+static void
+test_parse_empty_values(void **state)
+{
+    struct kv kv[N_DEFAULTS + 1];
+    char reason[256];
+    struct params p;
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < N_DEFAULTS; i++) {
+        kv[i] = (struct kv) { defaults[i].name, "" };
+    }
+    kv[i] = (struct kv) { NULL, NULL };
+    assert_int_equal(parse(kv, &p, reason, sizeof reason), 0);
+    assert_int_equal(p.nb.port, 6641);
+    assert_int_equal(p.sb.port, 6642);
+    assert_false(p.nb.ssl);
+    assert_false(p.manage_northd);
+    assert_true(p.listen_on_master_ip_only);
+    assert_int_equal(p.inactive_probe_interval, 5000);
+    assert_int_equal(p.inactive_probe_interval_to_master, 60000);
+    assert_string_equal(p.db_dir, "/var/lib/ovn");
+    assert_string_equal(p.run_dir, "/var/run/ovn");
+    assert_string_equal(p.log_dir, "/var/log/ovn");
+    assert_string_equal(p.nb.cacert, "/etc/openvswitch/cacert.pem");
+}
+
+/* Every value given explicitly is taken. */
+static void
+test_parse_values(void **state)
+{
+    static const struct kv kv[] = {
+        { "master_ip", "10.1.2.3" },
+        { "nb_master_port", "1" },
+        { "sb_master_port", "65535" },
+        { "nb_master_protocol", "ssl" },
+        { "sb_master_protocol", "ssl" },
+        { "manage_northd", "yes" },
+        { "inactive_probe_interval", "0" },
+        { "inactive_probe_interval_to_master", "2147483647" },
+        { "listen_on_master_ip_only", "no" },
+        { "ovn_nb_db_privkey", "/k/nb.key" },
+        { "ovn_nb_db_cert", "/k/nb.crt" },
+        { "ovn_nb_db_cacert", "/k/ca.crt" },
+        { "ovn_sb_db_privkey", "/k/sb.key" },
+        { "ovn_sb_db_cert", "/k/sb.crt" },
+        { "ovn_sb_db_cacert", "/k/ca2.crt" },
+        { "ovn_ctl", "/opt/ovn-ctl" },
+        { "db_dir", "/srv/db" },
+        { "run_dir", "/run/x" },
+        { "log_dir", "/srv/log" },
+        { NULL, NULL },
+    };
+    char reason[256];
+    struct params p;
+
+    (void) state;
+    assert_int_equal(parse(kv, &p, reason, sizeof reason), 0);
+    assert_string_equal(p.master_ip, "10.1.2.3");
+    assert_int_equal(p.nb.port, 1);
+    assert_int_equal(p.sb.port, 65535);
+    assert_true(p.nb.ssl);
+    assert_true(p.sb.ssl);
+    assert_true(p.manage_northd);
+    assert_int_equal(p.inactive_probe_interval, 0);
+    assert_int_equal(p.inactive_probe_interval_to_master, 2147483647);
+    assert_false(p.listen_on_master_ip_only);
+    assert_string_equal(p.nb.privkey, "/k/nb.key");
+    assert_string_equal(p.nb.cert, "/k/nb.crt");
+    assert_string_equal(p.nb.cacert, "/k/ca.crt");
+    assert_string_equal(p.sb.privkey, "/k/sb.key");
+    assert_string_equal(p.sb.cert, "/k/sb.crt");
+    assert_string_equal(p.sb.cacert, "/k/ca2.crt");
+    assert_string_equal(p.ovn_ctl, "/opt/ovn-ctl");
+    assert_string_equal(p.db_dir, "/srv/db");
+    assert_string_equal(p.run_dir, "/run/x");
+    assert_string_equal(p.log_dir, "/srv/log");
+}
+
+/* One protocol per database. */
+static void
+test_parse_mixed_protocols(void **state)
+{
+    static const struct kv kv[] = {
+        { "nb_master_protocol", "tcp" },
+        { "sb_master_protocol", "ssl" },
+        { NULL, NULL },
+    };
+    char reason[256];
+    struct params p;
+
+    (void) state;
+    assert_int_equal(parse(kv, &p, reason, sizeof reason), 0);
+    assert_false(p.nb.ssl);
+    assert_true(p.sb.ssl);
+}
+
+static void
+test_master_ip(void **state)
+{
+    static const struct {
+        const char *ip;
+        bool v6;
+    } good[] = {
+        { "192.0.2.10", false },
+        { "10.0.0.1", false },
+        { "fd00::1", true },
+        { "2001:db8::10", true },
+        { "::1", true },
+        { "::ffff:192.0.2.1", true },
+    };
+    char reason[256];
+    struct params p;
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct kv kv[] = { { "master_ip", good[i].ip }, { NULL, NULL } };
+
+        assert_int_equal(parse(kv, &p, reason, sizeof reason), 0);
+        assert_string_equal(p.master_ip, good[i].ip);
+        assert_int_equal(p.master_ip_v6, good[i].v6);
+    }
+}
+
+/* Every rejected value: EINVAL, and a reason that names the parameter. */
+static void
+test_rejected(void **state)
+{
+    static const struct {
+        struct kv kv[3];
+        const char *mention;
+    } bad[] = {
+        { { { "master_ip", "" } }, "master_ip" },
+        { { { "master_ip", "1.2.3" } }, "master_ip" },
+        { { { "master_ip", "256.1.1.1" } }, "master_ip" },
+        { { { "master_ip", "[fd00::1]" } }, "master_ip" },
+        { { { "master_ip", "node1.example.com" } }, "master_ip" },
+        { { { "master_ip", "localhost" } }, "master_ip" },
+        { { { "master_ip", "192.0.2.10/24" } }, "master_ip" },
+        { { { "master_ip", " 192.0.2.10" } }, "master_ip" },
+        { { { "nb_master_port", "0" } }, "nb_master_port" },
+        { { { "nb_master_port", "65536" } }, "nb_master_port" },
+        { { { "nb_master_port", "abc" } }, "nb_master_port" },
+        { { { "nb_master_port", "-1" } }, "nb_master_port" },
+        { { { "nb_master_port", "6641x" } }, "nb_master_port" },
+        { { { "nb_master_port", "99999999999999999999" } },
+          "nb_master_port" },
+        { { { "sb_master_port", "0" } }, "sb_master_port" },
+        { { { "sb_master_port", "65536" } }, "sb_master_port" },
+        { { { "sb_master_port", "abc" } }, "sb_master_port" },
+        { { { "nb_master_port", "7000" }, { "sb_master_port", "7000" } },
+          "nb_master_port" },
+        { { { "sb_master_port", "6641" } }, "sb_master_port" },
+        { { { "nb_master_protocol", "udp" } }, "nb_master_protocol" },
+        { { { "sb_master_protocol", "udp" } }, "sb_master_protocol" },
+        { { { "nb_master_protocol", "unix" } }, "nb_master_protocol" },
+        { { { "manage_northd", "bogus" } }, "manage_northd" },
+        { { { "manage_northd", "2" } }, "manage_northd" },
+        { { { "listen_on_master_ip_only", "bogus" } },
+          "listen_on_master_ip_only" },
+        { { { "inactive_probe_interval", "-1" } },
+          "inactive_probe_interval" },
+        { { { "inactive_probe_interval", "abc" } },
+          "inactive_probe_interval" },
+        { { { "inactive_probe_interval_to_master", "-1" } },
+          "inactive_probe_interval_to_master" },
+        { { { "inactive_probe_interval_to_master", "5s" } },
+          "inactive_probe_interval_to_master" },
+        { { { "db_dir", "var/lib/ovn" } }, "db_dir" },
+        { { { "run_dir", "run/ovn" } }, "run_dir" },
+        { { { "log_dir", "./log" } }, "log_dir" },
+        { { { "run_dir", "/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }, "run_dir" },
+    };
+    char reason[256];
+    struct params p;
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const struct kv *kv = bad[i].kv;
+        int error;
+
+        /* "master_ip" set to "" is unset: give it explicitly. */
+        if (!strcmp(kv->name, "master_ip") && !kv->value[0]) {
+            memset(reason, 0, sizeof reason);
+            error = params_parse(lookup, NULL, &p, reason, sizeof reason);
+        } else {
+            error = parse(kv, &p, reason, sizeof reason);
+        }
+        if (error != EINVAL || !strstr(reason, bad[i].mention)) {
+            print_message("case %zu (%s=%s): error %d, reason '%s'\n", i,
+                          kv->name, kv->value, error, reason);
+        }
+        assert_int_equal(error, EINVAL);
+        assert_true(strlen(reason) > 0);
+        assert_null(strchr(reason, '\n'));
+        assert_non_null(strstr(reason, bad[i].mention));
+    }
+}
+
+/* A missing master_ip is reported as such. */
+static void
+test_master_ip_missing(void **state)
+{
+    static const struct kv kv[] = {
+        { "nb_master_port", "6641" }, { NULL, NULL },
+    };
+    char reason[256];
+    struct params p;
+
+    (void) state;
+    memset(reason, 0, sizeof reason);
+    assert_int_equal(params_parse(lookup, (void *) kv, &p, reason,
+                                  sizeof reason), EINVAL);
+    assert_non_null(strstr(reason, "master_ip"));
+}
+
+static void
+test_booleans(void **state)
+{
+    static const struct {
+        const char *value;
+        bool result;
+    } cases[] = {
+        { "yes", true }, { "no", false }, { "true", true },
+        { "false", false }, { "YES", true }, { "No", false },
+        { "on", true }, { "off", false }, { "1", true }, { "0", false },
+    };
+    static const char *const names[] = {
+        "manage_northd", "listen_on_master_ip_only",
+    };
+    char reason[256];
+    struct params p;
+    size_t i, j;
+
+    (void) state;
+    for (j = 0; j < 2; j++) {
+        for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            struct kv kv[] = {
+                { names[j], cases[i].value }, { NULL, NULL },
+            };
+            bool got;
+
+            assert_int_equal(parse(kv, &p, reason, sizeof reason), 0);
+            got = j ? p.listen_on_master_ip_only : p.manage_northd;
+            if (got != cases[i].result) {
+                print_message("%s=%s\n", names[j], cases[i].value);
+            }
+            assert_int_equal(got, cases[i].result);
+        }
+    }
+}
+
+/* A tiny reason buffer is not overflowed. */
+static void
+test_small_reason(void **state)
+{
+    static const struct kv kv[] = {
+        { "nb_master_port", "abc" }, { NULL, NULL },
+    };
+    char reason[8];
+    struct params p;
+
+    (void) state;
+    assert_int_equal(parse(kv, &p, reason, sizeof reason), EINVAL);
+    assert_true(strlen(reason) < sizeof reason);
+}
+
+/* Counts the occurrences of 'needle' in 'hay'. */
+static size_t
+count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+
+    for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle)) {
+        n++;
+    }
+    return n;
+}
+
+/* Returns the value of attribute 'attr' in the first tag of 'text' that
+ * contains 'marker', in 'buf'. */
+static const char *
+attr_after(const char *text, const char *marker, const char *attr,
+           char *buf, size_t size)
+{
+    const char *p = strstr(text, marker), *end, *a;
+    char key[64];
+
+    assert_non_null(p);
+    end = strchr(p, '>');
+    assert_non_null(end);
+    snprintf(key, sizeof key, " %s=\"", attr);
+    a = strstr(p, key);
+    if (!a || a > end) {
+        return NULL;
+    }
+    a += strlen(key);
+    snprintf(buf, size, "%.*s", (int) strcspn(a, "\""), a);
+    return buf;
+}
+
+static void
+test_metadata(void **state)
+{
+    char *text = NULL, buf[64], marker[128];
+    const char *promoted, *unpromoted;
+    size_t len = 0, i;
+    FILE *out;
+
+    (void) state;
+    out = open_memstream(&text, &len);
+    assert_non_null(out);
+    params_write_metadata(out);
+    assert_int_equal(fclose(out), 0);
+
+    assert_true(!strncmp(text, "<?xml version=\"1.0\"?>\n", 22));
+    assert_non_null(strstr(text, "<!DOCTYPE resource-agent SYSTEM "
+                           "\"ra-api-1.dtd\">"));
+    assert_non_null(strstr(text, "<resource-agent name=\"ovndb-servers\""));
+    assert_non_null(strstr(text, "<version>1.1</version>"));
+    assert_true(len > 30
+                && !strcmp(text + len - strlen("</resource-agent>\n"),
+                           "</resource-agent>\n"));
+
+    /* Balanced elements. */
+    assert_int_equal(count(text, "<parameter "),
+                     count(text, "</parameter>"));
+    assert_int_equal(count(text, "<parameters>"), 1);
+    assert_int_equal(count(text, "</parameters>"), 1);
+    assert_int_equal(count(text, "<actions>"), 1);
+    assert_int_equal(count(text, "</actions>"), 1);
+    assert_int_equal(count(text, "<longdesc"), count(text, "</longdesc>"));
+    assert_int_equal(count(text, "<shortdesc"),
+                     count(text, "</shortdesc>"));
+    assert_int_equal(count(text, "<parameter "), N_DEFAULTS + 1);
+
+    /* Every parameter with its default; master_ip required, without. */
+    for (i = 0; i < N_DEFAULTS; i++) {
+        snprintf(marker, sizeof marker, "<parameter name=\"%s\"",
+                 defaults[i].name);
+        assert_int_equal(count(text, marker), 1);
+        assert_string_equal(attr_after(text, marker, "required", buf,
+                                       sizeof buf), "0");
+        assert_non_null(attr_after(strstr(text, marker), "<content",
+                                   "default", buf, sizeof buf));
+        if (strcmp(buf, defaults[i].value)) {
+            print_message("%s: default '%s'\n", defaults[i].name, buf);
+        }
+        assert_string_equal(buf, defaults[i].value);
+    }
+    assert_int_equal(count(text, "<parameter name=\"master_ip\""), 1);
+    assert_string_equal(attr_after(text, "<parameter name=\"master_ip\"",
+                                   "required", buf, sizeof buf), "1");
+    assert_null(attr_after(strstr(text, "<parameter name=\"master_ip\""),
+                           "<content", "default", buf, sizeof buf));
+
+    /* Actions, with a monitor per role at different intervals. */
+    assert_non_null(strstr(text, "<action name=\"start\""));
+    assert_non_null(strstr(text, "<action name=\"stop\""));
+    assert_non_null(strstr(text, "<action name=\"promote\""));
+    assert_non_null(strstr(text, "<action name=\"demote\""));
+    assert_non_null(strstr(text, "<action name=\"notify\""));
+    assert_non_null(strstr(text, "<action name=\"meta-data\""));
+    assert_non_null(strstr(text, "<action name=\"validate-all\""));
+    promoted = strstr(text, "role=\"Promoted\"");
+    unpromoted = strstr(text, "role=\"Unpromoted\"");
+    assert_non_null(promoted);
+    assert_non_null(unpromoted);
+    assert_null(strstr(text, "role=\"Master\""));
+    assert_null(strstr(text, "role=\"Slave\""));
+    {
+        char a[32], b[32];
+        const char *p1, *p2;
+
+        /* The monitor tags holding each role. */
+        for (p1 = promoted; p1 > text && *p1 != '<'; p1--) {
+            continue;
+        }
+        for (p2 = unpromoted; p2 > text && *p2 != '<'; p2--) {
+            continue;
+        }
+        assert_true(!strncmp(p1, "<action name=\"monitor\"", 22));
+        assert_true(!strncmp(p2, "<action name=\"monitor\"", 22));
+        assert_non_null(attr_after(p1, "<action", "interval", a, sizeof a));
+        assert_non_null(attr_after(p2, "<action", "interval", b, sizeof b));
+        assert_string_not_equal(a, b);
+    }
+    /* Nothing that would break the XML in the text. */
+    assert_null(strstr(text, "& "));
+    free(text);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_table),
+        cmocka_unit_test(test_parse_defaults),
+        cmocka_unit_test(test_parse_empty_values),
+        cmocka_unit_test(test_parse_values),
+        cmocka_unit_test(test_parse_mixed_protocols),
+        cmocka_unit_test(test_master_ip),
+        cmocka_unit_test(test_rejected),
+        cmocka_unit_test(test_master_ip_missing),
+        cmocka_unit_test(test_booleans),
+        cmocka_unit_test(test_small_reason),
+        cmocka_unit_test(test_metadata),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

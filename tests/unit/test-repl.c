@@ -1,0 +1,1042 @@
+/* Unit tests for helper/repl.c.
+ *
+ * repl_parse() is tested against sync-status texts stored as files in
+ * tests/fixtures/sync-status/ (OVS 3.1 and OVS >= 3.3 layouts), each also
+ * with its trailing newlines removed and with extra ones.  The directory is
+ * tests/fixtures/sync-status relative to the current directory (make runs
+ * the tests from the top of the tree), or else $FIXTURES_DIR.
+ *
+ * The other functions are tested against two real ovsdb-servers with the NB
+ * schema: A, active, listening on 127.0.0.1 on a port free at run time, and
+ * B, a backup of A.  They are started once for the group (fork and execvp
+ * of ovsdb-server --detach; this process is their subreaper, so it reaps
+ * them) and killed by pid at the end.  Each test leaves them as it found
+ * them: A active, B a backup of A. */
+#include "unit.h"
+#include "repl.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "jsonrpc.h"
+#include "log.h"
+
+#define NB_SCHEMA "/usr/share/ovn/ovn-nb.ovsschema"
+#define NB "OVN_Northbound"
+#define SB "OVN_Southbound"
+
+/* Bound on every wait for a server to change. */
+#define WAIT_MS 10000
+
+/* ---------------------------------------------------------------------- */
+/* Parsing. */
+
+static const char *
+fixtures_dir(void)
+{
+    static const char local[] = "tests/fixtures/sync-status";
+    const char *env = getenv("FIXTURES_DIR");
+    struct stat st;
+
+    if (!stat(local, &st) && S_ISDIR(st.st_mode)) {
+        return local;
+    }
+    return env && env[0] ? env : local;
+}
+
+/* Returns the contents of fixture 'name' (malloc()'d). */
+static char *
+load_fixture(const char *name)
+{
+    char path[512];
+    struct stat st;
+    char *text;
+    FILE *file;
+
+    snprintf(path, sizeof path, "%s/%s", fixtures_dir(), name);
+    file = fopen(path, "r");
+    if (!file) {
+        fail_msg("%s: %s (run from the top of the tree or set "
+                 "FIXTURES_DIR)", path, strerror(errno));
+    }
+    assert_int_equal(fstat(fileno(file), &st), 0);
+    text = calloc(1, st.st_size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, st.st_size, file), st.st_size);
+    fclose(file);
+    assert_null(strchr(text, '\r'));
+    assert_int_equal(strlen(text), st.st_size);
+    return text;
+}
+
+struct parse_case {
+    const char *file;
+    const char *db;
+    int error;
+    enum repl_role role;
+    enum repl_link link;
+    const char *target;
+};
+
+static void
+check_parse(const char *what, const char *text, const struct parse_case *c)
+{
+    struct repl_status st;
+    int error;
+
+    memset(&st, 0x5a, sizeof st);
+    error = repl_parse(text, c->db, &st);
+    if (error != c->error
+        || (!error && (st.role != c->role || st.link != c->link
+                       || strcmp(st.target, c->target)))) {
+        print_message("%s (%s) for %s: error %d role %s link %s "
+                      "target '%.*s'\n", c->file, what, c->db, error,
+                      repl_role_name(st.role), repl_link_name(st.link),
+                      (int) sizeof st.target, st.target);
+    }
+    assert_int_equal(error, c->error);
+    assert_non_null(memchr(st.target, '\0', sizeof st.target));
+    if (!error) {
+        assert_int_equal(st.role, c->role);
+        assert_int_equal(st.link, c->link);
+        assert_string_equal(st.target, c->target);
+    } else {
+        assert_int_equal(st.role, REPL_ROLE_UNKNOWN);
+        assert_int_equal(st.link, REPL_LINK_NONE);
+        assert_string_equal(st.target, "");
+    }
+}
+
+/* Checks case 'c' on its fixture as stored, without trailing newline, and
+ * with one and two trailing newlines. */
+static void
+check_fixture(const struct parse_case *c)
+{
+    char *text = load_fixture(c->file);
+    size_t len = strlen(text);
+    char *variant = malloc(len + 3);
+
+    assert_non_null(variant);
+    check_parse("as stored", text, c);
+
+    while (len && text[len - 1] == '\n') {
+        len--;
+    }
+    memcpy(variant, text, len);
+    variant[len] = '\0';
+    check_parse("no trailing newline", variant, c);
+    strcpy(variant + len, "\n");
+    check_parse("one trailing newline", variant, c);
+    strcpy(variant + len, "\n\n");
+    check_parse("blank line at the end", variant, c);
+
+    free(variant);
+    free(text);
+}
+
+#define ACTIVE REPL_ROLE_ACTIVE
+#define BACKUP REPL_ROLE_BACKUP
+#define NONE REPL_LINK_NONE
+#define CONNECTING REPL_LINK_CONNECTING
+#define REPLICATING REPL_LINK_REPLICATING
+#define NOT_CONNECTED REPL_LINK_NOT_CONNECTED
+
+static void
+run_cases(const struct parse_case *cases, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        check_fixture(&cases[i]);
+    }
+}
+
+static void
+test_parse_ovs31(void **state)
+{
+    static const struct parse_case cases[] = {
+        { "ovs31-active.txt", NB, 0, ACTIVE, NONE, "" },
+        /* An active 3.1 server names no database: it speaks for all. */
+        { "ovs31-active.txt", SB, 0, ACTIVE, NONE, "" },
+        { "ovs31-backup-connecting.txt", NB, 0, BACKUP, CONNECTING,
+          "tcp:127.0.0.1:16699" },
+        { "ovs31-backup-connecting.txt", SB, 0, BACKUP, CONNECTING,
+          "tcp:127.0.0.1:16699" },
+        { "ovs31-backup-replicating.txt", NB, 0, BACKUP, REPLICATING,
+          "tcp:127.0.0.1:16641" },
+        { "ovs31-backup-exclude.txt", NB, 0, BACKUP, REPLICATING,
+          "tcp:127.0.0.1:16641" },
+        { "ovs31-not-connected.txt", NB, 0, BACKUP, NOT_CONNECTED,
+          "tcp:127.0.0.1:16641" },
+        /* Replicating another database than the one asked for. */
+        { "ovs31-backup-replicating.txt", SB, EINVAL, 0, 0, "" },
+        { "ovs31-backup-exclude.txt", SB, EINVAL, 0, 0, "" },
+    };
+
+    (void) state;
+    run_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+static void
+test_parse_ovs33(void **state)
+{
+    static const struct parse_case cases[] = {
+        { "ovs33-active.txt", NB, 0, ACTIVE, NONE, "" },
+        { "ovs33-backup-replicating.txt", NB, 0, BACKUP, REPLICATING,
+          "tcp:192.0.2.10:6641" },
+        { "ovs33-backup-connecting.txt", NB, 0, BACKUP, CONNECTING,
+          "tcp:192.0.2.10:6641" },
+        { "ovs33-not-connected.txt", NB, 0, BACKUP, NOT_CONNECTED,
+          "tcp:192.0.2.10:6641" },
+        /* The asked-for database is the second block. */
+        { "ovs33-two-dbs.txt", NB, 0, BACKUP, REPLICATING,
+          "tcp:[fd00::10]:6641" },
+        { "ovs33-two-dbs.txt", SB, 0, ACTIVE, NONE, "" },
+        { "ovs33-no-ab-db.txt", NB, 0, ACTIVE, NONE, "" },
+        { "ovs33-no-ab-db.txt", SB, 0, ACTIVE, NONE, "" },
+        /* 3.4: no trailing newline. */
+        { "ovs34-backup-replicating.txt", SB, 0, BACKUP, REPLICATING,
+          "tcp:192.0.2.10:6642" },
+        /* Databases the text does not name. */
+        { "ovs33-active.txt", SB, EINVAL, 0, 0, "" },
+        { "ovs33-backup-replicating.txt", SB, EINVAL, 0, 0, "" },
+        { "ovs33-two-dbs.txt", "OVN_IC_Northbound", EINVAL, 0, 0, "" },
+        { "ovs34-backup-replicating.txt", NB, EINVAL, 0, 0, "" },
+    };
+
+    (void) state;
+    run_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* Texts given inline, for what needs no fixture. */
+static void
+check_text(const char *text, const char *db, int error, enum repl_role role,
+           enum repl_link link, const char *target)
+{
+    struct parse_case c = { "(inline)", db, error, role, link, target };
+
+    check_parse(text, text, &c);
+}
+
+static void
+test_parse_invalid(void **state)
+{
+    static const char *const bad[] = {
+        "",
+        "\n",
+        "\n\n\n",
+        "garbage",
+        "hello world\nthis is not\nsync-status\n",
+        "\x01\x02\x03\xff\xfe",
+        "state:active\n",
+        "State: active\n",
+        " state: active\n",
+        "database: OVN_Northbound\n",
+        "database: OVN_Northbound\nreplicating: tcp:1.2.3.4:6641\n",
+        "replicating: tcp:1.2.3.4:6641\n",
+        "{\"error\":\"state: active\"}",
+    };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        check_text(bad[i], NB, EINVAL, 0, 0, "");
+    }
+}
+
+static void
+test_parse_unknown_state(void **state)
+{
+    (void) state;
+    /* A state that is neither active nor backup is still a state. */
+    check_text("state: standby\n", NB, 0, REPL_ROLE_UNKNOWN, NONE, "");
+    check_text("database: OVN_Northbound\nstate: passive\n", NB, 0,
+               REPL_ROLE_UNKNOWN, NONE, "");
+}
+
+/* The state line of another block does not leak into the one asked for,
+ * in either order. */
+static void
+test_parse_block_isolation(void **state)
+{
+    (void) state;
+    check_text("database: OVN_Northbound\nstate: backup\n"
+               "replicating: tcp:192.0.2.1:6641\n\n"
+               "database: OVN_Southbound\nstate: active\n", SB, 0,
+               ACTIVE, NONE, "");
+    check_text("database: OVN_Northbound\nstate: backup\n"
+               "replicating: tcp:192.0.2.1:6641\n\n"
+               "database: OVN_Southbound\nstate: active\n", NB, 0,
+               BACKUP, REPLICATING, "tcp:192.0.2.1:6641");
+    /* A database name that is a prefix of another. */
+    check_text("database: OVN_Northbound_2\nstate: active\n\n"
+               "database: OVN_Northbound\nstate: backup\n"
+               "connecting: tcp:192.0.2.1:6641\n", NB, 0, BACKUP,
+               CONNECTING, "tcp:192.0.2.1:6641");
+    check_text("database: OVN_Northbound_2\nstate: active\n", NB, EINVAL,
+               0, 0, "");
+    /* Trailing spaces are not part of values. */
+    check_text("state: backup  \nconnecting: tcp:192.0.2.1:6641  \n", NB, 0,
+               BACKUP, CONNECTING, "tcp:192.0.2.1:6641");
+}
+
+/* Overlong lines are cut, never overflowed. */
+static void
+test_parse_long_lines(void **state)
+{
+    char text[2048], name[1100];
+    struct repl_status st;
+
+    (void) state;
+    memset(name, 'x', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    snprintf(text, sizeof text, "state: backup\nreplicating: tcp:%s\n",
+             name);
+    assert_int_equal(repl_parse(text, NB, &st), 0);
+    assert_int_equal(st.role, BACKUP);
+    assert_int_equal(st.link, REPLICATING);
+    assert_true(strlen(st.target) < sizeof st.target);
+    assert_true(!strncmp(st.target, "tcp:xxx", 7));
+
+    snprintf(text, sizeof text, "database: %s\nstate: active\n", name);
+    assert_int_equal(repl_parse(text, NB, &st), EINVAL);
+    assert_int_equal(repl_parse(text, name, &st), EINVAL);
+}
+
+static void
+test_names(void **state)
+{
+    (void) state;
+    assert_string_equal(repl_role_name(REPL_ROLE_UNKNOWN), "unknown");
+    assert_string_equal(repl_role_name(REPL_ROLE_ACTIVE), "active");
+    assert_string_equal(repl_role_name(REPL_ROLE_BACKUP), "backup");
+    assert_string_equal(repl_role_name((enum repl_role) 42), "unknown");
+    assert_string_equal(repl_link_name(REPL_LINK_NONE), "none");
+    assert_string_equal(repl_link_name(REPL_LINK_CONNECTING), "connecting");
+    assert_string_equal(repl_link_name(REPL_LINK_REPLICATING),
+                        "replicating");
+    assert_string_equal(repl_link_name(REPL_LINK_NOT_CONNECTED),
+                        "not connected");
+    assert_string_equal(repl_link_name((enum repl_link) 42), "none");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Real servers. */
+
+struct server {
+    char db[128], ctl[128], sock[128], pidfile[128], log[128];
+    pid_t pid;
+};
+
+struct group {
+    char dir[64];
+    bool ok;                    /* Servers are up. */
+    int port_a;                 /* A's TCP listener. */
+    char target_a[64];          /* "tcp:127.0.0.1:PORT" of A. */
+    struct server a, b;
+};
+
+static struct group group;
+
+static bool
+in_path(const char *prog)
+{
+    const char *path = getenv("PATH");
+    char *copy, *dir, *save = NULL;
+    bool found = false;
+
+    copy = strdup(path ? path : "/usr/bin:/bin");
+    assert_non_null(copy);
+    for (dir = strtok_r(copy, ":", &save); dir && !found;
+         dir = strtok_r(NULL, ":", &save)) {
+        char file[512];
+
+        snprintf(file, sizeof file, "%s/%s", dir, prog);
+        found = !access(file, X_OK);
+    }
+    free(copy);
+    return found;
+}
+
+/* Returns a TCP port on 127.0.0.1 that is free right now. */
+static int
+free_port(void)
+{
+    struct sockaddr_in sin;
+    socklen_t len = sizeof sin;
+    int fd, port = -1;
+
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (!bind(fd, (struct sockaddr *) &sin, sizeof sin)
+        && !getsockname(fd, (struct sockaddr *) &sin, &len)) {
+        port = ntohs(sin.sin_port);
+    }
+    close(fd);
+    return port;
+}
+
+/* Returns true if something accepts TCP connections on 127.0.0.1:'port'. */
+static bool
+port_accepts(int port)
+{
+    struct sockaddr_in sin;
+    bool ok;
+    int fd;
+
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return false;
+    }
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sin.sin_port = htons(port);
+    ok = !connect(fd, (struct sockaddr *) &sin, sizeof sin);
+    close(fd);
+    return ok;
+}
+
+/* Runs 'argv' (fork and execvp, stdout to /dev/null, stderr appended to
+ * "commands.err" in the group directory) and returns its exit status, or
+ * -1 if it did not exit within 'ms'. */
+static int
+run_wait(char *const argv[], int ms)
+{
+    long long deadline = deadline_after(ms);
+    int status;
+    pid_t pid;
+
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid < 0) {
+        return -1;
+    }
+    if (!pid) {
+        int null = open("/dev/null", O_RDWR);
+        char errfile[128];
+        int err;
+
+        snprintf(errfile, sizeof errfile, "%s/commands.err", group.dir);
+        err = open(errfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (null >= 0) {
+            dup2(null, STDIN_FILENO);
+            dup2(null, STDOUT_FILENO);
+        }
+        if (err >= 0) {
+            dup2(err, STDERR_FILENO);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+
+        if (r == pid) {
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        if (r < 0 && errno != EINTR) {
+            return -1;
+        }
+        if (deadline_expired(deadline)) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        deadline_sleep(10, deadline);
+    }
+}
+
+/* Returns true if 'pid' is gone (reaping it if it is our child) or a
+ * zombie that is not ours. */
+static bool
+process_gone(pid_t pid)
+{
+    char path[64], buf[512], *paren;
+    ssize_t n;
+    int fd;
+
+    if (waitpid(pid, NULL, WNOHANG) == pid) {
+        return true;
+    }
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return true;
+    }
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return true;
+    }
+    buf[n] = '\0';
+    paren = strrchr(buf, ')');
+    return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
+}
+
+/* Daemons started by this test, killed by a fatal signal that would skip
+ * the teardown (a detached daemon would otherwise outlive the test). */
+static pid_t guarded[8];
+
+static void
+guard_signal(int sig)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
+        if (guarded[i] > 1) {
+            kill(guarded[i], SIGKILL);
+        }
+    }
+    raise(sig);                 /* SA_RESETHAND restored the default. */
+}
+
+static void
+guard_pid(pid_t pid)
+{
+    static const int signals[] = {
+        SIGHUP, SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS,
+    };
+    static bool installed;
+    size_t i;
+
+    if (!installed) {
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = guard_signal;
+        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        sigemptyset(&sa.sa_mask);
+        for (i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+            sigaction(signals[i], &sa, NULL);
+        }
+        installed = true;
+    }
+    for (i = 0; pid > 1 && i < sizeof guarded / sizeof guarded[0]; i++) {
+        if (!guarded[i]) {
+            guarded[i] = pid;
+            return;
+        }
+    }
+}
+
+static void
+unguard_pid(pid_t pid)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
+        if (guarded[i] == pid) {
+            guarded[i] = 0;
+        }
+    }
+}
+
+/* Kills 'pid' with SIGTERM, then SIGKILL, waiting a bounded time. */
+static void
+kill_pid(pid_t pid)
+{
+    long long deadline;
+    bool gone;
+
+    if (pid <= 1) {
+        return;
+    }
+    /* Once process_gone() is true the pid may be reaped and reused: never
+     * signal it again. */
+    kill(pid, SIGTERM);
+    deadline = deadline_after(5000);
+    while (!(gone = process_gone(pid)) && !deadline_expired(deadline)) {
+        deadline_sleep(10, deadline);
+    }
+    if (!gone) {
+        kill(pid, SIGKILL);
+        deadline = deadline_after(5000);
+        while (!process_gone(pid) && !deadline_expired(deadline)) {
+            deadline_sleep(10, deadline);
+        }
+    }
+    unguard_pid(pid);
+}
+
+static pid_t
+read_pidfile(const char *path)
+{
+    FILE *file = fopen(path, "r");
+    long pid = 0;
+
+    if (file) {
+        if (fscanf(file, "%ld", &pid) != 1) {
+            pid = 0;
+        }
+        fclose(file);
+    }
+    return (pid_t) pid;
+}
+
+/* Creates database 'name' in the group directory and starts an
+ * ovsdb-server for it with the extra option 'extra' (or NULL). */
+static bool
+start_server(struct server *s, const char *name, const char *extra)
+{
+    char o_pid[160], o_ctl[160], o_sock[160], o_log[160];
+
+    snprintf(s->db, sizeof s->db, "%s/%s.db", group.dir, name);
+    snprintf(s->ctl, sizeof s->ctl, "%s/%s.ctl", group.dir, name);
+    snprintf(s->sock, sizeof s->sock, "%s/%s.sock", group.dir, name);
+    snprintf(s->pidfile, sizeof s->pidfile, "%s/%s.pid", group.dir, name);
+    snprintf(s->log, sizeof s->log, "%s/%s.log", group.dir, name);
+    snprintf(o_pid, sizeof o_pid, "--pidfile=%s", s->pidfile);
+    snprintf(o_ctl, sizeof o_ctl, "--unixctl=%s", s->ctl);
+    snprintf(o_sock, sizeof o_sock, "--remote=punix:%s", s->sock);
+    snprintf(o_log, sizeof o_log, "--log-file=%s", s->log);
+    {
+        char *const create[] = {
+            "ovsdb-tool", "create", s->db, NB_SCHEMA, NULL
+        };
+        char *const start[] = {
+            "ovsdb-server", s->db, "--detach", "--no-chdir", o_pid, o_ctl,
+            o_sock, o_log, "-vconsole:off", (char *) extra, NULL
+        };
+
+        if (run_wait(create, WAIT_MS) || run_wait(start, WAIT_MS)) {
+            return false;
+        }
+    }
+    s->pid = read_pidfile(s->pidfile);
+    guard_pid(s->pid);
+    return s->pid > 1;
+}
+
+static int
+group_setup(void **state)
+{
+    char sync[96], listen[96];
+
+    (void) state;
+    memset(&group, 0, sizeof group);
+    strcpy(group.dir, "/tmp/test-repl.XXXXXX");
+    if (!mkdtemp(group.dir)) {
+        return -1;
+    }
+    if (!in_path("ovsdb-server") || !in_path("ovsdb-tool")
+        || access(NB_SCHEMA, R_OK)) {
+        print_message("ovsdb-server, ovsdb-tool or " NB_SCHEMA
+                      " missing: real-server tests fail\n");
+        return 0;
+    }
+    {
+        char logfile[128];
+
+        snprintf(logfile, sizeof logfile, "%s/helper.log", group.dir);
+        setenv("HA_LOGFILE", logfile, 1);
+        log_init("test-repl");
+    }
+    /* Detached servers become our children, so that we reap them. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
+
+    group.port_a = free_port();
+    if (group.port_a <= 0) {
+        return 0;
+    }
+    snprintf(group.target_a, sizeof group.target_a, "tcp:127.0.0.1:%d",
+             group.port_a);
+    snprintf(listen, sizeof listen, "--remote=ptcp:%d:127.0.0.1",
+             group.port_a);
+    snprintf(sync, sizeof sync, "--sync-from=%s", group.target_a);
+    group.ok = start_server(&group.a, "a", listen)
+               && start_server(&group.b, "b", sync);
+    return 0;
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int flag,
+           struct FTW *ftw)
+{
+    (void) st;
+    (void) flag;
+    (void) ftw;
+    remove(path);
+    return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void) state;
+    kill_pid(group.b.pid);
+    kill_pid(group.a.pid);
+    nftw(group.dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    unsetenv("HA_LOGFILE");
+    return 0;
+}
+
+static void
+require_servers(void)
+{
+    if (!group.ok) {
+        fail_msg("the test ovsdb-servers did not start (see %s)",
+                 group.dir);
+    }
+}
+
+/* Polls 'ctl' until its status is 'role', 'link' and (unless NULL)
+ * 'target', for at most WAIT_MS.  Returns the last status in '*st'. */
+static bool
+wait_status(const char *ctl, enum repl_role role, enum repl_link link,
+            const char *target, struct repl_status *st)
+{
+    long long deadline = deadline_after(WAIT_MS);
+
+    for (;;) {
+        int error = repl_get_status(ctl, NB, deadline_after(2000), st);
+
+        if (!error && st->role == role && st->link == link
+            && (!target || !strcmp(st->target, target))) {
+            return true;
+        }
+        if (deadline_expired(deadline)) {
+            print_message("%s: error %d, role %s, link %s, target '%s'\n",
+                          ctl, error, repl_role_name(st->role),
+                          repl_link_name(st->link), st->target);
+            return false;
+        }
+        deadline_sleep(20, deadline);
+    }
+}
+
+static bool
+writable(const struct server *s)
+{
+    bool w = true;
+
+    assert_int_equal(repl_probe_writable(s->sock, NB, deadline_after(5000),
+                                         &w), 0);
+    return w;
+}
+
+/* The server's own idea of its source. */
+static char *
+get_active(const struct server *s)
+{
+    char *reply = NULL, *err = NULL;
+
+    assert_int_equal(jsonrpc_unixctl(s->ctl,
+                                     "ovsdb-server/get-active-ovsdb-server",
+                                     NULL, 0, deadline_after(5000), &reply,
+                                     &err), 0);
+    assert_null(err);
+    assert_non_null(reply);
+    reply[strcspn(reply, "\n")] = '\0';
+    return reply;
+}
+
+static void
+test_real_active(void **state)
+{
+    struct repl_status st;
+
+    (void) state;
+    require_servers();
+    memset(&st, 0x5a, sizeof st);
+    assert_int_equal(repl_get_status(group.a.ctl, NB, deadline_after(5000),
+                                     &st), 0);
+    assert_int_equal(st.role, REPL_ROLE_ACTIVE);
+    assert_int_equal(st.link, REPL_LINK_NONE);
+    assert_string_equal(st.target, "");
+    assert_true(writable(&group.a));
+}
+
+static void
+test_real_backup(void **state)
+{
+    struct repl_status st;
+    bool w = true;
+
+    (void) state;
+    require_servers();
+    assert_int_equal(repl_get_status(group.b.ctl, NB, deadline_after(5000),
+                                     &st), 0);
+    assert_int_equal(st.role, REPL_ROLE_BACKUP);
+    assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
+                            REPL_LINK_REPLICATING, group.target_a, &st));
+    /* Read-only: the probe answers, and says no. */
+    assert_int_equal(repl_probe_writable(group.b.sock, NB,
+                                         deadline_after(5000), &w), 0);
+    assert_false(w);
+}
+
+/* Promotion of the backup, and back. */
+static void
+test_real_make_active_and_backup(void **state)
+{
+    struct repl_status st;
+    char *active;
+
+    (void) state;
+    require_servers();
+    assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
+                            REPL_LINK_REPLICATING, group.target_a, &st));
+
+    assert_int_equal(repl_make_active(group.b.ctl, deadline_after(5000)), 0);
+    assert_int_equal(repl_get_status(group.b.ctl, NB, deadline_after(5000),
+                                     &st), 0);
+    assert_int_equal(st.role, REPL_ROLE_ACTIVE);
+    assert_int_equal(st.link, REPL_LINK_NONE);
+    assert_true(writable(&group.b));
+
+    /* Idempotent. */
+    assert_int_equal(repl_make_active(group.b.ctl, deadline_after(5000)), 0);
+    assert_true(writable(&group.b));
+
+    assert_int_equal(repl_make_backup(group.b.ctl, group.target_a, 60000,
+                                      deadline_after(WAIT_MS)), 0);
+    assert_int_equal(repl_get_status(group.b.ctl, NB, deadline_after(5000),
+                                     &st), 0);
+    assert_int_equal(st.role, REPL_ROLE_BACKUP);
+    active = get_active(&group.b);
+    assert_string_equal(active, group.target_a);
+    free(active);
+    assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
+                            REPL_LINK_REPLICATING, group.target_a, &st));
+    assert_false(writable(&group.b));
+
+    /* A was never touched. */
+    assert_true(writable(&group.a));
+}
+
+/* A backup re-pointed to another source follows it, and back. */
+static void
+test_real_make_backup_repoints(void **state)
+{
+    char dead[64], *active;
+    struct repl_status st;
+    int port;
+
+    (void) state;
+    require_servers();
+    port = free_port();
+    assert_true(port > 0);
+    snprintf(dead, sizeof dead, "tcp:127.0.0.1:%d", port);
+
+    assert_int_equal(repl_make_backup(group.b.ctl, dead, 5000,
+                                      deadline_after(WAIT_MS)), 0);
+    active = get_active(&group.b);
+    assert_string_equal(active, dead);
+    free(active);
+    assert_int_equal(repl_get_status(group.b.ctl, NB, deadline_after(5000),
+                                     &st), 0);
+    assert_int_equal(st.role, REPL_ROLE_BACKUP);
+    assert_string_equal(st.target, dead);
+    assert_true(st.link == REPL_LINK_CONNECTING
+                || st.link == REPL_LINK_NOT_CONNECTED);
+    assert_false(writable(&group.b));
+
+    assert_int_equal(repl_make_backup(group.b.ctl, group.target_a, 60000,
+                                      deadline_after(WAIT_MS)), 0);
+    assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
+                            REPL_LINK_REPLICATING, group.target_a, &st));
+}
+
+/* Counts the lines of list-remotes on 'ctl' equal to 'remote'. */
+static int
+count_remote(const char *ctl, const char *remote)
+{
+    char *reply = NULL, *err = NULL, *line, *save = NULL;
+    int n = 0;
+
+    assert_int_equal(jsonrpc_unixctl(ctl, "ovsdb-server/list-remotes", NULL,
+                                     0, deadline_after(5000), &reply, &err),
+                     0);
+    assert_null(err);
+    assert_non_null(reply);
+    for (line = strtok_r(reply, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        n += !strcmp(line, remote);
+    }
+    free(reply);
+    return n;
+}
+
+static bool
+wait_port(int port, bool accepts)
+{
+    long long deadline = deadline_after(WAIT_MS);
+
+    while (port_accepts(port) != accepts) {
+        if (deadline_expired(deadline)) {
+            return false;
+        }
+        deadline_sleep(20, deadline);
+    }
+    return true;
+}
+
+static void
+test_real_set_remote(void **state)
+{
+    char remote[64];
+    int port;
+
+    (void) state;
+    require_servers();
+    port = free_port();
+    assert_true(port > 0);
+    snprintf(remote, sizeof remote, "ptcp:%d:127.0.0.1", port);
+    assert_false(port_accepts(port));
+
+    assert_int_equal(repl_set_remote(group.a.ctl, remote, true,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, remote), 1);
+    assert_true(wait_port(port, true));
+
+    /* Again: nothing changes. */
+    assert_int_equal(repl_set_remote(group.a.ctl, remote, true,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, remote), 1);
+    assert_true(port_accepts(port));
+
+    assert_int_equal(repl_set_remote(group.a.ctl, remote, false,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, remote), 0);
+    assert_true(wait_port(port, false));
+
+    /* Removing what is not there is no error. */
+    assert_int_equal(repl_set_remote(group.a.ctl, remote, false,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, remote), 0);
+
+    /* The other remotes were left alone. */
+    {
+        char punix[160], ptcp[64];
+
+        snprintf(punix, sizeof punix, "punix:%s", group.a.sock);
+        snprintf(ptcp, sizeof ptcp, "ptcp:%d:127.0.0.1", group.port_a);
+        assert_int_equal(count_remote(group.a.ctl, punix), 1);
+        assert_int_equal(count_remote(group.a.ctl, ptcp), 1);
+    }
+}
+
+/* The remote the agent really uses, and a remote whose text is a prefix
+ * of one that is configured. */
+static void
+test_real_set_remote_db(void **state)
+{
+    static const char db_remote[] = "db:" NB ",NB_Global,connections";
+    char longer[64], shorter[64];
+    int port;
+
+    (void) state;
+    require_servers();
+    assert_int_equal(repl_set_remote(group.a.ctl, db_remote, true,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(repl_set_remote(group.a.ctl, db_remote, true,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, db_remote), 1);
+    assert_int_equal(repl_set_remote(group.a.ctl, db_remote, false,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(repl_set_remote(group.a.ctl, db_remote, false,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, db_remote), 0);
+
+    /* "ptcp:PORT:127.0.0.10" is configured; "ptcp:PORT:127.0.0.1" is not,
+     * though it is a prefix of the former. */
+    port = free_port();
+    assert_true(port > 0);
+    snprintf(longer, sizeof longer, "ptcp:%d:127.0.0.10", port);
+    snprintf(shorter, sizeof shorter, "ptcp:%d:127.0.0.1", port);
+    assert_int_equal(repl_set_remote(group.a.ctl, longer, true,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(repl_set_remote(group.a.ctl, shorter, true,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, shorter), 1);
+    assert_int_equal(count_remote(group.a.ctl, longer), 1);
+    assert_int_equal(repl_set_remote(group.a.ctl, shorter, false,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, shorter), 0);
+    assert_int_equal(count_remote(group.a.ctl, longer), 1);
+    assert_int_equal(repl_set_remote(group.a.ctl, longer, false,
+                                     deadline_after(5000)), 0);
+    assert_int_equal(count_remote(group.a.ctl, longer), 0);
+}
+
+/* Nobody at the sockets. */
+static void
+test_real_errors(void **state)
+{
+    char ctl[160], sock[160];
+    struct repl_status st;
+    bool w = true;
+
+    (void) state;
+    snprintf(ctl, sizeof ctl, "%s/nobody.ctl", group.dir);
+    snprintf(sock, sizeof sock, "%s/nobody.sock", group.dir);
+    assert_int_not_equal(repl_get_status(ctl, NB, deadline_after(1000),
+                                         &st), 0);
+    assert_int_not_equal(repl_probe_writable(sock, NB, deadline_after(1000),
+                                             &w), 0);
+    assert_false(w);
+    assert_int_not_equal(repl_make_active(ctl, deadline_after(1000)), 0);
+    assert_int_not_equal(repl_make_backup(ctl, "tcp:127.0.0.1:1", 1000,
+                                          deadline_after(1000)), 0);
+    assert_int_not_equal(repl_set_remote(ctl, "ptcp:1:127.0.0.1", true,
+                                         deadline_after(1000)), 0);
+}
+
+/* The probe on a database the server does not have is an error, not
+ * "read-only". */
+static void
+test_real_probe_wrong_db(void **state)
+{
+    bool w = true;
+
+    (void) state;
+    require_servers();
+    assert_int_not_equal(repl_probe_writable(group.a.sock, SB,
+                                             deadline_after(5000), &w), 0);
+    assert_false(w);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_ovs31),
+        cmocka_unit_test(test_parse_ovs33),
+        cmocka_unit_test(test_parse_invalid),
+        cmocka_unit_test(test_parse_unknown_state),
+        cmocka_unit_test(test_parse_block_isolation),
+        cmocka_unit_test(test_parse_long_lines),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_real_active),
+        cmocka_unit_test(test_real_backup),
+        cmocka_unit_test(test_real_make_active_and_backup),
+        cmocka_unit_test(test_real_make_backup_repoints),
+        cmocka_unit_test(test_real_set_remote),
+        cmocka_unit_test(test_real_set_remote_db),
+        cmocka_unit_test(test_real_errors),
+        cmocka_unit_test(test_real_probe_wrong_db),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
