@@ -10,6 +10,8 @@
 #include "cluster.h"
 #include "deadline.h"
 #include "decide.h"
+#include "fresh.h"
+#include "handover.h"
 #include "listener.h"
 #include "log.h"
 #include "params.h"
@@ -22,6 +24,13 @@
 
 /* Time kept for writing the promotion score after observing the servers. */
 #define ACTIONS_RESERVE_MS 1000
+
+/* How long a check of the replication source may take. */
+#define ACTIONS_SOURCE_CHECK_MS 500
+
+/* How long a new active waits, at most, for the old active's handover
+ * marker (bounded by the promote timeout too). */
+#define ACTIONS_HANDOVER_WAIT_MS 20000
 
 struct actions_ctx {
     struct params p;
@@ -38,9 +47,18 @@ static enum ocf_exitcode actions_monitor(struct actions_ctx *);
 static enum ocf_exitcode actions_promote(struct actions_ctx *);
 static enum ocf_exitcode actions_demote(struct actions_ctx *);
 static enum ocf_exitcode actions_notify(struct actions_ctx *);
-static enum ocf_exitcode actions_make_backups(struct actions_ctx *);
+static enum ocf_exitcode actions_make_backups(struct actions_ctx *,
+                                             bool keep_remote);
+static int actions_backup_db(struct actions_ctx *, int i, bool keep_remote,
+                             char *msg, size_t size);
 static void actions_observe(struct actions_ctx *, enum decide_expect,
                             struct decide_input *);
+static void actions_observe_sync(struct actions_ctx *,
+                                 struct decide_input *);
+static long long actions_freshness(struct actions_ctx *);
+static int actions_election(struct actions_ctx *);
+static int actions_await_handover(struct actions_ctx *);
+static void actions_write_handover(struct actions_ctx *);
 static const char *actions_lookup(const char *name, void *aux);
 static bool actions_have_binary(const char *name);
 static enum ocf_exitcode actions_code(enum decide_state);
@@ -146,11 +164,18 @@ actions_validate(struct actions_ctx *ctx, bool full)
 static enum ocf_exitcode
 actions_start(struct actions_ctx *ctx)
 {
-    enum ocf_exitcode rc = actions_make_backups(ctx);
+    enum ocf_exitcode rc = actions_make_backups(ctx, false);
 
     if (rc == PCMK_OCF_OK) {
-        cluster_set_score(&ctx->cl, CLUSTER_SCORE_BACKUP, true,
-                          ctx->deadline);
+        /* Not in sync yet: the monitor raises the score once it is. */
+        struct decide_input in;
+        struct decide_verdict v;
+
+        actions_observe(ctx, DECIDE_EXPECT_UNPROMOTED, &in);
+        actions_observe_sync(ctx, &in);
+        decide_monitor(&in, &v);
+        cluster_set_score(&ctx->cl, v.state == DECIDE_BACKUP ? v.score
+                          : CLUSTER_SCORE_EMPTY, true, ctx->deadline);
     }
     return rc;
 }
@@ -160,7 +185,15 @@ actions_stop(struct actions_ctx *ctx)
 {
     long long half = deadline_now()
                      + deadline_left(ctx->deadline) / 2;
+    struct decide_input in;
     int error = 0;
+
+    /* An active copy is the newest there is until it stops. */
+    actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
+    if (in.nb.answered && in.sb.answered && in.nb.role == REPL_ROLE_ACTIVE
+        && in.sb.role == REPL_ROLE_ACTIVE) {
+        fresh_touch(ctx->p.db_dir);
+    }
 
     if (ctx->p.manage_northd && server_northd_stop(&ctx->p, half)) {
         error = ETIMEDOUT;
@@ -195,7 +228,24 @@ actions_monitor(struct actions_ctx *ctx)
                  ? DECIDE_EXPECT_PROMOTED : DECIDE_EXPECT_UNPROMOTED;
     }
     actions_observe(ctx, expect, &in);
+    actions_observe_sync(ctx, &in);
     decide_monitor(&in, &v);
+    if (v.in_sync) {
+        fresh_touch(ctx->p.db_dir);
+    }
+    if (v.repair == DECIDE_REPAIR_REBACKUP) {
+        int i;
+
+        for (i = 0; i < 2; i++) {
+            const struct decide_db *db = i == 0 ? &in.nb : &in.sb;
+            char msg[256];
+
+            if (db->role == REPL_ROLE_ACTIVE
+                && actions_backup_db(ctx, i, false, msg, sizeof msg)) {
+                log_err("%s", msg);
+            }
+        }
+    }
     if (v.state != DECIDE_STOPPED || probe) {
         /* A probe always writes: the cluster may have restarted and lost
          * its transient attributes since the last write. */
@@ -220,6 +270,16 @@ actions_promote(struct actions_ctx *ctx)
         ocf_exit_reason("cannot promote: %s ovsdb-server is not running",
                         in.nb.running ? "SB" : "NB");
         return PCMK_OCF_UNKNOWN_ERROR;
+    }
+    if (!in.nb.answered || !in.sb.answered) {
+        ocf_exit_reason("cannot promote: %s ovsdb-server does not answer",
+                        in.nb.answered ? "SB" : "NB");
+        return PCMK_OCF_UNKNOWN_ERROR;
+    }
+    if (in.nb.role != REPL_ROLE_ACTIVE || in.sb.role != REPL_ROLE_ACTIVE) {
+        if (actions_election(ctx) || actions_await_handover(ctx)) {
+            return PCMK_OCF_UNKNOWN_ERROR;
+        }
     }
     for (i = 0; i < 2; i++) {
         const struct server *s = &ctx->srv[i];
@@ -274,6 +334,7 @@ actions_promote(struct actions_ctx *ctx)
             return PCMK_OCF_UNKNOWN_ERROR;
         }
     }
+    fresh_touch(ctx->p.db_dir);
     cluster_record_active(&ctx->cl, ctx->deadline);
     cluster_set_score(&ctx->cl, CLUSTER_SCORE_ACTIVE, true, ctx->deadline);
     log_info("promoted: NB and SB are active on %s", ctx->cl.node);
@@ -298,7 +359,16 @@ actions_demote(struct actions_ctx *ctx)
         ocf_exit_reason("ovn-northd does not stop");
         return PCMK_OCF_UNKNOWN_ERROR;
     }
-    rc = actions_make_backups(ctx);
+    if (in.nb.answered && in.sb.answered && in.nb.role == REPL_ROLE_ACTIVE
+        && in.sb.role == REPL_ROLE_ACTIVE) {
+        /* Clients no longer reach this node (the VIP went first) and
+         * ovn-northd is stopped: mark the end of this node's writes. */
+        actions_write_handover(ctx);
+        fresh_touch(ctx->p.db_dir);
+    }
+    /* Keep serving the backups that replicate from this node until the
+     * new active is promoted, so that the marker reaches them. */
+    rc = actions_make_backups(ctx, true);
     if (rc == PCMK_OCF_OK) {
         cluster_set_score(&ctx->cl, CLUSTER_SCORE_BACKUP, true,
                           ctx->deadline);
@@ -315,6 +385,18 @@ actions_notify(struct actions_ctx *ctx)
     struct decide_input in;
     int i;
 
+    if (type && op && !strcmp(type, "pre") && !strcmp(op, "promote")) {
+        /* The election: publish how fresh this node's copy is. */
+        char value[32];
+
+        actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
+        if (in.nb.answered && in.sb.answered) {
+            snprintf(value, sizeof value, "%lld", actions_freshness(ctx));
+            cluster_set_attr(&ctx->cl, ctx->cl.node, "freshness", value,
+                             ctx->deadline);
+        }
+        return PCMK_OCF_OK;
+    }
     if (!type || !op || strcmp(type, "post") || strcmp(op, "promote")) {
         return PCMK_OCF_OK;
     }
@@ -331,11 +413,19 @@ actions_notify(struct actions_ctx *ctx)
     actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
     for (i = 0; i < 2; i++) {
         const struct decide_db *db = i == 0 ? &in.nb : &in.sb;
+        char remote[300];
 
         if (db->answered && db->role == REPL_ROLE_BACKUP) {
-            int error = repl_make_backup(ctx->srv[i].ctl, ctx->target[i],
+            int error;
+
+            server_db_remote(&ctx->srv[i], remote, sizeof remote);
+            error = repl_set_remote(ctx->srv[i].ctl, remote, false,
+                                    ctx->deadline);
+            if (!error) {
+                error = repl_make_backup(ctx->srv[i].ctl, ctx->target[i],
                                    ctx->p.inactive_probe_interval_to_master,
                                    ctx->deadline);
+            }
             if (error) {
                 log_warn("%s: cannot reconnect to the new active: %s",
                          ctx->srv[i].tag, strerror(error));
@@ -347,9 +437,10 @@ actions_notify(struct actions_ctx *ctx)
 
 /* Brings both databases up as read-only backups of master_ip, starting
  * whichever is not running and demoting whichever is active.  Used by start
- * and demote. */
+ * and demote; 'keep_remote' keeps the listener of a demoted active for the
+ * backups that still replicate from it. */
 static enum ocf_exitcode
-actions_make_backups(struct actions_ctx *ctx)
+actions_make_backups(struct actions_ctx *ctx, bool keep_remote)
 {
     struct decide_input in;
     char msg[256];
@@ -372,8 +463,8 @@ actions_make_backups(struct actions_ctx *ctx)
             error = server_prepare_db(s, &ctx->p, ctx->deadline, msg,
                                       sizeof msg);
             if (!error) {
-                error = server_start(s, ctx->target[i],
-                                     ctx->deadline, msg, sizeof msg);
+                error = server_start(s, ctx->target[i], ctx->deadline, msg,
+                                     sizeof msg);
             }
             if (error) {
                 ocf_exit_reason("%s", msg);
@@ -382,50 +473,83 @@ actions_make_backups(struct actions_ctx *ctx)
             }
         }
     }
-
-    /* Point each database at master_ip, unless it is already a backup of
-     * it: re-connecting a replicating backup would cost a full resync. */
-    actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
     for (i = 0; i < 2; i++) {
-        const struct server *s = &ctx->srv[i];
-        struct decide_db *db = i == 0 ? &in.nb : &in.sb;
-        struct repl_status st;
-        bool writable = true;
-        char remote[300];
-
-        if (!db->answered) {
-            ocf_exit_reason("%s ovsdb-server does not answer on %s after "
-                            "start; see %s", s->tag, s->ctl, s->logfile);
-            return PCMK_OCF_UNKNOWN_ERROR;
-        }
-        server_db_remote(s, remote, sizeof remote);
-        error = repl_set_remote(s->ctl, remote, false, ctx->deadline);
-        if (!error) {
-            error = repl_get_status(s->ctl, s->db_name, ctx->deadline, &st);
-        }
-        if (!error && (st.role != REPL_ROLE_BACKUP
-                       || strcmp(st.target, ctx->target[i]))) {
-            log_info("%s: making it a backup of %s", s->tag,
-                     ctx->target[i]);
-            error = repl_make_backup(s->ctl, ctx->target[i],
-                                     ctx->p.inactive_probe_interval_to_master,
-                                     ctx->deadline);
-        }
-        if (!error) {
-            error = repl_probe_writable(s->sock, s->db_name, ctx->deadline,
-                                        &writable);
-        }
-        if (!error && !writable) {
-            error = repl_get_status(s->ctl, s->db_name, ctx->deadline, &st);
-        }
-        if (error || writable || st.role != REPL_ROLE_BACKUP) {
-            ocf_exit_reason("%s could not be made a read-only backup of %s%s"
-                            "%s", s->tag, ctx->target[i],
-                            error ? ": " : "", error ? strerror(error) : "");
+        if (actions_backup_db(ctx, i, keep_remote, msg, sizeof msg)) {
+            ocf_exit_reason("%s", msg);
             return PCMK_OCF_UNKNOWN_ERROR;
         }
     }
     return PCMK_OCF_OK;
+}
+
+/* Makes database 'i' a read-only backup of master_ip and checks that it is
+ * one, never pointing it at itself.  Re-pointing a backup that replicates
+ * from master_ip already is skipped: it would cost a full resync. */
+static int
+actions_backup_db(struct actions_ctx *ctx, int i, bool keep_remote,
+                  char *msg, size_t size)
+{
+    const struct server *s = &ctx->srv[i];
+    struct repl_status st;
+    bool writable = true;
+    char remote[300];
+    int error;
+
+    server_db_remote(s, remote, sizeof remote);
+    if (!keep_remote) {
+        error = repl_set_remote(s->ctl, remote, false, ctx->deadline);
+        if (error) {
+            goto fail;
+        }
+    }
+    error = repl_get_status(s->ctl, s->db_name, ctx->deadline, &st);
+    if (error) {
+        goto fail;
+    }
+    if (st.role != REPL_ROLE_BACKUP || strcmp(st.target, ctx->target[i])) {
+        char self[40], there[40];
+        long long check = deadline_after(ACTIONS_SOURCE_CHECK_MS);
+
+        /* Never replicate from oneself: ovsdb-server would refuse, turn
+         * active and writable, and stay so. */
+        if (!repl_local_id(s->sock, ctx->deadline, self)
+            && !repl_source_id(ctx->target[i], check < ctx->deadline
+                               ? check : ctx->deadline, there)
+            && !strcmp(self, there)) {
+            log_warn("%s: %s is this server itself; closing its listener",
+                     s->tag, ctx->target[i]);
+            error = repl_set_remote(s->ctl, remote, false, ctx->deadline);
+            if (!error
+                && !repl_source_id(ctx->target[i], check < ctx->deadline
+                                   ? check : ctx->deadline, there)
+                && !strcmp(self, there)) {
+                snprintf(msg, size, "%s: master_ip %s is served by this "
+                         "node's own ovsdb-server; refusing to replicate "
+                         "from itself", s->tag, ctx->target[i]);
+                return ELOOP;
+            }
+        }
+        log_info("%s: making it a backup of %s", s->tag, ctx->target[i]);
+        error = repl_make_backup(s->ctl, ctx->target[i],
+                                 ctx->p.inactive_probe_interval_to_master,
+                                 ctx->deadline);
+    }
+    if (!error) {
+        error = repl_probe_writable(s->sock, s->db_name, ctx->deadline,
+                                    &writable);
+    }
+    if (!error && !writable) {
+        error = repl_get_status(s->ctl, s->db_name, ctx->deadline, &st);
+    }
+    if (!error && !writable && st.role == REPL_ROLE_BACKUP) {
+        return 0;
+    }
+
+fail:
+    snprintf(msg, size, "%s could not be made a read-only backup of %s%s%s",
+             s->tag, ctx->target[i], error ? ": " : "",
+             error ? strerror(error) : "");
+    return error ? error : EPROTO;
 }
 
 static void
@@ -466,7 +590,208 @@ actions_observe(struct actions_ctx *ctx, enum decide_expect expect,
         db->answered = true;
         db->role = st.role;
         db->link = st.link;
+        db->target_ok = !strcmp(st.target, ctx->target[i]);
     }
+}
+
+/* Adds what it takes to tell whether two backups are in sync: whether the
+ * source answers (only while the backups say they replicate; the text
+ * stays "replicating" after the source died), and if not in sync, whether
+ * they hold data and whether this node was the last active. */
+static void
+actions_observe_sync(struct actions_ctx *ctx, struct decide_input *in)
+{
+    bool synced = true;
+    char buf[256];
+    int i;
+
+    if (!in->nb.answered || !in->sb.answered
+        || in->nb.role != REPL_ROLE_BACKUP
+        || in->sb.role != REPL_ROLE_BACKUP) {
+        return;
+    }
+    for (i = 0; i < 2; i++) {
+        struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+        long long check = deadline_after(ACTIONS_SOURCE_CHECK_MS);
+        char id[40];
+        int error;
+
+        if (db->link != REPL_LINK_REPLICATING) {
+            synced = false;
+            continue;
+        }
+        error = repl_source_id(ctx->target[i], check < ctx->deadline
+                               ? check : ctx->deadline, id);
+        db->source_alive = !error || error == ENOTSUP;
+        if (!db->source_alive) {
+            log_info("%s: the active at %s does not answer: %s",
+                     ctx->srv[i].tag, ctx->target[i], strerror(error));
+            synced = false;
+        }
+    }
+    if (synced) {
+        return;
+    }
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &ctx->srv[i];
+        struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+
+        repl_has_data(s->sock, s->db_name, s->global_table, ctx->deadline,
+                      &db->has_data);
+    }
+    in->last_active = !cluster_get_last_active(&ctx->cl, buf, sizeof buf,
+                                               ctx->deadline)
+                      && !strcmp(buf, ctx->cl.node);
+}
+
+/* Returns the freshness of this node's copy: 0 if it holds no data. */
+static long long
+actions_freshness(struct actions_ctx *ctx)
+{
+    bool nb = false, sb = false;
+
+    repl_has_data(ctx->srv[0].sock, ctx->srv[0].db_name,
+                  ctx->srv[0].global_table, ctx->deadline, &nb);
+    repl_has_data(ctx->srv[1].sock, ctx->srv[1].db_name,
+                  ctx->srv[1].global_table, ctx->deadline, &sb);
+    return nb || sb ? fresh_read(ctx->p.db_dir) : 0;
+}
+
+/* The promotion election (see decide_election()).  Returns 0 if this node
+ * may be promoted; otherwise records the exit reason, lowers this node's
+ * score, raises the better node's, and returns EAGAIN. */
+static int
+actions_election(struct actions_ctx *ctx)
+{
+    const char *lists[] = { ocf_meta("notify_active_uname"),
+                            ocf_meta("notify_start_uname"),
+                            ocf_meta("notify_promote_uname") };
+    const char *stopping = ocf_meta("notify_stop_uname");
+    struct decide_peer peers[32];
+    char names[32][256], last[256], value[64], reason[256];
+    long long mine = actions_freshness(ctx);
+    int n = 0, j, best;
+    size_t k;
+
+    if (cluster_get_last_active(&ctx->cl, last, sizeof last,
+                                ctx->deadline)) {
+        last[0] = '\0';
+    }
+    for (k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        const char *p = lists[k];
+
+        while (p && *p && n < 32) {
+            size_t len;
+
+            p += strspn(p, " ");
+            len = strcspn(p, " ");
+            if (len && len < sizeof names[n]) {
+                snprintf(names[n], sizeof names[n], "%.*s", (int) len, p);
+                for (j = 0; j < n && strcmp(names[j], names[n]); j++) {
+                    continue;
+                }
+                if (j == n && !cluster_list_has(stopping, names[n])) {
+                    peers[n].node = names[n];
+                    peers[n].up = true;
+                    peers[n].freshness =
+                        cluster_get_attr(&ctx->cl, names[n], "freshness",
+                                         value, sizeof value, ctx->deadline)
+                        ? 0 : strtoll(value, NULL, 10);
+                    n++;
+                }
+            }
+            p += len;
+        }
+    }
+
+    best = decide_election(ctx->cl.node, mine, peers, n,
+                           last[0] ? last : NULL, reason, sizeof reason);
+    if (best < 0) {
+        return 0;
+    }
+    log_err("promotion refused: %s", reason);
+    ocf_exit_reason("%s", reason);
+    cluster_set_score(&ctx->cl, mine ? CLUSTER_SCORE_STALE
+                      : CLUSTER_SCORE_EMPTY, true, ctx->deadline);
+    if (best < n) {
+        cluster_set_node_score(&ctx->cl, peers[best].node,
+                               CLUSTER_SCORE_ELECTED, ctx->deadline);
+    }
+    return EAGAIN;
+}
+
+/* Planned switchover: if a node demoted in this transition left a handover
+ * marker, waits until this node's copy holds it.  Returns 0, or EAGAIN
+ * with the exit reason recorded. */
+static int
+actions_await_handover(struct actions_ctx *ctx)
+{
+    const char *demoted = ocf_meta("notify_demote_uname");
+    char node[256], marker[256];
+    long long wait, deadline;
+    const char *p = demoted;
+
+    while (p && *p) {
+        size_t len;
+
+        p += strspn(p, " ");
+        len = strcspn(p, " ");
+        snprintf(node, sizeof node, "%.*s", (int) len, p);
+        p += len;
+        if (!len || !strcmp(node, ctx->cl.node)
+            || cluster_get_attr(&ctx->cl, node, "handover", marker,
+                                sizeof marker, ctx->deadline)) {
+            continue;
+        }
+
+        wait = deadline_left(ctx->deadline);
+        deadline = deadline_after(wait < ACTIONS_HANDOVER_WAIT_MS
+                                  ? wait : ACTIONS_HANDOVER_WAIT_MS);
+        for (;;) {
+            bool nb = false, sb = false;
+
+            handover_check(ctx->srv[0].sock, ctx->srv[0].db_name,
+                           ctx->srv[0].global_table, marker, deadline, &nb);
+            handover_check(ctx->srv[1].sock, ctx->srv[1].db_name,
+                           ctx->srv[1].global_table, marker, deadline, &sb);
+            if (nb && sb) {
+                log_info("switchover: %s's last writes are here (%s)", node,
+                         marker);
+                break;
+            }
+            if (deadline_expired(deadline)) {
+                ocf_exit_reason("switchover: the last writes of %s did not "
+                                "reach this node; refusing promotion", node);
+                return EAGAIN;
+            }
+            deadline_sleep(10, deadline);
+        }
+    }
+    return 0;
+}
+
+/* Writes the handover marker as the last transaction of a demoted active
+ * and publishes it for the node to be promoted. */
+static void
+actions_write_handover(struct actions_ctx *ctx)
+{
+    char marker[300];
+    int i, error = 0;
+
+    snprintf(marker, sizeof marker, "%s:%lld:%ld", ctx->cl.node,
+             fresh_now(), (long) getpid());
+    for (i = 0; i < 2 && !error; i++) {
+        const struct server *s = &ctx->srv[i];
+
+        error = handover_write(s->sock, s->db_name, s->global_table, marker,
+                               ctx->deadline);
+        if (error) {
+            log_warn("%s: cannot write the handover marker: %s", s->tag,
+                     strerror(error));
+        }
+    }
+    cluster_set_attr(&ctx->cl, ctx->cl.node, "handover",
+                     error ? NULL : marker, ctx->deadline);
 }
 
 static const char *

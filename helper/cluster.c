@@ -16,6 +16,8 @@
 
 static int cluster_run(struct cluster *, const char *const argv[],
                        long long deadline);
+static int cluster_query(struct cluster *, const char *const argv[],
+                         char *buf, size_t size, long long deadline);
 static bool cluster_cache_matches(const struct cluster *, int score);
 static void cluster_cache_store(const struct cluster *, int score);
 
@@ -78,6 +80,19 @@ cluster_set_score(struct cluster *c, int score, bool force,
 }
 
 int
+cluster_set_node_score(struct cluster *c, const char *node, int score,
+                       long long deadline)
+{
+    char promotion[300], value[32];
+    const char *argv[] = { "crm_attribute", promotion, "-N", node, "-v",
+                           value, NULL };
+
+    snprintf(promotion, sizeof promotion, "--promotion=%s", c->instance);
+    snprintf(value, sizeof value, "%d", score);
+    return cluster_run(c, argv, deadline);
+}
+
+int
 cluster_record_active(struct cluster *c, long long deadline)
 {
     const char *argv[] = { "crm_attribute", "--type", "crm_config",
@@ -86,6 +101,50 @@ cluster_record_active(struct cluster *c, long long deadline)
                            "-v", c->node, NULL };
 
     return cluster_run(c, argv, deadline);
+}
+
+int
+cluster_set_attr(struct cluster *c, const char *node, const char *name,
+                 const char *value, long long deadline)
+{
+    char attr[512];
+
+    snprintf(attr, sizeof attr, "%s-%s", c->instance, name);
+    if (value) {
+        const char *argv[] = { "crm_attribute", "-N", node, "-n", attr,
+                               "-l", "reboot", "-v", value, NULL };
+
+        return cluster_run(c, argv, deadline);
+    } else {
+        const char *argv[] = { "crm_attribute", "-N", node, "-n", attr,
+                               "-l", "reboot", "-D", NULL };
+
+        return cluster_run(c, argv, deadline);
+    }
+}
+
+int
+cluster_get_attr(struct cluster *c, const char *node, const char *name,
+                 char *buf, size_t size, long long deadline)
+{
+    char attr[512];
+    const char *argv[] = { "crm_attribute", "-N", node, "-n", attr,
+                           "-l", "reboot", "-G", "-q", NULL };
+
+    snprintf(attr, sizeof attr, "%s-%s", c->instance, name);
+    return cluster_query(c, argv, buf, size, deadline);
+}
+
+int
+cluster_get_last_active(struct cluster *c, char *buf, size_t size,
+                        long long deadline)
+{
+    const char *argv[] = { "crm_attribute", "--type", "crm_config",
+                           "--name", "OVN_REPL_INFO",
+                           "-s", "ovn_ovsdb_master_server", "-G", "-q",
+                           NULL };
+
+    return cluster_query(c, argv, buf, size, deadline);
 }
 
 bool
@@ -136,6 +195,34 @@ cluster_run(struct cluster *c, const char *const argv[], long long deadline)
     }
     child_result_free(&r);
     return error;
+}
+
+/* Runs a crm_attribute query; its first output line goes to 'buf'. */
+static int
+cluster_query(struct cluster *c, const char *const argv[], char *buf,
+              size_t size, long long deadline)
+{
+    struct child_result r;
+    int error;
+
+    buf[0] = '\0';
+    if (c->no_cluster) {
+        return ENOENT;
+    }
+    error = child_run(argv, deadline, &r);
+    if (error) {
+        return error;
+    }
+    if (r.status == CLUSTER_EXIT_DISCONNECT) {
+        c->no_cluster = true;
+    }
+    if (r.status != 0) {
+        child_result_free(&r);
+        return ENOENT;
+    }
+    snprintf(buf, size, "%.*s", (int) strcspn(r.out, "\n"), r.out);
+    child_result_free(&r);
+    return buf[0] ? 0 : ENOENT;
 }
 
 static bool

@@ -9,9 +9,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Score of the active node, and of a backup (issue of freshness aside). */
+/* Promotion scores, highest first.  The active keeps the highest; a backup
+ * whose copy is current comes next; copies that may be behind come after,
+ * the last active node's first; a copy that was never synchronised is the
+ * last resort (and refuses promotion while a peer has data). */
 #define CLUSTER_SCORE_ACTIVE 10
-#define CLUSTER_SCORE_BACKUP 5
+#define CLUSTER_SCORE_ELECTED 7     /* Chosen by a refusing candidate. */
+#define CLUSTER_SCORE_BACKUP 5      /* Replicating from a live active. */
+#define CLUSTER_SCORE_LAST_ACTIVE 4 /* Not in sync, was the last active. */
+#define CLUSTER_SCORE_STALE 3       /* Not in sync, holds data. */
+#define CLUSTER_SCORE_EMPTY 1       /* Never synchronised, no data. */
 /* Means "no score": delete the attribute. */
 #define CLUSTER_SCORE_NONE (-1000001)
 
@@ -36,9 +43,30 @@ void cluster_init(struct cluster *c, const char *on_node,
 int cluster_set_score(struct cluster *c, int score, bool force,
                       long long deadline);
 
+/* Sets the promotion score of another node 'node' (no cache).  Returns 0
+ * or a positive errno value. */
+int cluster_set_node_score(struct cluster *c, const char *node, int score,
+                           long long deadline);
+
 /* Records this node as the active one in the OVN_REPL_INFO cluster
  * property.  Returns 0 or a positive errno value. */
 int cluster_record_active(struct cluster *c, long long deadline);
+
+/* Sets (or, with 'value' NULL, deletes) the transient node attribute
+ * '<instance>-<name>' of 'node'.  Returns 0 or a positive errno value. */
+int cluster_set_attr(struct cluster *c, const char *node, const char *name,
+                     const char *value, long long deadline);
+
+/* Reads the transient node attribute '<instance>-<name>' of 'node' into
+ * 'buf'.  Returns 0, ENOENT if it is not set (or there is no cluster), or
+ * another positive errno value. */
+int cluster_get_attr(struct cluster *c, const char *node, const char *name,
+                     char *buf, size_t size, long long deadline);
+
+/* Reads the node recorded in OVN_REPL_INFO into 'buf'.  Returns 0, ENOENT
+ * if none is recorded (or there is no cluster), or a positive errno. */
+int cluster_get_last_active(struct cluster *c, char *buf, size_t size,
+                            long long deadline);
 
 /* Returns true if the space-separated node list 'list' (may be NULL)
  * contains exactly 'node'. */

@@ -6,9 +6,10 @@
 
 #include "cluster.h"
 
-static void decide_fail(const struct decide_input *, bool promoted,
-                        struct decide_verdict *, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void decide_fail(bool promoted, struct decide_verdict *,
+                        const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool decide_in_sync(const struct decide_db *);
 
 void
 decide_monitor(const struct decide_input *in, struct decide_verdict *v)
@@ -16,78 +17,149 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
     const struct decide_db *dbs[2] = { &in->nb, &in->sb };
     static const char *tags[2] = { "NB", "SB" };
     bool expect_promoted = in->expect == DECIDE_EXPECT_PROMOTED;
+    bool any_active = (in->nb.answered && in->nb.role == REPL_ROLE_ACTIVE)
+                      || (in->sb.answered && in->sb.role == REPL_ROLE_ACTIVE);
+    /* A broken instance counts as promoted if Pacemaker thinks so, or, when
+     * Pacemaker does not know (probe), if a database is active. */
+    bool promoted = expect_promoted
+                    || (in->expect == DECIDE_EXPECT_ANY && any_active);
     int i;
 
     memset(v, 0, sizeof *v);
     v->score = CLUSTER_SCORE_NONE;
 
-    /* Nothing runs at all. */
+    /* 1. Nothing runs at all. */
     if (!in->nb.running && !in->sb.running) {
         if (in->northd_running) {
-            decide_fail(in, expect_promoted, v, "ovn-northd runs without "
-                        "its databases; stop the resource to clean up");
-            return;
-        }
-        if (expect_promoted) {
-            decide_fail(in, true, v, "both ovsdb-servers of the promoted "
+            decide_fail(expect_promoted, v, "ovn-northd runs without its "
+                        "databases; stop the resource to clean up");
+        } else if (expect_promoted) {
+            decide_fail(true, v, "both ovsdb-servers of the promoted "
                         "instance are gone");
-            return;
+        } else {
+            v->state = DECIDE_STOPPED;
         }
-        v->state = DECIDE_STOPPED;
         return;
     }
 
-    /* Half running, or hung. */
+    /* 2. Half running, hung, or in an unknown state. */
     for (i = 0; i < 2; i++) {
-        const struct decide_db *db = dbs[i], *other = dbs[1 - i];
-        bool promoted = expect_promoted
-                        || (other->answered
-                            && other->role == REPL_ROLE_ACTIVE);
+        const struct decide_db *db = dbs[i];
 
         if (!db->running) {
-            decide_fail(in, promoted, v, "%s ovsdb-server is not running "
-                        "while %s runs", tags[i], tags[1 - i]);
+            decide_fail(promoted || any_active, v, "%s ovsdb-server is not "
+                        "running while %s runs", tags[i], tags[1 - i]);
             return;
         }
         if (!db->answered) {
-            decide_fail(in, expect_promoted, v, "%s ovsdb-server runs but "
-                        "does not answer on its control socket", tags[i]);
+            decide_fail(promoted, v, "%s ovsdb-server runs but does not "
+                        "answer on its control socket", tags[i]);
             return;
         }
         if (db->role == REPL_ROLE_UNKNOWN) {
-            decide_fail(in, expect_promoted, v, "%s ovsdb-server reports "
-                        "an unknown replication state", tags[i]);
+            decide_fail(promoted, v, "%s ovsdb-server reports an unknown "
+                        "replication state", tags[i]);
             return;
         }
     }
 
+    /* 3. The databases disagree. */
     if (in->nb.role != in->sb.role) {
-        decide_fail(in, expect_promoted, v, "NB is %s but SB is %s: the "
-                    "databases disagree on their role",
-                    repl_role_name(in->nb.role),
+        decide_fail(promoted, v, "NB is %s but SB is %s: the databases "
+                    "disagree on their role", repl_role_name(in->nb.role),
                     repl_role_name(in->sb.role));
+        if (in->expect == DECIDE_EXPECT_UNPROMOTED) {
+            v->repair = DECIDE_REPAIR_REBACKUP;
+        }
         return;
     }
 
+    /* 4. Both active. */
     if (in->nb.role == REPL_ROLE_ACTIVE) {
+        if (in->expect == DECIDE_EXPECT_UNPROMOTED) {
+            /* ovsdb-server turns a backup active on any replication error;
+             * two writable actives must not last. */
+            decide_fail(false, v, "NB and SB turned active although not "
+                        "promoted (replication error); made backups again");
+            v->repair = DECIDE_REPAIR_REBACKUP;
+            return;
+        }
         if (in->northd_managed && !in->northd_running) {
-            decide_fail(in, true, v, "ovn-northd is not running on the "
-                        "active node");
+            decide_fail(true, v, "ovn-northd is not running on the active "
+                        "node");
             return;
         }
         v->state = DECIDE_ACTIVE;
         v->score = CLUSTER_SCORE_ACTIVE;
+        v->in_sync = true;
         return;
     }
 
-    /* Both backups. */
+    /* 5. Both backups. */
     if (expect_promoted) {
-        decide_fail(in, true, v, "the promoted instance's databases are "
+        decide_fail(true, v, "the promoted instance's databases are "
                     "read-only backups");
         return;
     }
+    if (in->northd_running) {
+        decide_fail(false, v, "ovn-northd runs on a backup node");
+        return;
+    }
+    for (i = 0; i < 2; i++) {
+        if (!dbs[i]->target_ok) {
+            decide_fail(false, v, "%s replicates from another source than "
+                        "master_ip", tags[i]);
+            return;
+        }
+    }
     v->state = DECIDE_BACKUP;
-    v->score = CLUSTER_SCORE_BACKUP;
+    if (decide_in_sync(&in->nb) && decide_in_sync(&in->sb)) {
+        v->score = CLUSTER_SCORE_BACKUP;
+        v->in_sync = true;
+    } else if (in->nb.has_data || in->sb.has_data) {
+        v->score = in->last_active ? CLUSTER_SCORE_LAST_ACTIVE
+                                   : CLUSTER_SCORE_STALE;
+    } else {
+        v->score = CLUSTER_SCORE_EMPTY;
+    }
+}
+
+int
+decide_election(const char *me, long long mine,
+                const struct decide_peer *peers, int n,
+                const char *last_active, char *reason, size_t size)
+{
+    int best = -1, i;
+    bool last_active_up = false;
+
+    for (i = 0; i < n; i++) {
+        const struct decide_peer *p = &peers[i];
+
+        if (!strcmp(p->node, me)) {
+            continue;
+        }
+        if (last_active && !strcmp(p->node, last_active) && p->up) {
+            last_active_up = true;
+        }
+        if (p->up && p->freshness > mine + DECIDE_FRESHNESS_SLACK_MS
+            && (best < 0 || p->freshness > peers[best].freshness)) {
+            best = i;
+        }
+    }
+    if (best >= 0) {
+        snprintf(reason, size, "%s holds newer data than %s; refusing "
+                 "promotion so that %s is promoted", peers[best].node, me,
+                 peers[best].node);
+        return best;
+    }
+    if (mine == 0 && last_active && last_active[0]
+        && strcmp(last_active, me) && !last_active_up) {
+        snprintf(reason, size, "%s never synchronised and %s, the last "
+                 "active node, is down: start %s (or clear OVN_REPL_INFO "
+                 "to accept this copy)", me, last_active, last_active);
+        return n;
+    }
+    return -1;
 }
 
 const char *
@@ -109,15 +181,21 @@ decide_state_name(enum decide_state state)
 }
 
 static void
-decide_fail(const struct decide_input *in, bool promoted,
-            struct decide_verdict *v, const char *fmt, ...)
+decide_fail(bool promoted, struct decide_verdict *v, const char *fmt, ...)
 {
     va_list args;
 
-    (void) in;
     v->state = promoted ? DECIDE_FAILED_PROMOTED : DECIDE_FAILED;
     v->score = CLUSTER_SCORE_NONE;
+    v->in_sync = false;
     va_start(args, fmt);
     vsnprintf(v->reason, sizeof v->reason, fmt, args);
     va_end(args);
+}
+
+/* A backup is in sync if it replicates and its source answers. */
+static bool
+decide_in_sync(const struct decide_db *db)
+{
+    return db->link == REPL_LINK_REPLICATING && db->source_alive;
 }

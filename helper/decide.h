@@ -6,6 +6,7 @@
 #define DECIDE_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "repl.h"
 
@@ -22,31 +23,71 @@ struct decide_db {
     bool answered;              /* It answered sync-status. */
     enum repl_role role;
     enum repl_link link;
+    bool target_ok;             /* Backup: it replicates from master_ip. */
+    bool source_alive;          /* Backup: the server at master_ip answered
+                                 * (looked at only while "replicating"). */
+    bool has_data;              /* It holds its NB_Global/SB_Global row
+                                 * (looked at only when not in sync). */
 };
 
 struct decide_input {
     struct decide_db nb, sb;
     bool northd_managed;        /* manage_northd=yes. */
-    bool northd_running;
+    bool northd_running;        /* Looked at only with manage_northd. */
     enum decide_expect expect;
+    bool last_active;           /* OVN_REPL_INFO names this node (looked at
+                                 * only when not in sync). */
 };
 
 enum decide_state {
     DECIDE_STOPPED,             /* Cleanly stopped: nothing runs. */
-    DECIDE_BACKUP,              /* Both read-only backups. */
+    DECIDE_BACKUP,              /* Both read-only backups of master_ip. */
     DECIDE_ACTIVE,              /* Both active and writable. */
     DECIDE_FAILED,              /* Half-running, inconsistent, hung. */
     DECIDE_FAILED_PROMOTED,     /* A promoted instance that is broken. */
 };
 
+/* What the action layer should do besides reporting. */
+enum decide_repair {
+    DECIDE_REPAIR_NONE,
+    DECIDE_REPAIR_REBACKUP,     /* A backup made itself active: point it
+                                 * back at master_ip at once. */
+};
+
 struct decide_verdict {
     enum decide_state state;
     int score;                  /* A CLUSTER_SCORE_* value. */
+    bool in_sync;               /* Active, or a backup replicating from a
+                                 * live active: its data is current. */
+    enum decide_repair repair;
     char reason[160];           /* Why, for a failure; "" otherwise. */
 };
 
+/* A peer in the promotion election. */
+struct decide_peer {
+    const char *node;
+    long long freshness;        /* Published freshness, 0 if none. */
+    bool up;                    /* Running an instance in this transition. */
+};
+
+/* How much older (ms) a candidate's data may look than a peer's before
+ * the candidate refuses promotion.  Freshness advances at monitors, which
+ * run every 10 s (active) or 30 s (backups), so two copies that were both
+ * current differ by up to that much. */
+#define DECIDE_FRESHNESS_SLACK_MS 60000
+
 /* Decides the monitor verdict for 'in'. */
 void decide_monitor(const struct decide_input *in, struct decide_verdict *v);
+
+/* Decides whether node 'me', whose data has freshness 'mine' (0 if it has
+ * never been current), may become active given the 'n' peers in 'peers'
+ * and the last active node 'last_active' recorded in OVN_REPL_INFO (NULL if
+ * none).  Returns -1 if it may; otherwise the index of the peer that should
+ * be promoted instead, or 'n' if none can be (only a stopped node holds the
+ * data), with an explanation in 'reason'. */
+int decide_election(const char *me, long long mine,
+                    const struct decide_peer *peers, int n,
+                    const char *last_active, char *reason, size_t size);
 
 /* Returns a static name for 'state'. */
 const char *decide_state_name(enum decide_state state);

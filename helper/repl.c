@@ -32,6 +32,8 @@ static void repl_block_line(struct repl_block *, const char *line,
 static int repl_command(const char *ctl, const char *cmd, const char *arg,
                         long long deadline, char **replyp);
 static bool repl_reply_is_failure(const char *reply);
+static int repl_server_id(struct jsonrpc_conn *, long long deadline,
+                          char *id);
 
 int
 repl_parse(const char *text, const char *db_name, struct repl_status *st)
@@ -241,6 +243,122 @@ repl_set_remote(const char *ctl, const char *remote, bool present,
     return error;
 }
 
+int
+repl_parse_target(const char *target, char *host, size_t host_size,
+                  int *portp, bool *sslp)
+{
+    const char *p, *colon;
+    size_t len;
+    char *end;
+    long port;
+
+    if (!strncmp(target, "tcp:", 4)) {
+        *sslp = false;
+    } else if (!strncmp(target, "ssl:", 4)) {
+        *sslp = true;
+    } else {
+        return EINVAL;
+    }
+    p = target + 4;
+    if (*p == '[') {
+        const char *close = strchr(p, ']');
+
+        if (!close || close[1] != ':') {
+            return EINVAL;
+        }
+        len = close - p - 1;
+        p++;
+        colon = close + 1;
+    } else {
+        colon = strrchr(p, ':');
+        if (!colon) {
+            return EINVAL;
+        }
+        len = colon - p;
+    }
+    if (len == 0 || len >= host_size) {
+        return EINVAL;
+    }
+    memcpy(host, p, len);
+    host[len] = '\0';
+    port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || port < 1 || port > 65535) {
+        return EINVAL;
+    }
+    *portp = (int) port;
+    return 0;
+}
+
+int
+repl_local_id(const char *sock, long long deadline, char *id)
+{
+    struct jsonrpc_conn *conn;
+    int error;
+
+    error = jsonrpc_open_unix(sock, deadline, &conn);
+    if (!error) {
+        error = repl_server_id(conn, deadline, id);
+        jsonrpc_close(conn);
+    }
+    return error;
+}
+
+int
+repl_source_id(const char *target, long long deadline, char *id)
+{
+    struct jsonrpc_conn *conn;
+    char host[128];
+    bool ssl;
+    int port, error;
+
+    id[0] = '\0';
+    error = repl_parse_target(target, host, sizeof host, &port, &ssl);
+    if (error) {
+        return error;
+    }
+    if (ssl) {
+        return ENOTSUP;
+    }
+    error = jsonrpc_open_tcp(host, port, deadline, &conn);
+    if (!error) {
+        error = repl_server_id(conn, deadline, id);
+        jsonrpc_close(conn);
+    }
+    return error;
+}
+
+int
+repl_has_data(const char *sock, const char *db, const char *table,
+              long long deadline, bool *has_data)
+{
+    struct jsonrpc_conn *conn;
+    json_t *result = NULL, *err = NULL, *rows;
+    int error;
+
+    *has_data = false;
+    error = jsonrpc_open_unix(sock, deadline, &conn);
+    if (error) {
+        return error;
+    }
+    error = jsonrpc_call(conn, "transact",
+                         json_pack("[s{s:s,s:s,s:[],s:[s]}]", db,
+                                   "op", "select", "table", table,
+                                   "where", "columns", "_uuid"),
+                         deadline, &result, &err);
+    jsonrpc_close(conn);
+    if (!error) {
+        rows = json_object_get(json_array_get(result, 0), "rows");
+        if (err || !json_is_array(rows)) {
+            error = EPROTO;
+        } else {
+            *has_data = json_array_size(rows) > 0;
+        }
+    }
+    json_decref(result);
+    json_decref(err);
+    return error;
+}
+
 static void
 repl_block_line(struct repl_block *b, const char *line, size_t len)
 {
@@ -280,6 +398,26 @@ repl_block_line(struct repl_block *b, const char *line, size_t len)
             return;
         }
     }
+}
+
+/* Reads the server ID through 'conn' into 'id'. */
+static int
+repl_server_id(struct jsonrpc_conn *conn, long long deadline, char *id)
+{
+    json_t *result = NULL, *err = NULL;
+    int error;
+
+    error = jsonrpc_call(conn, "get_server_id", NULL, deadline, &result,
+                         &err);
+    if (!error && (err || !json_is_string(result))) {
+        error = EPROTO;
+    }
+    if (!error) {
+        snprintf(id, 40, "%s", json_string_value(result));
+    }
+    json_decref(result);
+    json_decref(err);
+    return error;
 }
 
 /* Runs unixctl 'cmd' with optional argument 'arg'.  An error reply, or a

@@ -65,4 +65,27 @@ int repl_make_backup(const char *ctl, const char *target, long long probe_ms,
 int repl_set_remote(const char *ctl, const char *remote, bool present,
                     long long deadline);
 
+/* Splits the replication source 'target' ("tcp:IP:PORT", "ssl:IP:PORT",
+ * IPv6 in brackets) into 'host' (without brackets), '*portp' and '*sslp'.
+ * Pure.  Returns 0 or EINVAL. */
+int repl_parse_target(const char *target, char *host, size_t host_size,
+                      int *portp, bool *sslp);
+
+/* Reads the server ID (a per-process UUID) of the ovsdb-server behind the
+ * OVSDB socket 'sock' into 'id' (at least 40 bytes).  Returns 0 or a
+ * positive errno value. */
+int repl_local_id(const char *sock, long long deadline, char *id);
+
+/* Asks the server at replication source 'target' for its ID, to learn
+ * whether it is alive (and who it is).  Returns 0 and fills 'id', ENOTSUP
+ * for an ssl source (not checked), or a positive errno value if nothing
+ * answers before 'deadline'. */
+int repl_source_id(const char *target, long long deadline, char *id);
+
+/* Sets '*has_data' to whether database 'db' behind 'sock' holds a row in
+ * its global table 'table' (a database that never synchronised has none).
+ * Returns 0 or a positive errno value. */
+int repl_has_data(const char *sock, const char *db, const char *table,
+                  long long deadline, bool *has_data);
+
 #endif /* repl.h */

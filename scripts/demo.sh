@@ -58,6 +58,11 @@ die() {
 
 cleanup() {
     trap '' INT TERM
+    if [ -n "${VIP_POLLER:-}" ]; then
+        kill "$VIP_POLLER" 2>/dev/null
+        wait "$VIP_POLLER" 2>/dev/null
+        VIP_POLLER=
+    fi
     if [ -n "$LAB_STARTED" ]; then
         step "Tearing the lab down"
         if lab_down >>"$LOG" 2>&1; then
@@ -130,6 +135,20 @@ step "Crashing the active node $ACTIVE (SIGKILL of everything on it)"
 t0=$(lab_now_ms)
 lab_crash "$ACTIVE" >>"$LOG" 2>&1
 say "$ACTIVE is down: its ovsdb-servers and the VIP are gone"
+# Note when the VIP shows up on a survivor (netlink, every 50 ms, 30 s at
+# most), for the narration.
+VIPF=$LAB_DIR/vip-moved
+(
+    for ((i = 0; i < 600; i++)); do
+        h=$(ovl_vip_holders | head -1)
+        if [ -n "$h" ]; then
+            echo "$(($(lab_now_ms) - t0)) $h" > "$VIPF"
+            break
+        fi
+        sleep 0.05
+    done
+) &
+VIP_POLLER=$!
 say "retrying a write through the VIP from $CLIENT until one succeeds..."
 ok=
 for ((i = 0; i < 60; i++)); do
@@ -142,9 +161,14 @@ for ((i = 0; i < 60; i++)); do
 done
 t1=$(lab_now_ms)
 [ -n "$ok" ] || die "no write succeeded through the VIP within the bound"
+kill "$VIP_POLLER" 2>/dev/null
+wait "$VIP_POLLER" 2>/dev/null
+VIP_POLLER=
 NEW=$(ovl_promoted) || NEW="?"
+if read -r vip_ms vip_node < "$VIPF" 2>/dev/null; then
+    say "Pacemaker promoted $NEW; the VIP was up on $vip_node $(fmt_ms "$vip_ms") after the crash"
+fi
 say "FAILOVER: first successful write $(fmt_ms $((t1 - t0))) after the crash"
-say "new active node: $NEW"
 
 step "The row written before the crash, read through the VIP on $NEW"
 echo "    \$ ovn-nbctl --db=$OVL_NB_VIP ls-list"

@@ -27,7 +27,8 @@ done
 notify_all post start
 for n in $NODES; do
     expect_rc 0 "unpromoted monitor on $n" monitor_unpromoted "$n"
-    check "$n has backup score 5" test "$(score "$n")" = 5
+    check "$n scores 1: never synchronised, no active yet" \
+        test "$(score "$n")" = 1
 done
 N_START=" "
 N_UNPROMOTED="node1 node2 node3" N_ACTIVE="node1 node2 node3"
@@ -46,9 +47,10 @@ check "node1 has the highest score (10)" test "$(score node1)" = 10
 check "OVN_REPL_INFO records node1" test "$(crm_attribute --type crm_config \
     --name OVN_REPL_INFO -s ovn_ovsdb_master_server -G -q)" = node1
 for n in node2 node3; do
-    expect_rc 0 "unpromoted monitor on $n" monitor_unpromoted "$n"
     check "$n NB replicates from node1" wait_until 15 replicating "$n" nb
     check "$n SB replicates from node1" wait_until 15 replicating "$n" sb
+    expect_rc 0 "unpromoted monitor on $n" monitor_unpromoted "$n"
+    check "$n in sync with a live active scores 5" test "$(score "$n")" = 5
 done
 
 echo "# writes go to the active and reach the backups; backups refuse"

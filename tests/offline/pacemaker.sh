@@ -337,11 +337,12 @@ force validate 0
 force force-check 7
 score_is "$node" ""
 
-# (a) start: both databases up as backups, score 5.
+# (a) start: both databases up as backups; a fresh copy that never
+# synchronised scores 1 (the last resort), see docs/state-table.md.
 force force-start 0
-score_is "$node" 5
+score_is "$node" 1
 xp_is "the score is a transient attribute of $node" "$cib" \
-    "string(//node_state[@uname='$node']/transient_attributes//nvpair[@name='master-$rsc']/@value)" 5
+    "string(//node_state[@uname='$node']/transient_attributes//nvpair[@name='master-$rsc']/@value)" 1
 
 # (b) monitor of a backup.
 force force-check 0

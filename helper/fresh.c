@@ -1,0 +1,69 @@
+#include "fresh.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FRESH_FILE "ovndb-servers.fresh"
+
+long long
+fresh_read(const char *db_dir)
+{
+    char path[PATH_MAX], buf[64];
+    long long ms;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof path, "%s/%s", db_dir, FRESH_FILE);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0;
+    }
+    buf[n] = '\0';
+    ms = strtoll(buf, NULL, 10);
+    return ms > 0 ? ms : 0;
+}
+
+int
+fresh_touch(const char *db_dir)
+{
+    char path[PATH_MAX], tmp[PATH_MAX + 8], buf[64];
+    int fd, len, error = 0;
+
+    snprintf(path, sizeof path, "%s/%s", db_dir, FRESH_FILE);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    len = snprintf(buf, sizeof buf, "%lld\n", fresh_now());
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return errno;
+    }
+    if (write(fd, buf, len) != len) {
+        error = errno ? errno : EIO;
+    }
+    close(fd);
+    if (!error && rename(tmp, path)) {
+        error = errno;
+    }
+    if (error) {
+        unlink(tmp);
+    }
+    return error;
+}
+
+long long
+fresh_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,19 @@
+/* Freshness of this node's copy of the databases: the wall-clock time (ms
+ * since the epoch) at which the agent last saw it current, that is active,
+ * or a backup replicating from a live active.  Kept in a small file next to
+ * the databases, so that it survives restarts and lets a cold-started
+ * cluster promote the newest copy.  0 means never current. */
+#ifndef FRESH_H
+#define FRESH_H 1
+
+/* Returns the recorded freshness of the copy in 'db_dir', or 0. */
+long long fresh_read(const char *db_dir);
+
+/* Records that the copy in 'db_dir' is current now.  Returns 0 or a
+ * positive errno value. */
+int fresh_touch(const char *db_dir);
+
+/* Returns the wall-clock time in ms since the epoch. */
+long long fresh_now(void);
+
+#endif /* fresh.h */

@@ -1,0 +1,107 @@
+#include "handover.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "jsonrpc.h"
+
+static int handover_transact(const char *sock, json_t *params,
+                             long long deadline, json_t **resultp);
+
+int
+handover_write(const char *sock, const char *db, const char *table,
+               const char *marker, long long deadline)
+{
+    json_t *result, *count;
+    int error;
+
+    error = handover_transact(
+        sock,
+        json_pack("[s{s:s,s:s,s:[],s:[[s,s,[s,[s]]],[s,s,[s,[[s,s]]]]]}]",
+                  db, "op", "mutate", "table", table, "where", "mutations",
+                  "external_ids", "delete", "set", HANDOVER_KEY,
+                  "external_ids", "insert", "map", HANDOVER_KEY, marker),
+        deadline, &result);
+    if (error) {
+        return error;
+    }
+    count = json_object_get(json_array_get(result, 0), "count");
+    if (!json_is_integer(count)) {
+        error = EPROTO;
+    } else if (json_integer_value(count) == 0) {
+        error = ENOENT;
+    }
+    json_decref(result);
+    return error;
+}
+
+int
+handover_check(const char *sock, const char *db, const char *table,
+               const char *marker, long long deadline, bool *present)
+{
+    json_t *result, *rows, *ids, *pair;
+    size_t i;
+    int error;
+
+    *present = false;
+    error = handover_transact(
+        sock,
+        json_pack("[s{s:s,s:s,s:[],s:[s]}]", db, "op", "select",
+                  "table", table, "where", "columns", "external_ids"),
+        deadline, &result);
+    if (error) {
+        return error;
+    }
+    rows = json_object_get(json_array_get(result, 0), "rows");
+    ids = json_array_get(json_object_get(json_array_get(rows, 0),
+                                         "external_ids"), 1);
+    json_array_foreach (ids, i, pair) {
+        const char *k = json_string_value(json_array_get(pair, 0));
+        const char *v = json_string_value(json_array_get(pair, 1));
+
+        if (k && v && !strcmp(k, HANDOVER_KEY) && !strcmp(v, marker)) {
+            *present = true;
+        }
+    }
+    json_decref(result);
+    return 0;
+}
+
+/* Runs one transaction; on success '*resultp' is its result array, whose
+ * operations all succeeded. */
+static int
+handover_transact(const char *sock, json_t *params, long long deadline,
+                  json_t **resultp)
+{
+    struct jsonrpc_conn *conn;
+    json_t *result = NULL, *err = NULL, *op;
+    size_t i;
+    int error;
+
+    *resultp = NULL;
+    error = jsonrpc_open_unix(sock, deadline, &conn);
+    if (error) {
+        json_decref(params);
+        return error;
+    }
+    error = jsonrpc_call(conn, "transact", params, deadline, &result, &err);
+    jsonrpc_close(conn);
+    if (!error && (err || !json_is_array(result))) {
+        error = EPROTO;
+    }
+    json_array_foreach (result, i, op) {
+        if (!error && json_object_get(op, "error")) {
+            const char *e = json_string_value(json_object_get(op, "error"));
+
+            error = e && !strcmp(e, "not allowed") ? EROFS : EPROTO;
+        }
+    }
+    json_decref(err);
+    if (error) {
+        json_decref(result);
+        return error;
+    }
+    *resultp = result;
+    return 0;
+}

@@ -1,0 +1,27 @@
+/* Lossless planned switchover.  When the active is demoted, it writes a
+ * marker (a unique value under external_ids:ovndb-servers-handover of the
+ * NB_Global and SB_Global rows) as its very last transaction, after it has
+ * stopped taking client writes.  The backup about to be promoted waits
+ * until the marker has reached its own copy: everything the old active
+ * committed before it is then there too, since replication is ordered. */
+#ifndef HANDOVER_H
+#define HANDOVER_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The external_ids key of the marker. */
+#define HANDOVER_KEY "ovndb-servers-handover"
+
+/* Writes 'marker' into the global row(s) of 'table' in database 'db'
+ * behind 'sock'.  Returns 0, ENOENT if the table has no row, or another
+ * positive errno value. */
+int handover_write(const char *sock, const char *db, const char *table,
+                   const char *marker, long long deadline);
+
+/* Sets '*present' to whether the marker in the global row of 'table' is
+ * 'marker'.  Returns 0 or a positive errno value. */
+int handover_check(const char *sock, const char *db, const char *table,
+                   const char *marker, long long deadline, bool *present);
+
+#endif /* handover.h */

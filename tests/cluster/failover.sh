@@ -1,0 +1,731 @@
+#!/bin/bash
+# failover.sh [SCENARIO...] - the failover suite of ocf:ovn:ovndb-servers on
+# a real 3-node Corosync + Pacemaker cluster (tests/cluster/lab.sh).
+#
+# Scenarios (all by default, in this order; name them by number):
+#   1   initial start
+#   2   kill -9 of the active NB ovsdb-server
+#   3   crash of the active node; then a crash of only its cluster stack
+#   4   network partition of the active node
+#   5   planned switchover (pcs resource move --promoted)
+#   6   whole-cluster cold restart
+#   7   a backup crashed and restarted
+#   8   pcs resource cleanup, disable/enable, node standby/unstandby
+#
+# Every scenario runs writers inside a node that is not the victim; they
+# commit numbered rows through the VIP and record each acknowledged write.
+# Each scenario ends with the same checks: exactly one promoted instance,
+# the VIP on it, every other instance a replicating backup, every
+# acknowledged row on every node (less the loss the scenario allows,
+# reported), no unexpected failed action.  It prints the write stall (last
+# acknowledged write before the fault -> first after) and the number of
+# acknowledged writes lost.  One lab serves all scenarios; it is restored
+# to a clean 3-node state between them.  Fencing is off in the lab.
+#
+# Run as root, with the agent installed ("make check-cluster" installs it).
+# LAB_KEEP=1 keeps the lab's logs; they are kept anyway after a failure.
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+if [ "$(id -u)" != 0 ]; then
+    echo "failover.sh: run as root" >&2
+    exit 1
+fi
+if [ ! -x /usr/lib/ocf/resource.d/ovn/ovndb-servers ]; then
+    echo "failover.sh: the agent is not installed: run 'make install'" >&2
+    exit 1
+fi
+
+export LAB_PREFIX=${LAB_PREFIX:-ovndbtest-}
+export LAB_DIR=${LAB_DIR:-/tmp/ovndbtest}
+export LAB_QUIET=1
+# shellcheck source=../lib/common.sh
+. "$ROOT/tests/lib/common.sh"
+# shellcheck source=lab.sh
+. "$HERE/lab.sh"
+# shellcheck source=ovndb.sh
+. "$HERE/ovndb.sh"
+
+SUITE_DIR=$(mktemp -d /tmp/ovndb-failover.XXXXXX)
+chmod 755 "$SUITE_DIR"
+LEDGER=$SUITE_DIR/acked-all         # every acknowledged row so far
+LOST=$SUITE_DIR/lost-reported       # rows already reported lost
+: > "$LEDGER"
+: > "$LOST"
+SUITE_START=$(lab_now_ms)
+VIPW_PID=
+SUMMARY=()
+
+suite_teardown() {
+    trap '' INT TERM
+    ovl_writers_stop 2>/dev/null
+    vip_watch_stop
+    if [ "$TESTS_FAILED" != 0 ]; then
+        export LAB_KEEP=1
+    fi
+    if ! lab_down; then
+        echo "not ok - teardown left something behind"
+    fi
+    if [ "$TESTS_FAILED" = 0 ] && [ -z "${LAB_KEEP:-}" ]; then
+        rm -rf "$SUITE_DIR"
+    else
+        echo "# writer files and results kept in $SUITE_DIR"
+    fi
+}
+on_exit suite_teardown
+trap 'echo "# interrupted"; exit 130' INT TERM
+
+note() {
+    echo "# $*"
+}
+
+fmt_ms() {
+    if [ "$1" -lt 0 ]; then
+        echo "none"
+    else
+        printf '%d.%03d s' $(($1 / 1000)) $(($1 % 1000))
+    fi
+}
+
+# A running node to run cluster commands on (one of OVL_VIEW if set).
+view_node() {
+    local n nodes=("${OVL_VIEW[@]:-${LAB_NODES[@]}}")
+    for n in "${nodes[@]}"; do
+        lab_node_running "$n" && { echo "$n"; return 0; }
+    done
+    return 1
+}
+
+pcs_do() {
+    local n
+    n=$(view_node) || return 1
+    lab_exec "$n" timeout 120 pcs "$@"
+}
+
+other_nodes() {
+    local n
+    for n in "${LAB_NODES[@]}"; do
+        case " $* " in *" $n "*) ;; *) echo "$n" ;; esac
+    done
+}
+
+# ------------------------------------------------------------ VIP watcher
+
+# vip_watch_start: records "MS HOLDERS" whenever the set of nodes carrying
+# the VIP changes (every 50 ms, 150 s at most).
+vip_watch_start() {
+    vip_watch_stop
+    VIPW_FILE=$SCEN_DIR/vip-watch
+    : > "$VIPW_FILE"
+    (
+        last=x
+        for ((i = 0; i < 2500; i++)); do
+            h=$(ovl_vip_holders | paste -sd, -)
+            if [ "$h" != "$last" ]; then
+                echo "$(lab_now_ms) ${h:--}" >> "$VIPW_FILE"
+                last=$h
+            fi
+            sleep 0.05
+        done
+    ) &
+    VIPW_PID=$!
+}
+
+vip_watch_stop() {
+    if [ -n "${VIPW_PID:-}" ]; then
+        kill "$VIPW_PID" 2>/dev/null
+        wait "$VIPW_PID" 2>/dev/null
+        VIPW_PID=
+    fi
+}
+
+# vip_moved_ms T0 NODE: ms from T0 to when NODE alone held the VIP first.
+vip_moved_ms() {
+    awk -v t0="$1" -v n="$2" '$1 >= t0 && $2 == n { print $1 - t0; exit }' \
+        "$VIPW_FILE"
+}
+
+# vip_double_ms: total time during which two nodes or more held the VIP.
+vip_double_ms() {
+    awk -v now="$(lab_now_ms)" '
+        { if (start) { total += $1 - start; start = 0 }
+          if ($2 ~ /,/) start = $1 }
+        END { if (start) total += now - start; print total + 0 }' \
+        "$VIPW_FILE"
+}
+
+# ------------------------------------------------------- scenario framing
+
+scenario() {
+    SCEN=$1
+    SCEN_TITLE=$2
+    SCEN_DIR=$SUITE_DIR/s$1
+    mkdir -p "$SCEN_DIR"
+    chmod 755 "$SCEN_DIR"
+    OVL_WDIR=$SCEN_DIR/w
+    OVL_WFILES=()
+    OVL_VIEW=()
+    SCEN_EXPECT_FAIL='^$'
+    SCEN_LOSS_OK=
+    SCEN_FIGURES=
+    echo
+    echo "=== Scenario $1: $2"
+    SCEN_START=$(lab_now_ms)
+}
+
+# writers NODE COUNT INTERVAL_MS: starts this scenario's writers.
+writers() {
+    note "writers: $2 in $1, one write every $3 ms$( [ "$3" = 0 ] && echo ' (as fast as they go)')"
+    ovl_writers_start "$1" "$2" "$3" "s${SCEN}w" 240
+}
+
+# wait_writes_after T0 SECS: waits until a write is acknowledged after T0.
+wait_writes_after() {
+    local end
+    end=$(($(lab_now_ms) + $2 * 1000))
+    while [ "$(lab_now_ms)" -lt "$end" ]; do
+        [ "$(ovl_writers_stall "$1" | cut -d' ' -f1)" -ge 0 ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# report_stall T0 LABEL: prints and records the write stall around T0.
+report_stall() {
+    local s
+    read -r s _ _ < <(ovl_writers_stall "$1")
+    note "${2:-write stall}: $(fmt_ms "$s") (last acknowledged write before the fault -> first after)"
+    SCEN_FIGURES+="${2:-stall} $(fmt_ms "$s"); "
+    LAST_STALL=$s
+}
+
+# finish [LABEL]: the common end-of-scenario checks.
+finish() {
+    local label=${1:-S$SCEN} xml p n acked total m mp failures unexpected
+    local missing_p=$SCEN_DIR/missing-promoted lost_now ok
+    ovl_writers_stop
+    vip_watch_stop
+
+    if ovl_wait_clean 90; then
+        pass "$label: one promoted ($OVL_PROMOTED), VIP on it, the others replicating backups"
+        p=$OVL_PROMOTED
+    else
+        fail "$label: clean state not reached: $OVL_WHY [$(ovl_summary)]"
+        p=$(ovl_promoted | head -1)
+    fi
+
+    acked=$SCEN_DIR/acked
+    ovl_writers_acked > "$acked"
+    total=$(grep -c . "$acked")
+    if [ -n "$p" ]; then
+        ovl_wait_rows "$p" "$acked" 10 > /dev/null
+        comm -23 "$acked" <(ovl_node_rows "$p") > "$missing_p"
+        mp=$(grep -c . "$missing_p")
+        ok=1
+        for n in $(other_nodes "$p"); do
+            lab_node_running "$n" || { ok=0; continue; }
+            m=$(ovl_wait_rows "$n" <(comm -23 "$acked" "$missing_p") 15)
+            [ "$m" = 0 ] || { ok=0; note "$n lacks $m rows that the active $p has"; }
+        done
+        note "acknowledged writes: $total, lost: $mp"
+        SCEN_FIGURES+="acked $total, lost $mp"
+        if [ -n "$SCEN_LOSS_OK" ]; then
+            check "$label: backups hold every row the active holds ($mp acknowledged writes lost: $SCEN_LOSS_OK)" \
+                test "$ok" = 1
+        else
+            check "$label: every acknowledged write ($total) is on every node" \
+                test "$ok$mp" = 10
+            [ "$mp" = 0 ] || note "$label: LOST $mp acknowledged writes, e.g. $(head -3 "$missing_p" | paste -sd' ')"
+        fi
+        # Everything acknowledged in earlier scenarios, less what was
+        # already reported lost, must still be everywhere.
+        lost_now=$(comm -23 <(comm -23 "$LEDGER" "$LOST") <(ovl_node_rows "$p") | grep -c .)
+        check "$label: earlier acknowledged writes still present ($lost_now missing)" \
+            test "$lost_now" = 0
+        comm -23 <(comm -23 "$LEDGER" "$LOST") <(ovl_node_rows "$p") >> "$LOST"
+        cat "$missing_p" >> "$LOST"
+        sort -u -o "$LOST" "$LOST"
+        sort -u -m "$LEDGER" "$acked" -o "$LEDGER"
+    fi
+
+    xml=$(ovl_xml)
+    failures=$(ovl_failures_in "$xml")
+    unexpected=$(grep -Ev "$SCEN_EXPECT_FAIL" <<<"$failures" | grep .)
+    if [ -n "$failures" ]; then
+        while read -r line; do
+            note "failed action: $line"
+        done <<<"$failures"
+    fi
+    check "$label: no unexpected failed action" test -z "$unexpected"
+    note "$label took $(fmt_ms $(($(lab_now_ms) - SCEN_START)))"
+    SUMMARY+=("$label: ${SCEN_FIGURES:-} ($(fmt_ms $(($(lab_now_ms) - SCEN_START))))")
+}
+
+# --------------------------------------------------------------- restoring
+
+# restore: back to the clean 3-node state (all nodes up and linked, no
+# leftover constraint, standby or disabled resource, no failure history).
+# Rebuilds the lab as a last resort, and fails the suite then.
+restore() {
+    local n
+    for n in "${LAB_NODES[@]}"; do
+        lab_link_up "$n" 2>/dev/null
+    done
+    for n in "${LAB_NODES[@]}"; do
+        if ! lab_node_running "$n"; then
+            note "restore: restarting $n"
+            lab_node_restart "$n" > /dev/null 2>&1
+        fi
+    done
+    lab_wait_online 30 || true
+    OVL_VIEW=()
+    pcs_do node unstandby --all > /dev/null 2>&1
+    pcs_do resource enable ovndb_servers-clone > /dev/null 2>&1
+    pcs_do resource clear ovndb_servers-clone > /dev/null 2>&1
+    pcs_do constraint delete lab-stale-bias > /dev/null 2>&1
+    pcs_do resource cleanup > /dev/null 2>&1
+    if ovl_wait_clean 60; then
+        return 0
+    fi
+    fail "restore to a clean state: $OVL_WHY [$(ovl_summary)]; rebuilding the lab"
+    export LAB_KEEP=1
+    lab_down > /dev/null 2>&1
+    LAB_DIR=$LAB_DIR.rebuilt
+    build_lab || return 1
+}
+
+build_lab() {
+    lab_up || return 1
+    lab_create_resources manage_northd=yes > "$SUITE_DIR/create.log" 2>&1 || return 1
+    ovl_wait_clean 60
+}
+
+# ---------------------------------------------------------------- scenarios
+
+s1_initial_start() {
+    local t0 t p ms cib_pcs cib_crm
+    scenario 1 "initial start"
+    t0=$(lab_now_ms)
+    if ! lab_up; then
+        fail "S1: the lab comes up"
+        return 1
+    fi
+    t=$(($(lab_now_ms) - t0))
+    pass "S1: 3 nodes online in $(fmt_ms "$t") (fencing is off in the lab)"
+    SCEN_FIGURES+="bring-up $(fmt_ms "$t"); "
+
+    # The VIP recipe, both ways, on the live cluster's (empty) CIB.
+    cib_pcs=$SCEN_DIR/cib-pcs.xml
+    cib_crm=$SCEN_DIR/cib-crm.xml
+    lab_exec node1 pcs cluster cib "$cib_pcs"
+    cp "$cib_pcs" "$cib_crm"
+    if command -v crm > /dev/null; then
+        lab_exec node1 "$ROOT/heartbeat/ovndb-servers-vip.sh" --crm \
+            --file "$cib_crm" --netmask 24 --nic eth0 --monitor 5s \
+            "$LAB_VIP" manage_northd=yes > "$SCEN_DIR/crm.log" 2>&1
+        lab_exec node1 "$ROOT/heartbeat/ovndb-servers-vip.sh" \
+            --file "$cib_pcs" --netmask 24 --nic eth0 --monitor 5s \
+            "$LAB_VIP" manage_northd=yes > "$SCEN_DIR/pcs.log" 2>&1
+        check "S1: the crm variant of the VIP recipe configures what pcs does" \
+            test "$(cib_digest "$cib_pcs")" = "$(cib_digest "$cib_crm")"
+    else
+        note "crmsh is not installed: the crm variant is not compared"
+    fi
+
+    t0=$(lab_now_ms)
+    if ! lab_create_resources manage_northd=yes > "$SCEN_DIR/create.log" 2>&1; then
+        fail "S1: heartbeat/ovndb-servers-vip.sh creates the resources (see $SCEN_DIR/create.log)"
+        return 1
+    fi
+    pass "S1: heartbeat/ovndb-servers-vip.sh creates the resources (pcs -f, cib-push)"
+    if ovl_wait_clean 60; then
+        ms=$(($(lab_now_ms) - t0))
+        p=$OVL_PROMOTED
+        pass "S1: one promoted ($p), VIP on it, two replicating backups, $(fmt_ms "$ms") after the push"
+        SCEN_FIGURES+="resources settled $(fmt_ms "$ms"); "
+    else
+        fail "S1: no clean state 60 s after the push: $OVL_WHY"
+        return 1
+    fi
+    check "S1: manage_northd=yes runs ovn-northd on $p only" \
+        test "$(ovl_northd_nodes | paste -sd, -)" = "$p"
+    writers "$(other_nodes "$p" | head -1)" 1 50
+    sleep 3
+    finish S1
+}
+
+# cib_digest CIB: what matters of the resources and constraints, sorted.
+cib_digest() {
+    local f=$1 x
+    for x in \
+        "//primitive[@id='ovndb_servers']/@class" \
+        "//primitive[@id='ovndb_servers']/@provider" \
+        "//primitive[@id='ovndb_servers']/@type" \
+        "//primitive[@id='ovndb_servers']/instance_attributes/nvpair/@name" \
+        "//primitive[@id='ovndb_servers']/instance_attributes/nvpair/@value" \
+        "//clone[@id='ovndb_servers-clone']/meta_attributes/nvpair/@name" \
+        "//clone[@id='ovndb_servers-clone']/meta_attributes/nvpair/@value" \
+        "//primitive[@id='ovndb_servers_vip']/@type" \
+        "//primitive[@id='ovndb_servers_vip']/instance_attributes/nvpair/@value" \
+        "//rsc_colocation/@rsc" "//rsc_colocation/@with-rsc" \
+        "//rsc_colocation/@with-rsc-role" "//rsc_colocation/@score" \
+        "//rsc_order/@first" "//rsc_order/@first-action" \
+        "//rsc_order/@then" "//rsc_order/@then-action"; do
+        echo "$x: $(xmllint --xpath "$x" "$f" 2>/dev/null | tr ' ' '\n' | sort | paste -sd' ')"
+    done
+    # Operations: name, interval, timeout, role.
+    xmllint --xpath "//primitive[@id='ovndb_servers']/operations/op" "$f" 2>/dev/null \
+        | grep -o '<op [^>]*>' | while read -r op; do
+            for a in name interval timeout role; do
+                v=$(grep -o " $a=\"[^\"]*\"" <<<"$op" | cut -d'"' -f2)
+                [ "$a" = interval ] && [ "$v" = 0 ] && v=0s
+                printf '%s=%s ' "$a" "$v"
+            done
+            echo
+        done | sort
+}
+
+s2_kill_nb() {
+    local p w t0 ms
+    scenario 2 "kill -9 of the active NB ovsdb-server"
+    p=$(ovl_promoted)
+    w=$(other_nodes "$p" | head -1)
+    SCEN_EXPECT_FAIL="^$p ovndb_servers_monitor_10000 "
+    writers "$w" 2 50
+    sleep 2
+    vip_watch_start
+    t0=$(lab_now_ms)
+    lab_exec "$p" sh -c 'kill -9 "$(cat /var/run/ovn/ovnnb_db.pid)"'
+    note "killed the NB ovsdb-server of $p (the Promoted monitor runs every 10 s)"
+    if wait_writes_after "$t0" 60; then
+        ms=$(($(lab_now_ms) - t0))
+        note "writes resumed; promoted now: $(ovl_promoted | paste -sd,)"
+    else
+        fail "S2: writes resumed within 60 s [$(ovl_summary)]"
+    fi
+    sleep 2
+    report_stall "$t0"
+    SCEN_LOSS_OK="asynchronous replication"
+    finish S2
+}
+
+s3_crash() {
+    local p w t0 ms np
+    scenario 3a "crash of the active node (every process, VIP gone with it)"
+    p=$(ovl_promoted)
+    w=$(other_nodes "$p" | head -1)
+    writers "$w" 2 50
+    sleep 2
+    vip_watch_start
+    t0=$(lab_now_ms)
+    lab_crash "$p"
+    note "crashed $p"
+    if np=$(ovl_wait_promoted 30 "$p"); then
+        ms=$(vip_moved_ms "$t0" "$np")
+        note "$np promoted, VIP on it $(fmt_ms "${ms:--1}") after the crash"
+        SCEN_FIGURES+="VIP moved $(fmt_ms "${ms:--1}"); "
+    else
+        fail "S3a: a survivor promoted within 30 s [$(ovl_summary)]"
+    fi
+    wait_writes_after "$t0" 20 || fail "S3a: writes resumed within 20 s"
+    sleep 1
+    report_stall "$t0"
+    ms=$(lab_now_ms)
+    lab_node_restart "$p" > /dev/null 2>&1 \
+        || fail "S3a: $p restarts and rejoins"
+    note "$p restarted and rejoined in $(fmt_ms $(($(lab_now_ms) - ms)))"
+    SCEN_LOSS_OK="asynchronous replication, crash"
+    finish S3a
+
+    restore
+    scenario 3b "crash of only the active node's cluster stack (no fencing: split brain)"
+    local split_rows victim_rows dbl
+    p=$(ovl_promoted)
+    w=$(other_nodes "$p" | head -1)
+    writers "$w" 2 50
+    sleep 2
+    vip_watch_start
+    t0=$(lab_now_ms)
+    lab_kill_stack "$p"
+    note "killed corosync and Pacemaker on $p; its ovsdb-servers and VIP stay"
+    if np=$(ovl_wait_promoted 30 "$p"); then
+        ms=$(vip_moved_ms "$t0" "$np")
+        note "$np promoted $(fmt_ms $(($(lab_now_ms) - t0))) after the fault"
+    else
+        fail "S3b: a survivor promoted within 30 s [$(ovl_summary)]"
+        np=
+    fi
+    wait_writes_after "$t0" 20 || note "no write acknowledged after the fault within 20 s"
+    sleep 4
+    dbl=$(vip_double_ms)
+    note "SPLIT BRAIN: the VIP was on two nodes for $(fmt_ms "$dbl") of the $(fmt_ms $(($(lab_now_ms) - t0))) observed: $(awk '{printf "%s ", $2}' "$VIPW_FILE")"
+    note "$p still runs: NB $(ovl_sync "$p" nb | head -1), ovn-northd: $(lab_exec "$p" pgrep -x ovn-northd >/dev/null && echo running || echo stopped)"
+    report_stall "$t0"
+    ovl_writers_stop
+    # Rows that only the abandoned active took: lost when it rejoins.
+    ovl_writers_acked > "$SCEN_DIR/acked"
+    victim_rows=$SCEN_DIR/victim-rows
+    ovl_node_rows "$p" > "$victim_rows"
+    if [ -n "$np" ]; then
+        split_rows=$(comm -12 "$SCEN_DIR/acked" "$victim_rows" \
+                     | comm -23 - <(ovl_node_rows "$np") | grep -c .)
+        note "acknowledged writes that went to the abandoned active $p only: $split_rows"
+        SCEN_FIGURES+="VIP on two nodes $(fmt_ms "$dbl"); writes to the abandoned active $split_rows; "
+    fi
+    ms=$(lab_now_ms)
+    if lab_node_restart "$p" > /dev/null 2>&1; then
+        note "recovery: $p hard-restarted (what fencing would do) and rejoined in $(fmt_ms $(($(lab_now_ms) - ms)))"
+    else
+        fail "S3b: $p restarts"
+    fi
+    SCEN_LOSS_OK="split brain without fencing"
+    finish S3b
+}
+
+s4_partition() {
+    local p w t0 np ms stopped_ms i
+    scenario 4 "network partition of the active node"
+    p=$(ovl_promoted)
+    w=$(other_nodes "$p" | head -1)
+    OVL_VIEW=("$w")
+    writers "$w" 2 50
+    sleep 2
+    vip_watch_start
+    t0=$(lab_now_ms)
+    lab_link_down "$p"
+    note "cut $p's link"
+    if np=$(ovl_wait_promoted 30 "$p"); then
+        note "majority promoted $np $(fmt_ms $(($(lab_now_ms) - t0))) after the cut"
+    else
+        fail "S4: the majority promoted a node within 30 s [$(ovl_summary)]"
+    fi
+    # The minority loses quorum: no-quorum-policy=stop stops everything.
+    stopped_ms=-1
+    for ((i = 0; i < 150; i++)); do
+        if ! ip -n "$(lab_ns "$p")" -4 addr show dev eth0 | grep -q "$LAB_VIP/" \
+                && ! lab_exec "$p" pgrep -x ovsdb-server > /dev/null; then
+            stopped_ms=$(($(lab_now_ms) - t0))
+            break
+        fi
+        sleep 0.2
+    done
+    check "S4: the minority $p stopped its ovsdb-servers and dropped the VIP ($(fmt_ms "$stopped_ms") after the cut)" \
+        test "$stopped_ms" -ge 0
+    wait_writes_after "$t0" 20 || fail "S4: writes resumed within 20 s"
+    note "VIP on two nodes for $(fmt_ms "$(vip_double_ms)") in all"
+    report_stall "$t0"
+    SCEN_FIGURES+="VIP on two nodes $(fmt_ms "$(vip_double_ms)"); "
+    ms=$(lab_now_ms)
+    lab_link_up "$p"
+    OVL_VIEW=()
+    if lab_wait_online 30; then
+        note "healed: 3 nodes together again $(fmt_ms $(($(lab_now_ms) - ms))) after the link came back"
+    else
+        fail "S4: the partition heals within 30 s"
+    fi
+    SCEN_LOSS_OK="asynchronous replication, partition"
+    finish S4
+}
+
+s5_switchover() {
+    local p t w t0 t1 np
+    scenario 5 "planned switchover (pcs resource move --promoted)"
+    p=$(ovl_promoted)
+    t=$(other_nodes "$p" | head -1)
+    w=$(other_nodes "$p" "$t")
+    writers "$w" 4 0
+    sleep 3
+    vip_watch_start
+    t0=$(lab_now_ms)
+    note "pcs resource move ovndb_servers-clone $t --promoted (from $p)"
+    pcs_do resource move ovndb_servers-clone "$t" --promoted \
+        > "$SCEN_DIR/move.log" 2>&1 \
+        || note "pcs resource move: $(tail -1 "$SCEN_DIR/move.log")"
+    np=$(ovl_wait_promoted 60 "$p") || true
+    t1=$(lab_now_ms)
+    check "S5: $t is promoted after the move ($(fmt_ms $((t1 - t0))))" test "$np" = "$t"
+    pcs_do resource clear ovndb_servers-clone > /dev/null 2>&1
+    wait_writes_after "$t1" 20 || fail "S5: writes resumed within 20 s"
+    sleep 2
+    note "longest gap between acknowledged writes during the move: $(fmt_ms "$(ovl_writers_max_gap "$t0" "$(lab_now_ms)")")"
+    report_stall "$t0" "write stall"
+    SCEN_FIGURES+="max gap $(fmt_ms "$(ovl_writers_max_gap "$t0" "$(lab_now_ms)")"); "
+    finish S5
+}
+
+s6_cold_restart() {
+    local p b c n t0 before after pf
+    scenario 6 "whole-cluster cold restart"
+    p=$(ovl_promoted)
+    b=$(other_nodes "$p" | head -1)
+    c=$(other_nodes "$p" "$b")
+    # Give the node that will hold stale data a slight preference for the
+    # Promoted role, so that it wins any tie: the newest data must win.
+    pcs_do constraint location ovndb_servers-clone rule \
+        constraint-id=lab-stale-bias role=Promoted score=1 "#uname" eq "$c" \
+        > /dev/null 2>&1 || note "could not add the tie-breaker preference for $c"
+    writers "$b" 1 50
+    sleep 2
+    note "stopping $c (it keeps the data it has now: stale)"
+    lab_node_stop "$c"
+    sleep 3
+    ovl_writers_stop
+    ovl_writers_acked > "$SCEN_DIR/acked-before"
+    before=$(grep -c . "$SCEN_DIR/acked-before")
+    note "$before writes acknowledged; $p and $b hold the newest data"
+    note "stopping $p and $b together"
+    lab_node_stop "$p" &
+    pf=$!
+    lab_node_stop "$b"
+    wait "$pf"
+    for n in "${LAB_NODES[@]}"; do
+        lab_node_running "$n" && fail "S6: $n stopped"
+    done
+    note "whole cluster down; starting the three nodes at once"
+    t0=$(lab_now_ms)
+    for n in "${LAB_NODES[@]}"; do
+        lab_node_start "$n" || fail "S6: $n starts"
+    done
+    lab_wait_online 30 || fail "S6: 3 nodes online after the cold start"
+    if ovl_wait_clean 90; then
+        note "clean state $(fmt_ms $(($(lab_now_ms) - t0))) after the cold start; promoted: $OVL_PROMOTED"
+    fi
+    after=$(ovl_promoted | head -1)
+    check "S6: a node with the newest data ($p or $b) is promoted after the cold restart, not the stale $c (got ${after:-none})" \
+        test -n "$after" -a "$after" != "$c"
+    SCEN_FIGURES+="promoted $after (stale was $c); "
+    pcs_do constraint delete lab-stale-bias > /dev/null 2>&1
+    writers "$(other_nodes "$after" | head -1)" 1 50
+    sleep 2
+    finish S6
+}
+
+s7_backup_restart() {
+    local p b w t0 t1 gap
+    scenario 7 "a backup crashed and restarted"
+    p=$(ovl_promoted)
+    b=$(other_nodes "$p" | head -1)
+    w=$(other_nodes "$p" "$b")
+    writers "$w" 2 50
+    sleep 2
+    t0=$(lab_now_ms)
+    lab_crash "$b"
+    note "crashed the backup $b"
+    sleep 3
+    lab_node_restart "$b" > /dev/null 2>&1 || fail "S7: $b restarts"
+    if ovl_wait_clean 60; then
+        note "$b replicating again $(fmt_ms $(($(lab_now_ms) - t0))) after the crash"
+    fi
+    sleep 2
+    t1=$(lab_now_ms)
+    gap=$(ovl_writers_max_gap "$t0" "$t1")
+    note "longest gap between acknowledged writes from crash to resync: $(fmt_ms "$gap")"
+    SCEN_FIGURES+="max gap $(fmt_ms "$gap"); "
+    check "S7: the active $p never stalled (longest gap $(fmt_ms "$gap") < 1 s)" \
+        test "$gap" -lt 1000
+    check "S7: $p stayed promoted" test "$(ovl_promoted)" = "$p"
+    finish S7
+}
+
+s8_admin() {
+    local p w t0 np gap
+    scenario 8a "pcs resource cleanup"
+    p=$(ovl_promoted)
+    w=$(other_nodes "$p" | head -1)
+    writers "$w" 2 50
+    sleep 2
+    t0=$(lab_now_ms)
+    pcs_do resource cleanup > /dev/null 2>&1 || fail "S8a: pcs resource cleanup"
+    sleep 5
+    check "S8a: $p still promoted after the cleanup" test "$(ovl_promoted)" = "$p"
+    gap=$(ovl_writers_max_gap "$t0" "$(lab_now_ms)")
+    note "longest gap between acknowledged writes: $(fmt_ms "$gap")"
+    SCEN_FIGURES+="max gap $(fmt_ms "$gap"); "
+    finish S8a
+
+    restore
+    scenario 8b "pcs resource disable / enable"
+    p=$(ovl_promoted)
+    w=$(other_nodes "$p" | head -1)
+    writers "$w" 2 50
+    sleep 2
+    t0=$(lab_now_ms)
+    pcs_do resource disable ovndb_servers-clone --wait=60 > /dev/null 2>&1 \
+        || note "pcs resource disable --wait did not confirm"
+    local running=
+    for n in "${LAB_NODES[@]}"; do
+        lab_exec "$n" pgrep -x ovsdb-server > /dev/null && running+="$n "
+    done
+    check "S8b: disable stops every instance (VIP included)" \
+        test -z "$running$(ovl_vip_holders)"
+    pcs_do resource enable ovndb_servers-clone > /dev/null 2>&1 \
+        || fail "S8b: pcs resource enable"
+    np=$(ovl_wait_promoted 60) || fail "S8b: a node is promoted after enable"
+    note "promoted after enable: $np"
+    wait_writes_after "$t0" 20
+    sleep 2
+    report_stall "$t0" "write stall (disable -> enable)"
+    finish S8b
+
+    restore
+    scenario 8c "pcs node standby / unstandby of the active node"
+    p=$(ovl_promoted)
+    w=$(other_nodes "$p" | head -1)
+    writers "$w" 4 0
+    sleep 2
+    t0=$(lab_now_ms)
+    pcs_do node standby "$p" > /dev/null 2>&1 || fail "S8c: pcs node standby $p"
+    np=$(ovl_wait_promoted 60 "$p") || fail "S8c: another node promoted after standby"
+    note "standby $p: $np promoted $(fmt_ms $(($(lab_now_ms) - t0))) later"
+    wait_writes_after "$(lab_now_ms)" 20
+    sleep 1
+    report_stall "$t0" "write stall (standby)"
+    check "S8c: nothing runs on the standby node $p" \
+        test -z "$(lab_exec "$p" pgrep -x ovsdb-server)"
+    pcs_do node unstandby "$p" > /dev/null 2>&1 || fail "S8c: pcs node unstandby $p"
+    sleep 1
+    finish S8c
+}
+
+# -------------------------------------------------------------------- main
+
+want() {
+    [ "${#SELECTED[@]}" = 0 ] && return 0
+    case " ${SELECTED[*]} " in *" $1 "*) return 0 ;; esac
+    return 1
+}
+
+SELECTED=("$@")
+note "ocf:ovn:ovndb-servers failover suite: lab '$LAB_PREFIX' in $LAB_DIR, results in $SUITE_DIR"
+note "fencing is off in the lab (stonith-enabled=false): lab only"
+if lab_exists; then
+    note "removing a previous lab with prefix $LAB_PREFIX"
+    lab_down > /dev/null 2>&1
+fi
+s1_initial_start || {
+    fail "the lab could not be set up: later scenarios skipped"
+    summary
+    exit 1
+}
+for s in 2 3 4 5 6 7 8; do
+    want "$s" || continue
+    restore || { fail "S$s: no clean state to start from"; break; }
+    case $s in
+        2) s2_kill_nb ;;
+        3) s3_crash ;;
+        4) s4_partition ;;
+        5) s5_switchover ;;
+        6) s6_cold_restart ;;
+        7) s7_backup_restart ;;
+        8) s8_admin ;;
+    esac
+done
+
+echo
+echo "=== Results"
+for line in "${SUMMARY[@]}"; do
+    note "$line"
+done
+note "suite took $(fmt_ms $(($(lab_now_ms) - SUITE_START)))"
+summary
