@@ -28,6 +28,9 @@
 /* How long a check of the replication source may take. */
 #define ACTIONS_SOURCE_CHECK_MS 500
 
+/* How long start and demote watch replication take, at most. */
+#define ACTIONS_REPLICATION_WAIT_MS 3000
+
 /* How long a new active waits, at most, for the old active's handover
  * marker (bounded by the promote timeout too). */
 #define ACTIONS_HANDOVER_WAIT_MS 20000
@@ -38,6 +41,8 @@ struct actions_ctx {
     struct cluster cl;
     long long deadline;
     char target[2][300];        /* Replication source of each database. */
+    int source_error[2];        /* Set once the source failed to answer:
+                                 * not asked again in this action. */
 };
 
 static enum ocf_exitcode actions_validate(struct actions_ctx *, bool full);
@@ -56,9 +61,14 @@ static void actions_observe(struct actions_ctx *, enum decide_expect,
 static void actions_observe_sync(struct actions_ctx *,
                                  struct decide_input *);
 static long long actions_freshness(struct actions_ctx *);
-static int actions_election(struct actions_ctx *);
-static int actions_await_handover(struct actions_ctx *);
+static int actions_election(struct actions_ctx *, const char *handed);
+static int actions_await_handover(struct actions_ctx *, char *handed,
+                                  size_t size);
 static void actions_write_handover(struct actions_ctx *);
+static void actions_publish_freshness(struct actions_ctx *);
+static int actions_source_id(struct actions_ctx *, int i, char *id);
+static int actions_wait_replication(struct actions_ctx *, int i, char *msg,
+                                    size_t size);
 static const char *actions_lookup(const char *name, void *aux);
 static bool actions_have_binary(const char *name);
 static enum ocf_exitcode actions_code(enum decide_state);
@@ -193,6 +203,7 @@ actions_stop(struct actions_ctx *ctx)
     if (in.nb.answered && in.sb.answered && in.nb.role == REPL_ROLE_ACTIVE
         && in.sb.role == REPL_ROLE_ACTIVE) {
         fresh_touch(ctx->p.db_dir);
+        actions_publish_freshness(ctx);
     }
 
     if (ctx->p.manage_northd && server_northd_stop(&ctx->p, half)) {
@@ -277,7 +288,12 @@ actions_promote(struct actions_ctx *ctx)
         return PCMK_OCF_UNKNOWN_ERROR;
     }
     if (in.nb.role != REPL_ROLE_ACTIVE || in.sb.role != REPL_ROLE_ACTIVE) {
-        if (actions_election(ctx) || actions_await_handover(ctx)) {
+        char handed[256] = "";
+
+        /* A node whose handover marker reached this copy has nothing newer
+         * than it: it does not count in the election. */
+        if (actions_await_handover(ctx, handed, sizeof handed)
+            || actions_election(ctx, handed)) {
             return PCMK_OCF_UNKNOWN_ERROR;
         }
     }
@@ -365,6 +381,7 @@ actions_demote(struct actions_ctx *ctx)
          * ovn-northd is stopped: mark the end of this node's writes. */
         actions_write_handover(ctx);
         fresh_touch(ctx->p.db_dir);
+        actions_publish_freshness(ctx);
     }
     /* Keep serving the backups that replicate from this node until the
      * new active is promoted, so that the marker reaches them. */
@@ -387,13 +404,9 @@ actions_notify(struct actions_ctx *ctx)
 
     if (type && op && !strcmp(type, "pre") && !strcmp(op, "promote")) {
         /* The election: publish how fresh this node's copy is. */
-        char value[32];
-
         actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
         if (in.nb.answered && in.sb.answered) {
-            snprintf(value, sizeof value, "%lld", actions_freshness(ctx));
-            cluster_set_attr(&ctx->cl, ctx->cl.node, "freshness", value,
-                             ctx->deadline);
+            actions_publish_freshness(ctx);
         }
         return PCMK_OCF_OK;
     }
@@ -474,12 +487,52 @@ actions_make_backups(struct actions_ctx *ctx, bool keep_remote)
         }
     }
     for (i = 0; i < 2; i++) {
-        if (actions_backup_db(ctx, i, keep_remote, msg, sizeof msg)) {
+        if (actions_backup_db(ctx, i, keep_remote, msg, sizeof msg)
+            || actions_wait_replication(ctx, i, msg, sizeof msg)) {
             ocf_exit_reason("%s", msg);
             return PCMK_OCF_UNKNOWN_ERROR;
         }
     }
     return PCMK_OCF_OK;
+}
+
+/* If an active answers at master_ip, waits (a few seconds at most) to see
+ * replication of database 'i' take.  ovsdb-server turns a backup active and
+ * writable when replication fails (a schema it cannot use, for one): that
+ * must fail the action rather than leave a second writable copy.  A copy
+ * still receiving a large initial dump when the wait ends is fine. */
+static int
+actions_wait_replication(struct actions_ctx *ctx, int i, char *msg,
+                         size_t size)
+{
+    const struct server *s = &ctx->srv[i];
+    long long until = deadline_after(ACTIONS_REPLICATION_WAIT_MS);
+    struct repl_status st;
+    char id[40];
+
+    if (actions_source_id(ctx, i, id)) {
+        return 0;               /* No active to replicate from yet. */
+    }
+    if (until > ctx->deadline) {
+        until = ctx->deadline;
+    }
+    for (;;) {
+        if (!repl_get_status(s->ctl, s->db_name, ctx->deadline, &st)) {
+            if (st.role == REPL_ROLE_ACTIVE) {
+                snprintf(msg, size, "%s: replication from %s failed and "
+                         "ovsdb-server turned active (schema mismatch? see "
+                         "%s)", s->tag, ctx->target[i], s->logfile);
+                return EPROTO;
+            }
+            if (st.link == REPL_LINK_REPLICATING) {
+                return 0;
+            }
+        }
+        if (deadline_expired(until)) {
+            return 0;
+        }
+        deadline_sleep(20, until);
+    }
 }
 
 /* Makes database 'i' a read-only backup of master_ip and checks that it is
@@ -508,20 +561,17 @@ actions_backup_db(struct actions_ctx *ctx, int i, bool keep_remote,
     }
     if (st.role != REPL_ROLE_BACKUP || strcmp(st.target, ctx->target[i])) {
         char self[40], there[40];
-        long long check = deadline_after(ACTIONS_SOURCE_CHECK_MS);
 
         /* Never replicate from oneself: ovsdb-server would refuse, turn
          * active and writable, and stay so. */
         if (!repl_local_id(s->sock, ctx->deadline, self)
-            && !repl_source_id(ctx->target[i], check < ctx->deadline
-                               ? check : ctx->deadline, there)
+            && !actions_source_id(ctx, i, there)
             && !strcmp(self, there)) {
             log_warn("%s: %s is this server itself; closing its listener",
                      s->tag, ctx->target[i]);
             error = repl_set_remote(s->ctl, remote, false, ctx->deadline);
-            if (!error
-                && !repl_source_id(ctx->target[i], check < ctx->deadline
-                                   ? check : ctx->deadline, there)
+            ctx->source_error[i] = 0;
+            if (!error && !actions_source_id(ctx, i, there)
                 && !strcmp(self, there)) {
                 snprintf(msg, size, "%s: master_ip %s is served by this "
                          "node's own ovsdb-server; refusing to replicate "
@@ -612,7 +662,6 @@ actions_observe_sync(struct actions_ctx *ctx, struct decide_input *in)
     }
     for (i = 0; i < 2; i++) {
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;
-        long long check = deadline_after(ACTIONS_SOURCE_CHECK_MS);
         char id[40];
         int error;
 
@@ -620,8 +669,7 @@ actions_observe_sync(struct actions_ctx *ctx, struct decide_input *in)
             synced = false;
             continue;
         }
-        error = repl_source_id(ctx->target[i], check < ctx->deadline
-                               ? check : ctx->deadline, id);
+        error = actions_source_id(ctx, i, id);
         db->source_alive = !error || error == ENOTSUP;
         if (!db->source_alive) {
             log_info("%s: the active at %s does not answer: %s",
@@ -661,7 +709,7 @@ actions_freshness(struct actions_ctx *ctx)
  * may be promoted; otherwise records the exit reason, lowers this node's
  * score, raises the better node's, and returns EAGAIN. */
 static int
-actions_election(struct actions_ctx *ctx)
+actions_election(struct actions_ctx *ctx, const char *handed)
 {
     const char *lists[] = { ocf_meta("notify_active_uname"),
                             ocf_meta("notify_start_uname"),
@@ -670,6 +718,7 @@ actions_election(struct actions_ctx *ctx)
     struct decide_peer peers[32];
     char names[32][256], last[256], value[64], reason[256];
     long long mine = actions_freshness(ctx);
+    const char *p;
     int n = 0, j, best;
     size_t k;
 
@@ -678,7 +727,7 @@ actions_election(struct actions_ctx *ctx)
         last[0] = '\0';
     }
     for (k = 0; k < sizeof lists / sizeof lists[0]; k++) {
-        const char *p = lists[k];
+        p = lists[k];
 
         while (p && *p && n < 32) {
             size_t len;
@@ -690,18 +739,46 @@ actions_election(struct actions_ctx *ctx)
                 for (j = 0; j < n && strcmp(names[j], names[n]); j++) {
                     continue;
                 }
-                if (j == n && !cluster_list_has(stopping, names[n])) {
+                if (j == n && !cluster_list_has(stopping, names[n])
+                    && strcmp(names[n], handed)) {
                     peers[n].node = names[n];
                     peers[n].up = true;
                     peers[n].freshness =
                         cluster_get_attr(&ctx->cl, names[n], "freshness",
-                                         value, sizeof value, ctx->deadline)
+                                         true, value, sizeof value,
+                                         ctx->deadline)
                         ? 0 : strtoll(value, NULL, 10);
                     n++;
                 }
             }
             p += len;
         }
+    }
+
+    /* Nodes not taking part (down, or standby) count with the freshness
+     * they last published, when they stopped or were demoted. */
+    for (p = ocf_meta("notify_all_uname"); p && *p && n < 32; ) {
+        size_t len;
+
+        p += strspn(p, " ");
+        len = strcspn(p, " ");
+        if (len && len < sizeof names[n]) {
+            snprintf(names[n], sizeof names[n], "%.*s", (int) len, p);
+            for (j = 0; j < n && strcmp(names[j], names[n]); j++) {
+                continue;
+            }
+            if (j == n && strcmp(names[n], ctx->cl.node)
+                && strcmp(names[n], handed)) {
+                peers[n].node = names[n];
+                peers[n].up = false;
+                peers[n].freshness =
+                    cluster_get_attr(&ctx->cl, names[n], "freshness", true,
+                                     value, sizeof value, ctx->deadline)
+                    ? 0 : strtoll(value, NULL, 10);
+                n++;
+            }
+        }
+        p += len;
     }
 
     best = decide_election(ctx->cl.node, mine, peers, n,
@@ -721,10 +798,11 @@ actions_election(struct actions_ctx *ctx)
 }
 
 /* Planned switchover: if a node demoted in this transition left a handover
- * marker, waits until this node's copy holds it.  Returns 0, or EAGAIN
- * with the exit reason recorded. */
+ * marker, waits until this node's copy holds it, and then stores that
+ * node's name in 'handed'.  Returns 0, or EAGAIN with the exit reason
+ * recorded. */
 static int
-actions_await_handover(struct actions_ctx *ctx)
+actions_await_handover(struct actions_ctx *ctx, char *handed, size_t size)
 {
     const char *demoted = ocf_meta("notify_demote_uname");
     char node[256], marker[256];
@@ -739,7 +817,7 @@ actions_await_handover(struct actions_ctx *ctx)
         snprintf(node, sizeof node, "%.*s", (int) len, p);
         p += len;
         if (!len || !strcmp(node, ctx->cl.node)
-            || cluster_get_attr(&ctx->cl, node, "handover", marker,
+            || cluster_get_attr(&ctx->cl, node, "handover", false, marker,
                                 sizeof marker, ctx->deadline)) {
             continue;
         }
@@ -757,6 +835,7 @@ actions_await_handover(struct actions_ctx *ctx)
             if (nb && sb) {
                 log_info("switchover: %s's last writes are here (%s)", node,
                          marker);
+                snprintf(handed, size, "%s", node);
                 break;
             }
             if (deadline_expired(deadline)) {
@@ -790,7 +869,7 @@ actions_write_handover(struct actions_ctx *ctx)
                      strerror(error));
         }
     }
-    cluster_set_attr(&ctx->cl, ctx->cl.node, "handover",
+    cluster_set_attr(&ctx->cl, ctx->cl.node, "handover", false,
                      error ? NULL : marker, ctx->deadline);
 }
 
@@ -838,4 +917,35 @@ actions_code(enum decide_state state)
     default:
         return PCMK_OCF_UNKNOWN_ERROR;
     }
+}
+
+/* Publishes this node's freshness as a permanent node attribute, so that
+ * it is known even while the node is down. */
+static void
+actions_publish_freshness(struct actions_ctx *ctx)
+{
+    char value[32];
+
+    snprintf(value, sizeof value, "%lld", actions_freshness(ctx));
+    cluster_set_attr(&ctx->cl, ctx->cl.node, "freshness", true, value,
+                     ctx->deadline);
+}
+
+/* Asks the server at the replication source of database 'i' for its ID
+ * (see repl_source_id()), within a short bound.  A source that did not
+ * answer is not asked again during this action. */
+static int
+actions_source_id(struct actions_ctx *ctx, int i, char *id)
+{
+    long long check = deadline_after(ACTIONS_SOURCE_CHECK_MS);
+
+    id[0] = '\0';
+    if (ctx->source_error[i]) {
+        return ctx->source_error[i];
+    }
+    ctx->source_error[i] = repl_source_id(ctx->target[i],
+                                          check < ctx->deadline
+                                          ? check : ctx->deadline, id);
+    return ctx->source_error[i] == ENOTSUP ? ENOTSUP
+           : ctx->source_error[i];
 }

@@ -105,19 +105,20 @@ cluster_record_active(struct cluster *c, long long deadline)
 
 int
 cluster_set_attr(struct cluster *c, const char *node, const char *name,
-                 const char *value, long long deadline)
+                 bool forever, const char *value, long long deadline)
 {
+    const char *lifetime = forever ? "forever" : "reboot";
     char attr[512];
 
     snprintf(attr, sizeof attr, "%s-%s", c->instance, name);
     if (value) {
         const char *argv[] = { "crm_attribute", "-N", node, "-n", attr,
-                               "-l", "reboot", "-v", value, NULL };
+                               "-l", lifetime, "-v", value, NULL };
 
         return cluster_run(c, argv, deadline);
     } else {
         const char *argv[] = { "crm_attribute", "-N", node, "-n", attr,
-                               "-l", "reboot", "-D", NULL };
+                               "-l", lifetime, "-D", NULL };
 
         return cluster_run(c, argv, deadline);
     }
@@ -125,11 +126,12 @@ cluster_set_attr(struct cluster *c, const char *node, const char *name,
 
 int
 cluster_get_attr(struct cluster *c, const char *node, const char *name,
-                 char *buf, size_t size, long long deadline)
+                 bool forever, char *buf, size_t size, long long deadline)
 {
     char attr[512];
     const char *argv[] = { "crm_attribute", "-N", node, "-n", attr,
-                           "-l", "reboot", "-G", "-q", NULL };
+                           "-l", forever ? "forever" : "reboot", "-G", "-q",
+                           NULL };
 
     snprintf(attr, sizeof attr, "%s-%s", c->instance, name);
     return cluster_query(c, argv, buf, size, deadline);

@@ -52,16 +52,18 @@ int cluster_set_node_score(struct cluster *c, const char *node, int score,
  * property.  Returns 0 or a positive errno value. */
 int cluster_record_active(struct cluster *c, long long deadline);
 
-/* Sets (or, with 'value' NULL, deletes) the transient node attribute
- * '<instance>-<name>' of 'node'.  Returns 0 or a positive errno value. */
+/* Sets (or, with 'value' NULL, deletes) the node attribute
+ * '<instance>-<name>' of 'node': a permanent one if 'forever', else a
+ * transient one.  Returns 0 or a positive errno value. */
 int cluster_set_attr(struct cluster *c, const char *node, const char *name,
-                     const char *value, long long deadline);
+                     bool forever, const char *value, long long deadline);
 
-/* Reads the transient node attribute '<instance>-<name>' of 'node' into
- * 'buf'.  Returns 0, ENOENT if it is not set (or there is no cluster), or
- * another positive errno value. */
+/* Reads the node attribute '<instance>-<name>' of 'node' (permanent if
+ * 'forever', else transient) into 'buf'.  Returns 0, ENOENT if it is not
+ * set (or there is no cluster), or another positive errno value. */
 int cluster_get_attr(struct cluster *c, const char *node, const char *name,
-                     char *buf, size_t size, long long deadline);
+                     bool forever, char *buf, size_t size,
+                     long long deadline);
 
 /* Reads the node recorded in OVN_REPL_INFO into 'buf'.  Returns 0, ENOENT
  * if none is recorded (or there is no cluster), or a positive errno. */

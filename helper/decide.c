@@ -141,10 +141,17 @@ decide_election(const char *me, long long mine,
         if (last_active && !strcmp(p->node, last_active) && p->up) {
             last_active_up = true;
         }
-        if (p->up && p->freshness > mine + DECIDE_FRESHNESS_SLACK_MS
+        if (p->freshness > mine + DECIDE_FRESHNESS_SLACK_MS
             && (best < 0 || p->freshness > peers[best].freshness)) {
             best = i;
         }
+    }
+    if (best >= 0 && !peers[best].up) {
+        snprintf(reason, size, "%s, which is down, holds newer data than "
+                 "%s; refusing promotion: start %s (or clear its "
+                 "freshness attribute to accept this copy)",
+                 peers[best].node, me, peers[best].node);
+        return n;
     }
     if (best >= 0) {
         snprintf(reason, size, "%s holds newer data than %s; refusing "

@@ -81,10 +81,14 @@ void decide_monitor(const struct decide_input *in, struct decide_verdict *v);
 
 /* Decides whether node 'me', whose data has freshness 'mine' (0 if it has
  * never been current), may become active given the 'n' peers in 'peers'
- * and the last active node 'last_active' recorded in OVN_REPL_INFO (NULL if
- * none).  Returns -1 if it may; otherwise the index of the peer that should
- * be promoted instead, or 'n' if none can be (only a stopped node holds the
- * data), with an explanation in 'reason'. */
+ * (up: taking part in this transition, with the freshness published at
+ * pre-promote; down: with the freshness they last published) and the last
+ * active node 'last_active' recorded in OVN_REPL_INFO (NULL if none).
+ * It may not if a peer's copy is newer by more than the slack, or if it
+ * never synchronised while the last active node is down.  Returns -1 if it
+ * may; otherwise the index of the up peer to promote instead, or 'n' if
+ * the newer copy is on a node that is down, with an explanation in
+ * 'reason'. */
 int decide_election(const char *me, long long mine,
                     const struct decide_peer *peers, int n,
                     const char *last_active, char *reason, size_t size);

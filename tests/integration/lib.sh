@@ -31,7 +31,7 @@ node_dir() {
 # The same notify lists go to every operation of a transition; tests set
 # them in these variables.
 N_START=" " N_STOP=" " N_PROMOTE=" " N_DEMOTE=" " N_PROMOTED=" "
-N_UNPROMOTED=" " N_ACTIVE=" "
+N_UNPROMOTED=" " N_ACTIVE=" " N_ALL=$NODES
 
 # agent NODE ACTION [VAR=VALUE...]: runs the installed agent for NODE with
 # the environment Pacemaker gives a promotable notify=true clone.  Its
@@ -61,6 +61,7 @@ agent() {
         OCF_RESKEY_CRM_meta_notify_unpromoted_uname="$N_UNPROMOTED" \
         OCF_RESKEY_CRM_meta_notify_slave_uname="$N_UNPROMOTED" \
         OCF_RESKEY_CRM_meta_notify_active_uname="$N_ACTIVE" \
+        OCF_RESKEY_CRM_meta_notify_all_uname="$N_ALL" \
         "$@" "$AGENT" "$action" > "$TMP/$node.out" 2> "$TMP/$node.err"
 }
 
@@ -105,6 +106,27 @@ sync_status() {
 
 replicating() {
     sync_status "$1" "$2" | grep -q '^replicating: '
+}
+
+# writable NODE nb|sb: the database accepts writes (commit probe).
+writable() {
+    local db=OVN_Northbound
+    [ "$2" = sb ] && db=OVN_Southbound
+    ovsdb-client --timeout=5 transact \
+        "unix:$(node_dir "$1")/run/ovn${2}_db.sock" \
+        "[\"$db\",{\"op\":\"commit\",\"durable\":false}]" 2>/dev/null \
+        | grep -qx '\[{}\]'
+}
+
+# writable_count: how many databases, over all nodes, accept writes.
+writable_count() {
+    local n db count=0
+    for n in $NODES; do
+        for db in nb sb; do
+            writable "$n" "$db" && count=$((count + 1))
+        done
+    done
+    echo "$count"
 }
 
 # pid_of NODE nb|sb: pid of the node's ovsdb-server, if running.

@@ -3,7 +3,9 @@
 # "N passed, N failed" line for all of them.
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0 status=0
-for suite in "$here"/replication.sh "$here"/actions.sh; do
+for suite in "$here"/replication.sh "$here"/actions.sh "$here"/safety.sh \
+             "$here"/switchover.sh; do
+    [ -f "$suite" ] || continue
     echo "=== $(basename "$suite")"
     out=$(bash "$suite" 2>&1) || status=1
     printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
