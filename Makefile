@@ -116,6 +116,9 @@ deps:
 clean:
 	rm -rf build
 
+# Further targets (packages, demo, cluster suite) live in mk/*.mk.
+-include $(wildcard mk/*.mk)
+
 .PHONY: all install uninstall check check-all check-unit check-shell \
         check-metadata check-integration check-ocf-tester check-offline \
         deps clean

@@ -132,6 +132,13 @@ decide_election(const char *me, long long mine,
     int best = -1, i;
     bool last_active_up = false;
 
+    if (size) {
+        reason[0] = '\0';
+    }
+    if (mine < 0) {
+        mine = 0;
+    }
+
     for (i = 0; i < n; i++) {
         const struct decide_peer *p = &peers[i];
 
@@ -141,7 +148,8 @@ decide_election(const char *me, long long mine,
         if (last_active && !strcmp(p->node, last_active) && p->up) {
             last_active_up = true;
         }
-        if (p->freshness > mine + DECIDE_FRESHNESS_SLACK_MS
+        if (p->freshness > mine
+            && p->freshness - mine > DECIDE_FRESHNESS_SLACK_MS
             && (best < 0 || p->freshness > peers[best].freshness)) {
             best = i;
         }

@@ -33,7 +33,8 @@ struct decide_db {
 struct decide_input {
     struct decide_db nb, sb;
     bool northd_managed;        /* manage_northd=yes. */
-    bool northd_running;        /* Looked at only with manage_northd. */
+    bool northd_running;        /* The caller reports it only with
+                                 * manage_northd. */
     enum decide_expect expect;
     bool last_active;           /* OVN_REPL_INFO names this node (looked at
                                  * only when not in sync). */

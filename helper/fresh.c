@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,7 +14,7 @@
 long long
 fresh_read(const char *db_dir)
 {
-    char path[PATH_MAX], buf[64];
+    char path[PATH_MAX], buf[64], *end;
     long long ms;
     ssize_t n;
     int fd;
@@ -29,7 +30,11 @@ fresh_read(const char *db_dir)
         return 0;
     }
     buf[n] = '\0';
-    ms = strtoll(buf, NULL, 10);
+    errno = 0;
+    ms = strtoll(buf, &end, 10);
+    if (errno || end == buf || (*end && strcmp(end, "\n"))) {
+        return 0;
+    }
     return ms > 0 ? ms : 0;
 }
 

@@ -1,8 +1,9 @@
 /* Unit tests for helper/cluster.c.
  *
  * crm_attribute is replaced by a shell script, first in PATH, that appends
- * its arguments (each followed by '|', one call per line) to a log file and
- * exits with the code in $FAKE_CRM_RC. */
+ * its arguments (each followed by '|', one call per line) to a log file,
+ * prints $FAKE_CRM_OUT (if set) on its stdout, and exits with the code in
+ * $FAKE_CRM_RC. */
 #include "unit.h"
 #include "cluster.h"
 
@@ -33,6 +34,7 @@ static const char fake_script[] =
     "for a in \"$@\"; do printf '%s|' \"$a\"; done >> \"$FAKE_CRM_LOG\"\n"
     "printf '\\n' >> \"$FAKE_CRM_LOG\"\n"
     "echo \"fake crm_attribute says hello\" >&2\n"
+    "if [ -n \"$FAKE_CRM_OUT\" ]; then printf '%s' \"$FAKE_CRM_OUT\"; fi\n"
     "if [ -n \"$FAKE_CRM_SLEEP\" ]; then exec sleep \"$FAKE_CRM_SLEEP\"; fi\n"
     "exit \"${FAKE_CRM_RC:-0}\"\n";
 
@@ -85,6 +87,7 @@ setup(void **state)
     setenv("FAKE_CRM_LOG", f->calls, 1);
     unsetenv("FAKE_CRM_RC");
     unsetenv("FAKE_CRM_SLEEP");
+    unsetenv("FAKE_CRM_OUT");
 
     /* Keep the module's messages out of the test output. */
     snprintf(logfile, sizeof logfile, "%s/ha.log", f->dir);
@@ -105,6 +108,7 @@ teardown(void **state)
     unsetenv("FAKE_CRM_LOG");
     unsetenv("FAKE_CRM_RC");
     unsetenv("FAKE_CRM_SLEEP");
+    unsetenv("FAKE_CRM_OUT");
     unsetenv("HA_LOGFILE");
     nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
     free(f);
@@ -412,6 +416,294 @@ test_record_active(void **state)
     assert_int_equal(cluster_record_active(&c, deadline_after(10000)), EIO);
 }
 
+/* The attributes of the election and of the handover: permanent or
+ * transient, set or deleted, of any node. */
+static void
+test_set_attr(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+
+    cluster_init(&c, "node1", NULL, NULL, NULL, f->run);
+    assert_int_equal(cluster_set_attr(&c, "node2", "freshness", true, "123",
+                                      deadline_after(10000)), 0);
+    expect_calls(f, "-N|node2|-n|ovndb_servers-freshness|-l|forever|"
+                 "-v|123|\n");
+    assert_int_equal(cluster_set_attr(&c, "node1", "handover", false,
+                                      "node1:1700000000000:42",
+                                      deadline_after(10000)), 0);
+    expect_calls(f, "-N|node1|-n|ovndb_servers-handover|-l|reboot|"
+                 "-v|node1:1700000000000:42|\n");
+    assert_int_equal(cluster_set_attr(&c, "node1", "handover", false, NULL,
+                                      deadline_after(10000)), 0);
+    expect_calls(f, "-N|node1|-n|ovndb_servers-handover|-l|reboot|-D|\n");
+    assert_int_equal(cluster_set_attr(&c, "node3", "freshness", true, NULL,
+                                      deadline_after(10000)), 0);
+    expect_calls(f, "-N|node3|-n|ovndb_servers-freshness|-l|forever|"
+                 "-D|\n");
+
+    /* The instance names the attribute; a value is passed as one
+     * argument, spaces and all; nothing is cached. */
+    cluster_init(&c, "node1", NULL, NULL, "ovndb:1", f->run);
+    assert_int_equal(cluster_set_attr(&c, "node1", "x", true, "a b",
+                                      deadline_after(10000)), 0);
+    assert_int_equal(cluster_set_attr(&c, "node1", "x", true, "a b",
+                                      deadline_after(10000)), 0);
+    expect_calls(f, "-N|node1|-n|ovndb:1-x|-l|forever|-v|a b|\n"
+                 "-N|node1|-n|ovndb:1-x|-l|forever|-v|a b|\n");
+
+    setenv("FAKE_CRM_RC", "1", 1);
+    assert_int_equal(cluster_set_attr(&c, "node1", "x", false, "1",
+                                      deadline_after(10000)), EIO);
+    assert_int_equal(cluster_set_attr(&c, "node1", "x", false, NULL,
+                                      deadline_after(10000)), EIO);
+    expect_calls(f, "-N|node1|-n|ovndb:1-x|-l|reboot|-v|1|\n"
+                 "-N|node1|-n|ovndb:1-x|-l|reboot|-D|\n");
+    assert_false(c.no_cluster);
+}
+
+/* Calls cluster_get_attr() with the fake printing 'out' and exiting with
+ * 'rc' ("0" if NULL), and checks that it returns 'error' and 'value'. */
+static void
+check_get(const struct fixture *f, struct cluster *c, const char *out,
+          const char *rc, size_t size, int error, const char *value)
+{
+    char buf[64];
+
+    assert_true(size <= sizeof buf);
+    if (out) {
+        setenv("FAKE_CRM_OUT", out, 1);
+    } else {
+        unsetenv("FAKE_CRM_OUT");
+    }
+    if (rc) {
+        setenv("FAKE_CRM_RC", rc, 1);
+    } else {
+        unsetenv("FAKE_CRM_RC");
+    }
+    memset(buf, 'x', sizeof buf);
+    assert_int_equal(cluster_get_attr(c, "node2", "freshness", true, buf,
+                                      size, deadline_after(10000)), error);
+    assert_string_equal(buf, value);
+    expect_calls(f, "-N|node2|-n|ovndb_servers-freshness|-l|forever|"
+                 "-G|-q|\n");
+    unsetenv("FAKE_CRM_OUT");
+    unsetenv("FAKE_CRM_RC");
+}
+
+static void
+test_get_attr(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    char buf[64];
+
+    cluster_init(&c, "node1", NULL, NULL, NULL, f->run);
+    check_get(f, &c, "123\n", NULL, 64, 0, "123");
+    /* The first line only. */
+    check_get(f, &c, "1700000000000\nsecond line\n", NULL, 64, 0,
+              "1700000000000");
+    check_get(f, &c, "no newline", NULL, 64, 0, "no newline");
+    check_get(f, &c, "a b\n", NULL, 64, 0, "a b");
+    /* Cut to the buffer. */
+    check_get(f, &c, "123456789\n", NULL, 4, 0, "123");
+    /* Not set: crm_attribute exits non-zero, or prints nothing. */
+    check_get(f, &c, NULL, "105", 64, ENOENT, "");
+    check_get(f, &c, "stale\n", "1", 64, ENOENT, "");
+    check_get(f, &c, NULL, NULL, 64, ENOENT, "");
+    check_get(f, &c, "\n", NULL, 64, ENOENT, "");
+    check_get(f, &c, "\nvalue on the second line\n", NULL, 64, ENOENT, "");
+    assert_false(c.no_cluster);
+
+    /* A transient attribute. */
+    setenv("FAKE_CRM_OUT", "node1:1:2\n", 1);
+    assert_int_equal(cluster_get_attr(&c, "node3", "handover", false, buf,
+                                      sizeof buf, deadline_after(10000)),
+                     0);
+    assert_string_equal(buf, "node1:1:2");
+    expect_calls(f, "-N|node3|-n|ovndb_servers-handover|-l|reboot|"
+                 "-G|-q|\n");
+}
+
+static void
+test_get_last_active(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    char buf[64];
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    setenv("FAKE_CRM_OUT", "node3\n", 1);
+    assert_int_equal(cluster_get_last_active(&c, buf, sizeof buf,
+                                             deadline_after(10000)), 0);
+    assert_string_equal(buf, "node3");
+    expect_calls(f, "--type|crm_config|--name|OVN_REPL_INFO|"
+                 "-s|ovn_ovsdb_master_server|-G|-q|\n");
+
+    unsetenv("FAKE_CRM_OUT");
+    assert_int_equal(cluster_get_last_active(&c, buf, sizeof buf,
+                                             deadline_after(10000)),
+                     ENOENT);
+    assert_string_equal(buf, "");
+    setenv("FAKE_CRM_OUT", "node3\n", 1);
+    setenv("FAKE_CRM_RC", "6", 1);
+    assert_int_equal(cluster_get_last_active(&c, buf, sizeof buf,
+                                             deadline_after(10000)),
+                     ENOENT);
+    assert_string_equal(buf, "");
+    expect_calls(f, "--type|crm_config|--name|OVN_REPL_INFO|"
+                 "-s|ovn_ovsdb_master_server|-G|-q|\n"
+                 "--type|crm_config|--name|OVN_REPL_INFO|"
+                 "-s|ovn_ovsdb_master_server|-G|-q|\n");
+    assert_false(c.no_cluster);
+}
+
+/* Another node's promotion score: written every time, and not mixed up
+ * with this node's cache. */
+static void
+test_set_node_score(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    assert_int_equal(cluster_set_node_score(&c, "node3",
+                                            CLUSTER_SCORE_ELECTED,
+                                            deadline_after(10000)), 0);
+    assert_int_equal(cluster_set_node_score(&c, "node3",
+                                            CLUSTER_SCORE_ELECTED,
+                                            deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node3|-v|7|\n"
+                 "--promotion=ovndb|-N|node3|-v|7|\n");
+    assert_int_equal(access(c.cache, F_OK), -1);
+
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ELECTED, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|7|\n");
+    assert_int_equal(cluster_set_node_score(&c, "node1",
+                                            CLUSTER_SCORE_BACKUP,
+                                            deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+
+    setenv("FAKE_CRM_RC", "1", 1);
+    assert_int_equal(cluster_set_node_score(&c, "node3",
+                                            CLUSTER_SCORE_ELECTED,
+                                            deadline_after(10000)), EIO);
+    expect_calls(f, "--promotion=ovndb|-N|node3|-v|7|\n");
+}
+
+/* Exit 102 from a query: no cluster, ENOENT, and no more runs of any
+ * kind. */
+static void
+test_no_cluster_query(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    char buf[64];
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    setenv("FAKE_CRM_RC", "102", 1);
+    setenv("FAKE_CRM_OUT", "node3\n", 1);
+    assert_int_equal(cluster_get_attr(&c, "node2", "freshness", true, buf,
+                                      sizeof buf, deadline_after(10000)),
+                     ENOENT);
+    assert_string_equal(buf, "");
+    expect_calls(f, "-N|node2|-n|ovndb-freshness|-l|forever|-G|-q|\n");
+    assert_true(c.no_cluster);
+
+    /* crm_attribute would answer now: it is not asked. */
+    unsetenv("FAKE_CRM_RC");
+    memset(buf, 'x', sizeof buf);
+    assert_int_equal(cluster_get_attr(&c, "node2", "freshness", true, buf,
+                                      sizeof buf, deadline_after(10000)),
+                     ENOENT);
+    assert_string_equal(buf, "");
+    memset(buf, 'x', sizeof buf);
+    assert_int_equal(cluster_get_last_active(&c, buf, sizeof buf,
+                                             deadline_after(10000)),
+                     ENOENT);
+    assert_string_equal(buf, "");
+    assert_int_equal(cluster_set_attr(&c, "node1", "freshness", true, "1",
+                                      deadline_after(10000)), 0);
+    assert_int_equal(cluster_set_attr(&c, "node1", "handover", false, NULL,
+                                      deadline_after(10000)), 0);
+    assert_int_equal(cluster_set_node_score(&c, "node3",
+                                            CLUSTER_SCORE_ELECTED,
+                                            deadline_after(10000)), 0);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, true,
+                                       deadline_after(10000)), 0);
+    assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
+    expect_calls(f, "");
+}
+
+/* Exit 102 from a write: the queries that follow are not run either. */
+static void
+test_no_cluster_set_attr(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    char buf[64];
+
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    setenv("FAKE_CRM_RC", "102", 1);
+    assert_int_equal(cluster_set_attr(&c, "node1", "freshness", true, "1",
+                                      deadline_after(10000)), 0);
+    expect_calls(f, "-N|node1|-n|ovndb-freshness|-l|forever|-v|1|\n");
+    assert_true(c.no_cluster);
+
+    unsetenv("FAKE_CRM_RC");
+    setenv("FAKE_CRM_OUT", "1\n", 1);
+    assert_int_equal(cluster_get_attr(&c, "node1", "freshness", true, buf,
+                                      sizeof buf, deadline_after(10000)),
+                     ENOENT);
+    assert_int_equal(cluster_get_last_active(&c, buf, sizeof buf,
+                                             deadline_after(10000)),
+                     ENOENT);
+    assert_int_equal(cluster_set_node_score(&c, "node2", 7,
+                                            deadline_after(10000)), 0);
+    expect_calls(f, "");
+}
+
+/* No crm_attribute at all, and one that hangs. */
+static void
+test_query_errors(void **state)
+{
+    struct fixture *f = *state;
+    long long start;
+    char empty[160], buf[64];
+    const char *path = getenv("PATH");
+    char *saved = strdup(path ? path : "");
+    struct cluster c;
+    int error;
+
+    assert_non_null(saved);
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    setenv("FAKE_CRM_OUT", "1\n", 1);
+    setenv("FAKE_CRM_SLEEP", "10", 1);
+    start = deadline_now();
+    error = cluster_get_attr(&c, "node2", "freshness", true, buf,
+                             sizeof buf, deadline_after(300));
+    assert_int_equal(error, ETIMEDOUT);
+    assert_true(deadline_now() - start < 300 + 500);
+    assert_false(c.no_cluster);
+    unsetenv("FAKE_CRM_SLEEP");
+    free(take_calls(f));
+
+    snprintf(empty, sizeof empty, "%s/empty", f->dir);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    setenv("PATH", empty, 1);
+    error = cluster_get_attr(&c, "node2", "freshness", true, buf,
+                             sizeof buf, deadline_after(10000));
+    assert_true(error > 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(cluster_set_attr(&c, "node1", "freshness", true, "1",
+                                      deadline_after(10000)), ENOENT);
+    assert_false(c.no_cluster);
+    setenv("PATH", saved, 1);
+    free(saved);
+    expect_calls(f, "");
+}
+
 int
 main(void)
 {
@@ -428,6 +720,13 @@ main(void)
         T(test_missing_crm_attribute),
         T(test_set_score_timeout),
         T(test_record_active),
+        T(test_set_attr),
+        T(test_get_attr),
+        T(test_get_last_active),
+        T(test_set_node_score),
+        T(test_no_cluster_query),
+        T(test_no_cluster_set_attr),
+        T(test_query_errors),
     };
 #undef T
 

@@ -1,24 +1,38 @@
 /* Unit tests for helper/decide.c.
  *
  * decide_monitor() is compared, for every combination of its inputs, with
- * an independent oracle written from the rules below (which mirror the order
- * of the checks in decide.c), and a few explicit rows spell the rules out
- * one by one, reason text included.
+ * an independent oracle written from the rules below, and explicit rows
+ * spell the rules out one by one, reason text included.
  *
- *   1. Nothing runs: a running ovn-northd is a failure; otherwise STOPPED,
- *      unless Pacemaker expects the promoted role (FAILED_PROMOTED).
- *   2. For NB then SB: a database that does not run while the other does is
- *      a failure, promoted if Pacemaker expects the promoted role or the
- *      other answered as active; one that runs but did not answer, or
- *      answered with an unknown role, is a failure (promoted if expected).
- *   3. Roles differ: failure (promoted if expected).
- *   4. Both active: ACTIVE with CLUSTER_SCORE_ACTIVE, unless northd is
- *      managed and not running (FAILED_PROMOTED).
- *   5. Both backup: BACKUP with CLUSTER_SCORE_BACKUP, unless Pacemaker
- *      expects the promoted role (FAILED_PROMOTED).
+ *   1. Nothing runs: a running ovn-northd (managed or not) is a failure,
+ *      promoted if Pacemaker expects the promoted role; otherwise
+ *      FAILED_PROMOTED if Pacemaker expects the promoted role, else STOPPED.
  *
- * Every failure has CLUSTER_SCORE_NONE and a non-empty reason; no other
- * verdict has a reason. */
+ *   Let any_active be "some database answered with role active", and
+ *   promoted be "Pacemaker expects the promoted role, or it expects any
+ *   role and any_active".
+ *
+ *   2. For NB then SB: a database that does not run (while the other runs)
+ *      is a failure, promoted if promoted or any_active; one that runs but
+ *      did not answer, or answered with an unknown role, is a failure,
+ *      promoted if promoted.
+ *   3. Roles differ: failure, promoted if promoted; repair REBACKUP only if
+ *      Pacemaker expects the unpromoted role.
+ *   4. Both active: if Pacemaker expects the unpromoted role, FAILED with
+ *      repair REBACKUP; else, with ovn-northd managed and not running,
+ *      FAILED_PROMOTED; else ACTIVE, CLUSTER_SCORE_ACTIVE, in sync.
+ *   5. Both backup: if Pacemaker expects the promoted role, FAILED_PROMOTED;
+ *      else a running ovn-northd, or a database whose target is not
+ *      master_ip, is FAILED; else BACKUP, with CLUSTER_SCORE_BACKUP and in
+ *      sync if both replicate from a live source; else, if either holds
+ *      data, CLUSTER_SCORE_LAST_ACTIVE if this was the last active node,
+ *      else CLUSTER_SCORE_STALE; else CLUSTER_SCORE_EMPTY.
+ *
+ * Every failure has CLUSTER_SCORE_NONE, is not in sync, and has a non-empty
+ * reason; no other verdict has a reason.  The repair is NONE except where
+ * stated.
+ *
+ * decide_election() is table-tested. */
 #include "unit.h"
 #include "decide.h"
 
@@ -42,8 +56,17 @@ static const enum decide_expect expects[] = {
 #define N_ROLES (sizeof roles / sizeof roles[0])
 #define N_LINKS (sizeof links / sizeof links[0])
 #define N_EXPECTS (sizeof expects / sizeof expects[0])
-/* Observations of one database: running x answered x role x link. */
-#define N_DB (2 * 2 * N_ROLES * N_LINKS)
+/* Observations of one database: running x answered x role x link x
+ * target_ok x source_alive x has_data. */
+#define N_DB (2 * 2 * N_ROLES * N_LINKS * 2 * 2 * 2)
+
+/* What decide_monitor() should answer. */
+struct expected {
+    enum decide_state state;
+    int score;
+    bool in_sync;
+    enum decide_repair repair;
+};
 
 static bool
 is_failure(enum decide_state state)
@@ -51,71 +74,110 @@ is_failure(enum decide_state state)
     return state == DECIDE_FAILED || state == DECIDE_FAILED_PROMOTED;
 }
 
-/* The oracle: the expected state and score for 'in'. */
 static void
-oracle(const struct decide_input *in, enum decide_state *state, int *score)
+expect_failure(struct expected *x, bool promoted)
 {
-    const struct decide_db *dbs[2] = { &in->nb, &in->sb };
-    bool want_promoted = in->expect == DECIDE_EXPECT_PROMOTED;
-    enum decide_state failed = want_promoted ? DECIDE_FAILED_PROMOTED
-                                             : DECIDE_FAILED;
-    int i;
+    x->state = promoted ? DECIDE_FAILED_PROMOTED : DECIDE_FAILED;
+    x->score = CLUSTER_SCORE_NONE;
+    x->in_sync = false;
+    x->repair = DECIDE_REPAIR_NONE;
+}
 
-    *score = CLUSTER_SCORE_NONE;
+static void
+expect_ok(struct expected *x, enum decide_state state, int score,
+          bool in_sync)
+{
+    x->state = state;
+    x->score = score;
+    x->in_sync = in_sync;
+    x->repair = DECIDE_REPAIR_NONE;
+}
+
+static bool
+answered_active(const struct decide_db *db)
+{
+    return db->answered && db->role == REPL_ROLE_ACTIVE;
+}
+
+static bool
+backup_in_sync(const struct decide_db *db)
+{
+    return db->link == REPL_LINK_REPLICATING && db->source_alive;
+}
+
+/* The oracle: what decide_monitor() should answer for 'in'. */
+static void
+oracle(const struct decide_input *in, struct expected *x)
+{
+    const struct decide_db *nb = &in->nb, *sb = &in->sb;
+    bool want_promoted = in->expect == DECIDE_EXPECT_PROMOTED;
+    bool want_unpromoted = in->expect == DECIDE_EXPECT_UNPROMOTED;
+    bool any_active = answered_active(nb) || answered_active(sb);
+    bool promoted = want_promoted
+                    || (in->expect == DECIDE_EXPECT_ANY && any_active);
 
     /* Rule 1. */
-    if (!in->nb.running && !in->sb.running) {
-        if (in->northd_running) {
-            *state = failed;
-        } else if (want_promoted) {
-            *state = DECIDE_FAILED_PROMOTED;
+    if (!nb->running && !sb->running) {
+        if (in->northd_running || want_promoted) {
+            expect_failure(x, want_promoted);
         } else {
-            *state = DECIDE_STOPPED;
+            expect_ok(x, DECIDE_STOPPED, CLUSTER_SCORE_NONE, false);
         }
         return;
     }
 
-    /* Rule 2. */
-    for (i = 0; i < 2; i++) {
-        const struct decide_db *db = dbs[i], *other = dbs[1 - i];
-
-        if (!db->running) {
-            bool other_active = other->answered
-                                && other->role == REPL_ROLE_ACTIVE;
-
-            *state = want_promoted || other_active ? DECIDE_FAILED_PROMOTED
-                                                   : DECIDE_FAILED;
-            return;
-        }
-        if (!db->answered || db->role == REPL_ROLE_UNKNOWN) {
-            *state = failed;
-            return;
-        }
+    /* Rule 2, NB then SB. */
+    if (!nb->running) {
+        expect_failure(x, promoted || any_active);
+        return;
+    }
+    if (!nb->answered || nb->role == REPL_ROLE_UNKNOWN) {
+        expect_failure(x, promoted);
+        return;
+    }
+    if (!sb->running) {
+        expect_failure(x, promoted || any_active);
+        return;
+    }
+    if (!sb->answered || sb->role == REPL_ROLE_UNKNOWN) {
+        expect_failure(x, promoted);
+        return;
     }
 
     /* Rule 3. */
-    if (in->nb.role != in->sb.role) {
-        *state = failed;
+    if (nb->role != sb->role) {
+        expect_failure(x, promoted);
+        if (want_unpromoted) {
+            x->repair = DECIDE_REPAIR_REBACKUP;
+        }
         return;
     }
 
     /* Rule 4. */
-    if (in->nb.role == REPL_ROLE_ACTIVE) {
-        if (in->northd_managed && !in->northd_running) {
-            *state = DECIDE_FAILED_PROMOTED;
+    if (nb->role == REPL_ROLE_ACTIVE) {
+        if (want_unpromoted) {
+            expect_failure(x, false);
+            x->repair = DECIDE_REPAIR_REBACKUP;
+        } else if (in->northd_managed && !in->northd_running) {
+            expect_failure(x, true);
         } else {
-            *state = DECIDE_ACTIVE;
-            *score = CLUSTER_SCORE_ACTIVE;
+            expect_ok(x, DECIDE_ACTIVE, CLUSTER_SCORE_ACTIVE, true);
         }
         return;
     }
 
     /* Rule 5. */
     if (want_promoted) {
-        *state = DECIDE_FAILED_PROMOTED;
+        expect_failure(x, true);
+    } else if (in->northd_running || !nb->target_ok || !sb->target_ok) {
+        expect_failure(x, false);
+    } else if (backup_in_sync(nb) && backup_in_sync(sb)) {
+        expect_ok(x, DECIDE_BACKUP, CLUSTER_SCORE_BACKUP, true);
+    } else if (nb->has_data || sb->has_data) {
+        expect_ok(x, DECIDE_BACKUP, in->last_active
+                  ? CLUSTER_SCORE_LAST_ACTIVE : CLUSTER_SCORE_STALE, false);
     } else {
-        *state = DECIDE_BACKUP;
-        *score = CLUSTER_SCORE_BACKUP;
+        expect_ok(x, DECIDE_BACKUP, CLUSTER_SCORE_EMPTY, false);
     }
 }
 
@@ -123,6 +185,12 @@ oracle(const struct decide_input *in, enum decide_state *state, int *score)
 static void
 db_from_index(size_t idx, struct decide_db *db)
 {
+    db->has_data = idx % 2;
+    idx /= 2;
+    db->source_alive = idx % 2;
+    idx /= 2;
+    db->target_ok = idx % 2;
+    idx /= 2;
     db->link = links[idx % N_LINKS];
     idx /= N_LINKS;
     db->role = roles[idx % N_ROLES];
@@ -133,17 +201,23 @@ db_from_index(size_t idx, struct decide_db *db)
 }
 
 static void
+print_db(const char *tag, const struct decide_db *db)
+{
+    print_message("%s{run=%d ans=%d role=%s link=%s target_ok=%d "
+                  "source_alive=%d has_data=%d} ", tag, db->running,
+                  db->answered, repl_role_name(db->role),
+                  repl_link_name(db->link), db->target_ok,
+                  db->source_alive, db->has_data);
+}
+
+static void
 print_input(const struct decide_input *in)
 {
-    print_message("nb{run=%d ans=%d role=%s link=%s} "
-                  "sb{run=%d ans=%d role=%s link=%s} "
-                  "northd{managed=%d running=%d} expect=%d\n",
-                  in->nb.running, in->nb.answered,
-                  repl_role_name(in->nb.role),
-                  repl_link_name(in->nb.link), in->sb.running,
-                  in->sb.answered, repl_role_name(in->sb.role),
-                  repl_link_name(in->sb.link), in->northd_managed,
-                  in->northd_running, (int) in->expect);
+    print_db("nb", &in->nb);
+    print_db("sb", &in->sb);
+    print_message("northd{managed=%d running=%d} expect=%d "
+                  "last_active=%d\n", in->northd_managed,
+                  in->northd_running, (int) in->expect, in->last_active);
 }
 
 /* Runs decide_monitor() on 'in' with a verdict full of garbage, so that a
@@ -155,73 +229,121 @@ run_decide(const struct decide_input *in, struct decide_verdict *v)
     decide_monitor(in, v);
 }
 
+/* Returns true if 'v' is what 'x' says, reason included. */
+static bool
+verdict_matches(const struct decide_verdict *v, const struct expected *x)
+{
+    return v->state == x->state && v->score == x->score
+           && v->in_sync == x->in_sync && v->repair == x->repair
+           && memchr(v->reason, '\0', sizeof v->reason)
+           && is_failure(x->state) == (v->reason[0] != '\0');
+}
+
+static void
+print_mismatch(const struct decide_input *in, const struct decide_verdict *v,
+               const struct expected *x)
+{
+    print_message("got %s/%d in_sync=%d repair=%d reason '%.*s', "
+                  "expected %s/%d in_sync=%d repair=%d for ",
+                  decide_state_name(v->state), v->score, (int) v->in_sync,
+                  (int) v->repair, (int) sizeof v->reason, v->reason,
+                  decide_state_name(x->state), x->score, (int) x->in_sync,
+                  (int) x->repair);
+    print_input(in);
+}
+
 /* Every combination of inputs against the oracle. */
 static void
 test_exhaustive(void **state)
 {
-    size_t nb, sb, nm, nr, e, n = 0, bad = 0;
+    size_t nb, sb, k, n = 0, bad = 0;
+    size_t seen[DECIDE_FAILED_PROMOTED + 1];
 
     (void) state;
+    memset(seen, 0, sizeof seen);
     for (nb = 0; nb < N_DB; nb++) {
         for (sb = 0; sb < N_DB; sb++) {
-            for (nm = 0; nm < 2; nm++) {
-                for (nr = 0; nr < 2; nr++) {
-                    for (e = 0; e < N_EXPECTS; e++) {
-                        struct decide_input in;
-                        struct decide_verdict v;
-                        enum decide_state want;
-                        int want_score;
-                        bool ok;
+            /* northd_managed x northd_running x expect x last_active. */
+            for (k = 0; k < 2 * 2 * N_EXPECTS * 2; k++) {
+                struct decide_input in;
+                struct decide_verdict v;
+                struct expected x;
 
-                        memset(&in, 0, sizeof in);
-                        db_from_index(nb, &in.nb);
-                        db_from_index(sb, &in.sb);
-                        in.northd_managed = nm;
-                        in.northd_running = nr;
-                        in.expect = expects[e];
-                        oracle(&in, &want, &want_score);
-                        run_decide(&in, &v);
-                        n++;
-
-                        ok = v.state == want && v.score == want_score
-                             && memchr(v.reason, '\0', sizeof v.reason)
-                             && (is_failure(want) == (v.reason[0] != '\0'));
-                        if (!ok && bad++ < 10) {
-                            print_message("got %s/%d reason '%.*s', "
-                                          "expected %s/%d for ",
-                                          decide_state_name(v.state),
-                                          v.score, (int) sizeof v.reason,
-                                          v.reason,
-                                          decide_state_name(want),
-                                          want_score);
-                            print_input(&in);
-                        }
-                    }
+                memset(&in, 0, sizeof in);
+                db_from_index(nb, &in.nb);
+                db_from_index(sb, &in.sb);
+                in.northd_managed = k & 1;
+                in.northd_running = (k >> 1) & 1;
+                in.last_active = (k >> 2) & 1;
+                in.expect = expects[(k >> 3) % N_EXPECTS];
+                oracle(&in, &x);
+                run_decide(&in, &v);
+                n++;
+                seen[x.state]++;
+                if (!verdict_matches(&v, &x) && bad++ < 10) {
+                    print_mismatch(&in, &v, &x);
                 }
             }
         }
     }
-    assert_int_equal(n, N_DB * N_DB * 2 * 2 * N_EXPECTS);
+    assert_int_equal(n, N_DB * N_DB * 2 * 2 * N_EXPECTS * 2);
     assert_int_equal(bad, 0);
+    /* The table reaches every state. */
+    for (k = 0; k < sizeof seen / sizeof seen[0]; k++) {
+        assert_true(seen[k] > 0);
+    }
 }
 
-/* Observations used by the explicit rows. */
-#define DOWN { false, false, REPL_ROLE_UNKNOWN, REPL_LINK_NONE }
-#define HUNG { true, false, REPL_ROLE_UNKNOWN, REPL_LINK_NONE }
-#define ODD { true, true, REPL_ROLE_UNKNOWN, REPL_LINK_NONE }
-#define ACT { true, true, REPL_ROLE_ACTIVE, REPL_LINK_NONE }
-#define BAK { true, true, REPL_ROLE_BACKUP, REPL_LINK_REPLICATING }
+/* Observations used by the explicit rows: running, answered, role, link,
+ * target_ok, source_alive, has_data. */
+#define DOWN { false, false, REPL_ROLE_UNKNOWN, REPL_LINK_NONE,         \
+               false, false, false }
+#define HUNG { true, false, REPL_ROLE_UNKNOWN, REPL_LINK_NONE,          \
+               false, false, false }
+/* Did not answer, but what is left in the struct says active. */
+#define HUNG_ACT { true, false, REPL_ROLE_ACTIVE, REPL_LINK_NONE,       \
+                   false, false, true }
+#define ODD { true, true, REPL_ROLE_UNKNOWN, REPL_LINK_NONE,            \
+              false, false, true }
+#define ACT { true, true, REPL_ROLE_ACTIVE, REPL_LINK_NONE,             \
+              false, false, true }
+/* A backup replicating from a live master_ip. */
+#define BAK { true, true, REPL_ROLE_BACKUP, REPL_LINK_REPLICATING,      \
+              true, true, true }
+/* "replicating", but the source does not answer. */
+#define BAK_DEAD { true, true, REPL_ROLE_BACKUP, REPL_LINK_REPLICATING, \
+                   true, false, true }
+/* Not connected, with data. */
+#define BAK_OLD { true, true, REPL_ROLE_BACKUP, REPL_LINK_NOT_CONNECTED, \
+                  true, false, true }
+/* Connecting, never synchronised: no data. */
+#define BAK_NEW { true, true, REPL_ROLE_BACKUP, REPL_LINK_CONNECTING,   \
+                  true, false, false }
+/* Replicating from another source than master_ip. */
+#define BAK_ELSE { true, true, REPL_ROLE_BACKUP, REPL_LINK_REPLICATING, \
+                   false, true, true }
 
 #define ANY DECIDE_EXPECT_ANY
 #define UNPROM DECIDE_EXPECT_UNPROMOTED
 #define PROM DECIDE_EXPECT_PROMOTED
 
+#define STOPPED DECIDE_STOPPED
+#define BACKUP DECIDE_BACKUP
+#define ACTIVE DECIDE_ACTIVE
+#define FAILED DECIDE_FAILED
+#define FAILED_P DECIDE_FAILED_PROMOTED
+
 #define NONE CLUSTER_SCORE_NONE
+#define REBACKUP DECIDE_REPAIR_REBACKUP
+#define NO_REPAIR DECIDE_REPAIR_NONE
 
 struct row {
-    struct decide_input in;
+    struct decide_input in;     /* nb, sb, northd_managed, northd_running,
+                                 * expect, last_active. */
     enum decide_state state;
     int score;
+    bool in_sync;
+    enum decide_repair repair;
     const char *reason;         /* Expected substring, or NULL for none. */
 };
 
@@ -232,16 +354,18 @@ check_rows(const struct row *rows, size_t n)
 
     for (i = 0; i < n; i++) {
         const struct row *r = &rows[i];
+        struct expected x = { r->state, r->score, r->in_sync, r->repair };
         struct decide_verdict v;
 
         run_decide(&r->in, &v);
-        if (v.state != r->state || v.score != r->score) {
-            print_message("row %zu: got %s/%d, expected %s/%d\n", i,
-                          decide_state_name(v.state), v.score,
-                          decide_state_name(r->state), r->score);
+        if (!verdict_matches(&v, &x)) {
+            print_message("row %zu: ", i);
+            print_mismatch(&r->in, &v, &x);
         }
         assert_int_equal(v.state, r->state);
         assert_int_equal(v.score, r->score);
+        assert_int_equal(v.in_sync, r->in_sync);
+        assert_int_equal(v.repair, r->repair);
         assert_non_null(memchr(v.reason, '\0', sizeof v.reason));
         if (r->reason) {
             assert_true(is_failure(v.state));
@@ -255,30 +379,44 @@ check_rows(const struct row *rows, size_t n)
             assert_false(is_failure(v.state));
             assert_string_equal(v.reason, "");
         }
+
+        /* The oracle agrees with the row. */
+        oracle(&r->in, &x);
+        assert_int_equal(x.state, r->state);
+        assert_int_equal(x.score, r->score);
+        assert_int_equal(x.in_sync, r->in_sync);
+        assert_int_equal(x.repair, r->repair);
     }
 }
+
+#define CHECK_ROWS(ROWS) check_rows(ROWS, sizeof ROWS / sizeof ROWS[0])
 
 /* Rule 1: nothing runs. */
 static void
 test_nothing_runs(void **state)
 {
     static const struct row rows[] = {
-        { { DOWN, DOWN, false, false, ANY }, DECIDE_STOPPED, NONE, NULL },
-        { { DOWN, DOWN, true, false, UNPROM }, DECIDE_STOPPED, NONE,
-          NULL },
-        { { DOWN, DOWN, false, false, PROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "gone" },
-        { { DOWN, DOWN, true, true, ANY }, DECIDE_FAILED, NONE,
-          "ovn-northd" },
+        { { DOWN, DOWN, false, false, ANY, false }, STOPPED, NONE, false,
+          NO_REPAIR, NULL },
+        { { DOWN, DOWN, true, false, UNPROM, false }, STOPPED, NONE, false,
+          NO_REPAIR, NULL },
+        { { DOWN, DOWN, true, false, ANY, true }, STOPPED, NONE, false,
+          NO_REPAIR, NULL },
+        { { DOWN, DOWN, false, false, PROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "gone" },
+        { { DOWN, DOWN, true, true, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "ovn-northd" },
         /* Even when the agent does not manage it. */
-        { { DOWN, DOWN, false, true, UNPROM }, DECIDE_FAILED, NONE,
-          "ovn-northd" },
-        { { DOWN, DOWN, true, true, PROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "ovn-northd" },
+        { { DOWN, DOWN, false, true, UNPROM, false }, FAILED, NONE, false,
+          NO_REPAIR, "ovn-northd" },
+        { { DOWN, DOWN, true, true, PROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "ovn-northd" },
+        { { DOWN, DOWN, false, true, PROM, true }, FAILED_P, NONE, false,
+          NO_REPAIR, "ovn-northd" },
     };
 
     (void) state;
-    check_rows(rows, sizeof rows / sizeof rows[0]);
+    CHECK_ROWS(rows);
 }
 
 /* Rule 2: one database down while the other runs. */
@@ -286,22 +424,37 @@ static void
 test_half_running(void **state)
 {
     static const struct row rows[] = {
-        { { DOWN, BAK, false, false, ANY }, DECIDE_FAILED, NONE, "NB" },
-        { { DOWN, BAK, false, false, UNPROM }, DECIDE_FAILED, NONE, "NB" },
-        { { DOWN, BAK, false, false, PROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "NB" },
-        /* The other answered as active: this was a promoted instance. */
-        { { DOWN, ACT, false, false, ANY }, DECIDE_FAILED_PROMOTED, NONE,
-          "NB" },
-        { { ACT, DOWN, false, false, UNPROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "SB" },
-        { { BAK, DOWN, false, false, UNPROM }, DECIDE_FAILED, NONE, "SB" },
-        /* The other runs but is hung: not known to be active. */
-        { { DOWN, HUNG, false, false, ANY }, DECIDE_FAILED, NONE, "NB" },
+        { { DOWN, BAK, false, false, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB ovsdb-server is not running" },
+        { { DOWN, BAK, false, false, UNPROM, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB" },
+        { { DOWN, BAK, false, false, PROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "NB" },
+        /* The other answered as active: this was a promoted instance,
+         * whatever Pacemaker expects. */
+        { { DOWN, ACT, false, false, ANY, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "NB" },
+        { { DOWN, ACT, true, true, UNPROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "NB" },
+        { { ACT, DOWN, false, false, UNPROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "SB ovsdb-server is not running" },
+        { { BAK, DOWN, false, false, UNPROM, false }, FAILED, NONE, false,
+          NO_REPAIR, "SB" },
+        { { BAK, DOWN, false, false, ANY, true }, FAILED, NONE, false,
+          NO_REPAIR, "SB" },
+        /* The other runs but is hung: not known to be active, whatever
+         * its role field holds. */
+        { { DOWN, HUNG, false, false, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB" },
+        { { DOWN, HUNG_ACT, false, false, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB" },
+        /* NB is checked first: hung. */
+        { { HUNG_ACT, DOWN, false, false, UNPROM, false }, FAILED, NONE,
+          false, NO_REPAIR, "NB ovsdb-server runs but does not answer" },
     };
 
     (void) state;
-    check_rows(rows, sizeof rows / sizeof rows[0]);
+    CHECK_ROWS(rows);
 }
 
 /* Rule 2: a running database that does not answer, or answers oddly. */
@@ -309,19 +462,36 @@ static void
 test_hung_or_unknown(void **state)
 {
     static const struct row rows[] = {
-        { { HUNG, BAK, false, false, UNPROM }, DECIDE_FAILED, NONE, "NB" },
-        { { HUNG, ACT, false, false, ANY }, DECIDE_FAILED, NONE, "NB" },
-        { { BAK, HUNG, false, false, PROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "SB" },
-        { { HUNG, HUNG, false, false, ANY }, DECIDE_FAILED, NONE, "NB" },
-        { { ODD, ACT, false, false, ANY }, DECIDE_FAILED, NONE, "NB" },
-        { { ACT, ODD, false, false, UNPROM }, DECIDE_FAILED, NONE, "SB" },
-        { { ACT, ODD, false, false, PROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "SB" },
+        { { HUNG, BAK, false, false, UNPROM, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB ovsdb-server runs but does not answer" },
+        { { BAK, HUNG, false, false, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "SB ovsdb-server runs but does not answer" },
+        /* The other answered as active: promoted for a probe. */
+        { { HUNG, ACT, false, false, ANY, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "NB" },
+        { { HUNG, ACT, false, false, UNPROM, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB" },
+        { { BAK, HUNG, false, false, PROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "SB" },
+        { { HUNG, HUNG, false, false, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB" },
+        { { ODD, ACT, false, false, ANY, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "NB ovsdb-server reports an unknown" },
+        { { ODD, BAK, false, false, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB" },
+        { { ACT, ODD, false, false, UNPROM, false }, FAILED, NONE, false,
+          NO_REPAIR, "SB ovsdb-server reports an unknown" },
+        { { ACT, ODD, false, false, PROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "SB" },
+        /* NB is checked first. */
+        { { ODD, HUNG, false, false, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "NB" },
+        { { ACT, HUNG, true, true, ANY, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "SB" },
     };
 
     (void) state;
-    check_rows(rows, sizeof rows / sizeof rows[0]);
+    CHECK_ROWS(rows);
 }
 
 /* Rule 3: the databases disagree. */
@@ -329,15 +499,24 @@ static void
 test_roles_differ(void **state)
 {
     static const struct row rows[] = {
-        { { ACT, BAK, false, false, ANY }, DECIDE_FAILED, NONE, "active" },
-        { { BAK, ACT, false, false, UNPROM }, DECIDE_FAILED, NONE,
-          "backup" },
-        { { ACT, BAK, true, true, PROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "disagree" },
+        /* A probe that sees an active database: promoted. */
+        { { ACT, BAK, false, false, ANY, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "NB is active but SB is backup" },
+        { { BAK, ACT, false, false, ANY, true }, FAILED_P, NONE, false,
+          NO_REPAIR, "NB is backup but SB is active" },
+        /* An unpromoted instance: made backups again. */
+        { { BAK, ACT, false, false, UNPROM, false }, FAILED, NONE, false,
+          REBACKUP, "disagree" },
+        { { ACT, BAK_OLD, true, false, UNPROM, false }, FAILED, NONE, false,
+          REBACKUP, "disagree" },
+        { { ACT, BAK, true, true, PROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "disagree" },
+        { { BAK_NEW, ACT, false, false, PROM, true }, FAILED_P, NONE, false,
+          NO_REPAIR, "disagree" },
     };
 
     (void) state;
-    check_rows(rows, sizeof rows / sizeof rows[0]);
+    CHECK_ROWS(rows);
 }
 
 /* Rule 4: both active. */
@@ -345,61 +524,151 @@ static void
 test_both_active(void **state)
 {
     static const struct row rows[] = {
-        { { ACT, ACT, false, false, ANY }, DECIDE_ACTIVE,
-          CLUSTER_SCORE_ACTIVE, NULL },
-        { { ACT, ACT, false, false, UNPROM }, DECIDE_ACTIVE,
-          CLUSTER_SCORE_ACTIVE, NULL },
-        { { ACT, ACT, false, false, PROM }, DECIDE_ACTIVE,
-          CLUSTER_SCORE_ACTIVE, NULL },
-        { { ACT, ACT, true, true, PROM }, DECIDE_ACTIVE,
-          CLUSTER_SCORE_ACTIVE, NULL },
-        { { ACT, ACT, false, true, ANY }, DECIDE_ACTIVE,
-          CLUSTER_SCORE_ACTIVE, NULL },
-        { { ACT, ACT, true, false, PROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "ovn-northd" },
-        { { ACT, ACT, true, false, UNPROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "ovn-northd" },
+        { { ACT, ACT, false, false, ANY, false }, ACTIVE,
+          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+        { { ACT, ACT, false, false, PROM, false }, ACTIVE,
+          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+        { { ACT, ACT, true, true, PROM, false }, ACTIVE,
+          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+        { { ACT, ACT, true, true, ANY, true }, ACTIVE,
+          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+        /* An unmanaged ovn-northd does not matter. */
+        { { ACT, ACT, false, true, ANY, false }, ACTIVE,
+          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+        { { ACT, ACT, true, false, PROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "ovn-northd is not running" },
+        { { ACT, ACT, true, false, ANY, true }, FAILED_P, NONE, false,
+          NO_REPAIR, "ovn-northd" },
+        /* Not promoted: a replication error turned them active. */
+        { { ACT, ACT, false, false, UNPROM, false }, FAILED, NONE, false,
+          REBACKUP, "active" },
+        { { ACT, ACT, true, true, UNPROM, true }, FAILED, NONE, false,
+          REBACKUP, "active" },
+        { { ACT, ACT, true, false, UNPROM, false }, FAILED, NONE, false,
+          REBACKUP, "active" },
     };
 
     (void) state;
-    check_rows(rows, sizeof rows / sizeof rows[0]);
+    CHECK_ROWS(rows);
 }
 
-/* Rule 5: both backups. */
+/* Rule 5: both backups, the failures. */
 static void
-test_both_backup(void **state)
+test_both_backup_failures(void **state)
 {
     static const struct row rows[] = {
-        { { BAK, BAK, false, false, ANY }, DECIDE_BACKUP,
-          CLUSTER_SCORE_BACKUP, NULL },
-        { { BAK, BAK, true, false, UNPROM }, DECIDE_BACKUP,
-          CLUSTER_SCORE_BACKUP, NULL },
-        { { BAK, BAK, false, false, PROM }, DECIDE_FAILED_PROMOTED, NONE,
-          "backup" },
+        { { BAK, BAK, false, false, PROM, false }, FAILED_P, NONE, false,
+          NO_REPAIR, "read-only backups" },
+        { { BAK_NEW, BAK_NEW, true, true, PROM, true }, FAILED_P, NONE,
+          false, NO_REPAIR, "backups" },
+        /* ovn-northd runs on a backup, managed or not. */
+        { { BAK, BAK, true, true, UNPROM, false }, FAILED, NONE, false,
+          NO_REPAIR, "ovn-northd runs on a backup" },
+        { { BAK, BAK, false, true, ANY, false }, FAILED, NONE, false,
+          NO_REPAIR, "ovn-northd" },
+        /* Another source than master_ip. */
+        { { BAK_ELSE, BAK, false, false, UNPROM, false }, FAILED, NONE,
+          false, NO_REPAIR, "NB replicates from another source" },
+        { { BAK, BAK_ELSE, false, false, ANY, true }, FAILED, NONE, false,
+          NO_REPAIR, "SB replicates from another source" },
+        { { BAK_ELSE, BAK_ELSE, true, false, UNPROM, false }, FAILED, NONE,
+          false, NO_REPAIR, "NB" },
     };
 
     (void) state;
-    check_rows(rows, sizeof rows / sizeof rows[0]);
+    CHECK_ROWS(rows);
 }
 
-/* The link phase does not change the verdict. */
+/* Rule 5: both backups, the scores. */
 static void
-test_link_ignored(void **state)
+test_both_backup_scores(void **state)
 {
-    size_t i, j;
+    static const struct row rows[] = {
+        /* In sync: last_active does not matter. */
+        { { BAK, BAK, false, false, ANY, false }, BACKUP,
+          CLUSTER_SCORE_BACKUP, true, NO_REPAIR, NULL },
+        { { BAK, BAK, true, false, UNPROM, true }, BACKUP,
+          CLUSTER_SCORE_BACKUP, true, NO_REPAIR, NULL },
+        /* "replicating" from a source that does not answer. */
+        { { BAK_DEAD, BAK, false, false, UNPROM, false }, BACKUP,
+          CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
+        { { BAK, BAK_DEAD, false, false, UNPROM, true }, BACKUP,
+          CLUSTER_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+        /* Not connected. */
+        { { BAK_OLD, BAK_OLD, false, false, ANY, false }, BACKUP,
+          CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
+        { { BAK_OLD, BAK_OLD, true, false, ANY, true }, BACKUP,
+          CLUSTER_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+        /* One of the two holds data. */
+        { { BAK_NEW, BAK_OLD, false, false, UNPROM, false }, BACKUP,
+          CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
+        { { BAK_OLD, BAK_NEW, false, false, UNPROM, true }, BACKUP,
+          CLUSTER_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+        /* Neither: never synchronised, last active or not. */
+        { { BAK_NEW, BAK_NEW, false, false, UNPROM, false }, BACKUP,
+          CLUSTER_SCORE_EMPTY, false, NO_REPAIR, NULL },
+        { { BAK_NEW, BAK_NEW, true, false, ANY, true }, BACKUP,
+          CLUSTER_SCORE_EMPTY, false, NO_REPAIR, NULL },
+    };
+
+    (void) state;
+    CHECK_ROWS(rows);
+}
+
+/* A backup is in sync only if it is "replicating" and its source is
+ * alive: every other link phase, or a dead source, is not in sync. */
+static void
+test_backup_link(void **state)
+{
+    size_t i, j, alive;
 
     (void) state;
     for (i = 0; i < N_LINKS; i++) {
         for (j = 0; j < N_LINKS; j++) {
-            struct row r = {
-                { BAK, BAK, false, false, UNPROM }, DECIDE_BACKUP,
-                CLUSTER_SCORE_BACKUP, NULL
-            };
+            for (alive = 0; alive < 4; alive++) {
+                struct row r = {
+                    { BAK, BAK, false, false, UNPROM, false }, BACKUP,
+                    CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL
+                };
 
-            r.in.nb.link = links[i];
-            r.in.sb.link = links[j];
-            check_rows(&r, 1);
+                r.in.nb.link = links[i];
+                r.in.sb.link = links[j];
+                r.in.nb.source_alive = alive & 1;
+                r.in.sb.source_alive = alive >> 1;
+                if (links[i] == REPL_LINK_REPLICATING
+                    && links[j] == REPL_LINK_REPLICATING && alive == 3) {
+                    r.score = CLUSTER_SCORE_BACKUP;
+                    r.in_sync = true;
+                }
+                check_rows(&r, 1);
+            }
         }
+    }
+}
+
+/* The backup-only inputs do not change an active verdict. */
+static void
+test_active_ignores_backup_fields(void **state)
+{
+    size_t k;
+
+    (void) state;
+    for (k = 0; k < 64; k++) {
+        struct row r = {
+            { ACT, ACT, true, true, PROM, false }, ACTIVE,
+            CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL
+        };
+
+        r.in.nb.target_ok = k & 1;
+        r.in.sb.target_ok = (k >> 1) & 1;
+        r.in.nb.source_alive = (k >> 2) & 1;
+        r.in.sb.source_alive = (k >> 3) & 1;
+        r.in.nb.has_data = (k >> 4) & 1;
+        r.in.sb.has_data = (k >> 4) & 1;
+        r.in.last_active = (k >> 5) & 1;
+        r.in.nb.link = links[k % N_LINKS];
+        r.in.sb.link = links[(k / N_LINKS) % N_LINKS];
+        check_rows(&r, 1);
     }
 }
 
@@ -428,6 +697,248 @@ test_state_names(void **state)
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* decide_election(). */
+
+/* A realistic freshness (ms since the epoch) and offsets from it. */
+#define T0 1700000000000LL
+#define SLACK DECIDE_FRESHNESS_SLACK_MS
+#define MINUTE (60 * 1000LL)
+
+#define MAX_PEERS 4
+
+/* Expected results besides a peer index. */
+#define ALLOWED (-1)
+#define DOWN_N (-2)             /* Refused: 'n', the data is on a down
+                                 * node. */
+
+struct election {
+    const char *what;
+    const char *me;
+    long long mine;
+    int n;
+    struct decide_peer peers[MAX_PEERS];
+    const char *last_active;
+    int expected;               /* ALLOWED, DOWN_N or a peer index. */
+    const char *mention;        /* A node the reason must name, or NULL. */
+};
+
+static void
+check_elections(const struct election *cases, size_t n_cases)
+{
+    size_t i;
+
+    for (i = 0; i < n_cases; i++) {
+        const struct election *c = &cases[i];
+        int want = c->expected == DOWN_N ? c->n : c->expected;
+        /* A canary after the reason buffer catches an overflow. */
+        struct {
+            char reason[200];
+            char canary[8];
+        } buf;
+        int got;
+
+        memset(&buf, 0, sizeof buf);
+        memset(buf.canary, 'C', sizeof buf.canary);
+        got = decide_election(c->me, c->mine, c->peers, c->n,
+                              c->last_active, buf.reason,
+                              sizeof buf.reason);
+        if (got != want
+            || (want == ALLOWED) != (buf.reason[0] == '\0')
+            || (c->mention && !strstr(buf.reason, c->mention))) {
+            print_message("election '%s': got %d reason '%.*s', expected "
+                          "%d%s%s\n", c->what, got,
+                          (int) sizeof buf.reason, buf.reason, want,
+                          c->mention ? " naming " : "",
+                          c->mention ? c->mention : "");
+        }
+        assert_int_equal(got, want);
+        assert_non_null(memchr(buf.reason, '\0', sizeof buf.reason));
+        assert_memory_equal(buf.canary, "CCCCCCCC", sizeof buf.canary);
+        if (want == ALLOWED) {
+            assert_string_equal(buf.reason, "");
+        } else {
+            assert_true(strlen(buf.reason) > 0);
+            if (c->mention) {
+                assert_non_null(strstr(buf.reason, c->mention));
+            }
+        }
+        if (want >= 0 && want < c->n) {
+            /* Only an up peer is ever elected instead. */
+            assert_true(c->peers[want].up);
+        }
+    }
+}
+
+#define CHECK_ELECTIONS(CASES) \
+    check_elections(CASES, sizeof CASES / sizeof CASES[0])
+
+/* Newer data elsewhere. */
+static void
+test_election_fresher_peer(void **state)
+{
+    static const struct election cases[] = {
+        { "never synchronised vs an up peer with data", "n1", 0, 1,
+          { { "n2", T0, true } }, NULL, 0, "n2" },
+        { "never synchronised vs the second peer", "n1", 0, 2,
+          { { "n2", 0, true }, { "n3", T0, true } }, NULL, 1, "n3" },
+        { "both never synchronised", "n1", 0, 1,
+          { { "n2", 0, true } }, NULL, ALLOWED, NULL },
+        { "same freshness", "n1", T0, 1,
+          { { "n2", T0, true } }, NULL, ALLOWED, NULL },
+        { "peer newer by exactly the slack", "n1", T0, 1,
+          { { "n2", T0 + SLACK, true } }, NULL, ALLOWED, NULL },
+        { "peer newer by less than the slack", "n1", T0, 2,
+          { { "n2", T0 + SLACK / 2, true }, { "n3", T0 - MINUTE, true } },
+          NULL, ALLOWED, NULL },
+        { "peer newer by just more than the slack", "n1", T0, 1,
+          { { "n2", T0 + SLACK + 1, true } }, NULL, 0, "n2" },
+        { "peer older", "n1", T0, 1,
+          { { "n2", T0 - 10 * MINUTE, true } }, NULL, ALLOWED, NULL },
+        { "peer much newer", "n1", T0, 3,
+          { { "n2", T0, true }, { "n3", T0 + 10 * MINUTE, true },
+            { "n4", T0 - MINUTE, true } }, NULL, 1, "n3" },
+        { "the freshest of several", "n1", T0, 4,
+          { { "n2", T0 + 2 * MINUTE, true }, { "n3", T0 + 5 * MINUTE, true },
+            { "n4", T0 + 3 * MINUTE, true }, { "n5", T0 + 4 * MINUTE, true } },
+          NULL, 1, "n3" },
+        { "the freshest of several, last", "n1", 0, 3,
+          { { "n2", T0, true }, { "n3", T0 + MINUTE, true },
+            { "n4", T0 + 2 * MINUTE, true } }, NULL, 2, "n4" },
+        { "a tie goes to the first", "n1", T0, 3,
+          { { "n2", T0, true }, { "n3", T0 + 5 * MINUTE, true },
+            { "n4", T0 + 5 * MINUTE, true } }, NULL, 1, "n3" },
+        { "no peers", "n1", T0, 0, { { NULL, 0, false } }, NULL, ALLOWED,
+          NULL },
+        { "no peers, never synchronised", "n1", 0, 0,
+          { { NULL, 0, false } }, NULL, ALLOWED, NULL },
+    };
+
+    (void) state;
+    CHECK_ELECTIONS(cases);
+}
+
+/* Newer data on a node that is down. */
+static void
+test_election_down_peer(void **state)
+{
+    static const struct election cases[] = {
+        { "a down peer newer by more than the slack", "n1", T0, 1,
+          { { "n2", T0 + 5 * MINUTE, false } }, NULL, DOWN_N, "n2" },
+        { "a down peer with data, never synchronised", "n1", 0, 2,
+          { { "n2", 0, true }, { "n3", T0, false } }, NULL, DOWN_N,
+          "n3" },
+        { "a down peer within the slack", "n1", T0, 1,
+          { { "n2", T0 + SLACK, false } }, NULL, ALLOWED, NULL },
+        { "a down peer older", "n1", T0, 2,
+          { { "n2", T0 - MINUTE, true }, { "n3", T0 - 10 * MINUTE, false } },
+          NULL, ALLOWED, NULL },
+        /* The freshest is down: nobody up may take over. */
+        { "the freshest is down, an up peer newer too", "n1", T0, 2,
+          { { "n2", T0 + 2 * MINUTE, true },
+            { "n3", T0 + 5 * MINUTE, false } },
+          NULL, DOWN_N, "n3" },
+        /* The freshest is up: it is elected. */
+        { "the freshest is up, a down peer newer too", "n1", T0, 2,
+          { { "n2", T0 + 2 * MINUTE, false },
+            { "n3", T0 + 5 * MINUTE, true } },
+          NULL, 1, "n3" },
+    };
+
+    (void) state;
+    CHECK_ELECTIONS(cases);
+}
+
+/* The last active node of OVN_REPL_INFO. */
+static void
+test_election_last_active(void **state)
+{
+    static const struct election cases[] = {
+        { "last active down, not listed, never synchronised", "n1", 0, 1,
+          { { "n2", 0, true } }, "n3", DOWN_N, "n3" },
+        { "last active listed as down, never synchronised", "n1", 0, 2,
+          { { "n2", 0, true }, { "n3", 0, false } }, "n3", DOWN_N, "n3" },
+        { "last active down, no peers, never synchronised", "n1", 0, 0,
+          { { NULL, 0, false } }, "n3", DOWN_N, "n3" },
+        { "last active down, but this copy was current", "n1", T0, 2,
+          { { "n2", T0, true }, { "n3", T0, false } }, "n3", ALLOWED,
+          NULL },
+        { "last active down, not listed, this copy was current", "n1", 1,
+          1, { { "n2", 0, true } }, "n3", ALLOWED, NULL },
+        { "last active up, never synchronised", "n1", 0, 2,
+          { { "n2", 0, true }, { "n3", 0, true } }, "n3", ALLOWED, NULL },
+        /* Up with newer data: the ordinary refusal, in its favour. */
+        { "last active up with data", "n1", 0, 2,
+          { { "n2", 0, true }, { "n3", T0, true } }, "n3", 1, "n3" },
+        { "last active is this node", "n1", 0, 1,
+          { { "n2", 0, true } }, "n1", ALLOWED, NULL },
+        { "last active is empty", "n1", 0, 1,
+          { { "n2", 0, true } }, "", ALLOWED, NULL },
+        { "no last active", "n1", 0, 1,
+          { { "n2", 0, false } }, NULL, ALLOWED, NULL },
+        /* A name that merely starts like the last active one. */
+        { "a prefix of the last active is up", "n1", 0, 1,
+          { { "n3x", 0, true } }, "n3", DOWN_N, "n3" },
+    };
+
+    (void) state;
+    CHECK_ELECTIONS(cases);
+}
+
+/* The candidate itself among the peers is ignored. */
+static void
+test_election_ignores_me(void **state)
+{
+    static const struct election cases[] = {
+        { "me listed with newer data", "n1", 0, 1,
+          { { "n1", T0, true } }, NULL, ALLOWED, NULL },
+        { "me listed down with newer data", "n1", T0, 2,
+          { { "n2", T0, true }, { "n1", T0 + 10 * MINUTE, false } }, NULL,
+          ALLOWED, NULL },
+        { "me listed twice", "n1", 0, 3,
+          { { "n1", T0, true }, { "n2", 0, true },
+            { "n1", T0 + MINUTE, false } }, NULL, ALLOWED, NULL },
+        { "me listed, and a newer peer", "n1", T0, 2,
+          { { "n1", T0 + 10 * MINUTE, true },
+            { "n2", T0 + 5 * MINUTE, true } },
+          NULL, 1, "n2" },
+        /* Being listed as up does not make this node "the last active
+         * node is up" when it is not the last active one. */
+        { "me listed, last active down", "n1", 0, 1,
+          { { "n1", 0, true } }, "n2", DOWN_N, "n2" },
+    };
+
+    (void) state;
+    CHECK_ELECTIONS(cases);
+}
+
+/* A small reason buffer is truncated, never overflowed. */
+static void
+test_election_short_reason(void **state)
+{
+    static const struct decide_peer peers[] = {
+        { "a-rather-long-node-name", T0 + 10 * MINUTE, true },
+    };
+    struct {
+        char reason[8];
+        char canary[8];
+    } buf;
+
+    (void) state;
+    memset(&buf, 'x', sizeof buf.reason);
+    memset(buf.canary, 'C', sizeof buf.canary);
+    assert_int_equal(decide_election("n1", T0, peers, 1, NULL, buf.reason,
+                                     sizeof buf.reason), 0);
+    assert_int_equal(strlen(buf.reason), sizeof buf.reason - 1);
+    assert_memory_equal(buf.canary, "CCCCCCCC", sizeof buf.canary);
+
+    memset(&buf, 'x', sizeof buf.reason);
+    assert_int_equal(decide_election("n1", 0, NULL, 0, "n2", buf.reason,
+                                     sizeof buf.reason), 0);
+    assert_int_equal(strlen(buf.reason), sizeof buf.reason - 1);
+    assert_memory_equal(buf.canary, "CCCCCCCC", sizeof buf.canary);
+}
+
 int
 main(void)
 {
@@ -438,9 +949,16 @@ main(void)
         cmocka_unit_test(test_hung_or_unknown),
         cmocka_unit_test(test_roles_differ),
         cmocka_unit_test(test_both_active),
-        cmocka_unit_test(test_both_backup),
-        cmocka_unit_test(test_link_ignored),
+        cmocka_unit_test(test_both_backup_failures),
+        cmocka_unit_test(test_both_backup_scores),
+        cmocka_unit_test(test_backup_link),
+        cmocka_unit_test(test_active_ignores_backup_fields),
         cmocka_unit_test(test_state_names),
+        cmocka_unit_test(test_election_fresher_peer),
+        cmocka_unit_test(test_election_down_peer),
+        cmocka_unit_test(test_election_last_active),
+        cmocka_unit_test(test_election_ignores_me),
+        cmocka_unit_test(test_election_short_reason),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,12 +6,16 @@
  * tests/fixtures/sync-status relative to the current directory (make runs
  * the tests from the top of the tree), or else $FIXTURES_DIR.
  *
+ * repl_parse_target() is table-tested.
+ *
  * The other functions are tested against two real ovsdb-servers with the NB
  * schema: A, active, listening on 127.0.0.1 on a port free at run time, and
  * B, a backup of A.  They are started once for the group (fork and execvp
  * of ovsdb-server --detach; this process is their subreaper, so it reaps
  * them) and killed by pid at the end.  Each test leaves them as it found
- * them: A active, B a backup of A. */
+ * them: A active, B a backup of A, and no NB_Global row.  The replication
+ * source checks also use a TCP port where nothing listens, and one of
+ * this process's own that never answers. */
 #include "unit.h"
 #include "repl.h"
 
@@ -332,6 +336,100 @@ test_names(void **state)
     assert_string_equal(repl_link_name(REPL_LINK_NOT_CONNECTED),
                         "not connected");
     assert_string_equal(repl_link_name((enum repl_link) 42), "none");
+}
+
+struct target_case {
+    const char *target;
+    int error;
+    const char *host;
+    int port;
+    bool ssl;
+};
+
+static void
+test_parse_target(void **state)
+{
+    static const struct target_case cases[] = {
+        { "tcp:127.0.0.1:6641", 0, "127.0.0.1", 6641, false },
+        { "ssl:192.0.2.10:6642", 0, "192.0.2.10", 6642, true },
+        { "tcp:192.0.2.10:1", 0, "192.0.2.10", 1, false },
+        { "tcp:192.0.2.10:65535", 0, "192.0.2.10", 65535, false },
+        { "tcp:[fd00::10]:6641", 0, "fd00::10", 6641, false },
+        { "ssl:[::1]:6642", 0, "::1", 6642, true },
+        { "tcp:[fe80::1%eth0]:6641", 0, "fe80::1%eth0", 6641, false },
+        /* Bad forms. */
+        { "", EINVAL, NULL, 0, false },
+        { "tcp:", EINVAL, NULL, 0, false },
+        { "ssl:", EINVAL, NULL, 0, false },
+        { "tcp:127.0.0.1", EINVAL, NULL, 0, false },
+        { "tcp:127.0.0.1:", EINVAL, NULL, 0, false },
+        { "tcp:127.0.0.1:0", EINVAL, NULL, 0, false },
+        { "tcp:127.0.0.1:65536", EINVAL, NULL, 0, false },
+        { "tcp:127.0.0.1:-1", EINVAL, NULL, 0, false },
+        { "tcp:127.0.0.1:66x", EINVAL, NULL, 0, false },
+        { "tcp:127.0.0.1:99999999999999999999", EINVAL, NULL, 0, false },
+        { "tcp::6641", EINVAL, NULL, 0, false },
+        { "tcp:[]:6641", EINVAL, NULL, 0, false },
+        { "tcp:[fd00::10]", EINVAL, NULL, 0, false },
+        { "tcp:[fd00::10]6641", EINVAL, NULL, 0, false },
+        { "tcp:[fd00::10:6641", EINVAL, NULL, 0, false },
+        { "tcp:[fd00::10]:", EINVAL, NULL, 0, false },
+        { "tcp:[fd00::10]:0", EINVAL, NULL, 0, false },
+        { "unix:/run/ovn/ovnnb_db.sock", EINVAL, NULL, 0, false },
+        { "ptcp:6641:127.0.0.1", EINVAL, NULL, 0, false },
+        { "pssl:6641:127.0.0.1", EINVAL, NULL, 0, false },
+        { "TCP:127.0.0.1:6641", EINVAL, NULL, 0, false },
+        { "udp:127.0.0.1:6641", EINVAL, NULL, 0, false },
+        { "tcp127.0.0.1:6641", EINVAL, NULL, 0, false },
+        { "127.0.0.1:6641", EINVAL, NULL, 0, false },
+    };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct target_case *c = &cases[i];
+        char host[64];
+        bool ssl = !c->ssl;
+        int port = -7, error;
+
+        memset(host, 'x', sizeof host);
+        error = repl_parse_target(c->target, host, sizeof host, &port,
+                                  &ssl);
+        if (error != c->error
+            || (!error && (strcmp(host, c->host) || port != c->port
+                           || ssl != c->ssl))) {
+            print_message("'%s': error %d host '%.*s' port %d ssl %d\n",
+                          c->target, error, (int) sizeof host, host, port,
+                          (int) ssl);
+        }
+        assert_int_equal(error, c->error);
+        if (!error) {
+            assert_string_equal(host, c->host);
+            assert_int_equal(port, c->port);
+            assert_int_equal(ssl, c->ssl);
+        }
+    }
+}
+
+/* A host that does not fit the buffer is an error, not a truncation. */
+static void
+test_parse_target_host_size(void **state)
+{
+    char host[10];
+    bool ssl;
+    int port;
+
+    (void) state;
+    assert_int_equal(repl_parse_target("tcp:192.0.2.1:6641", host,
+                                       sizeof host, &port, &ssl), 0);
+    assert_string_equal(host, "192.0.2.1");
+    assert_int_equal(repl_parse_target("tcp:192.0.2.10:6641", host,
+                                       sizeof host, &port, &ssl), EINVAL);
+    assert_int_equal(repl_parse_target("tcp:[fd00::1234]:6641", host,
+                                       sizeof host, &port, &ssl), EINVAL);
+    assert_int_equal(repl_parse_target("tcp:[fd00::123]:6641", host,
+                                       sizeof host, &port, &ssl), 0);
+    assert_string_equal(host, "fd00::123");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1017,6 +1115,246 @@ test_real_probe_wrong_db(void **state)
     assert_false(w);
 }
 
+/* Runs the transaction 'ops' (a JSON array, database first) on 'sock',
+ * every operation of which must succeed. */
+static void
+transact(const char *sock, json_t *ops)
+{
+    struct jsonrpc_conn *conn;
+    json_t *result = NULL, *error = NULL, *op;
+    size_t i;
+
+    assert_int_equal(jsonrpc_open_unix(sock, deadline_after(5000), &conn),
+                     0);
+    assert_int_equal(jsonrpc_call(conn, "transact", ops,
+                                  deadline_after(5000), &result, &error),
+                     0);
+    jsonrpc_close(conn);
+    assert_null(error);
+    assert_true(json_is_array(result));
+    json_array_foreach (result, i, op) {
+        assert_null(json_object_get(op, "error"));
+    }
+    json_decref(result);
+}
+
+static bool
+is_uuid(const char *s)
+{
+    size_t i;
+
+    if (strlen(s) != 36) {
+        return false;
+    }
+    for (i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+        if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The server IDs, locally and through the TCP listener of the replication
+ * source. */
+static void
+test_real_server_ids(void **state)
+{
+    char id_a[64], id_a2[64], id_b[64], id_src[64];
+    struct repl_status st;
+
+    (void) state;
+    require_servers();
+    memset(id_a, 'x', sizeof id_a);
+    assert_int_equal(repl_local_id(group.a.sock, deadline_after(5000),
+                                   id_a), 0);
+    assert_true(is_uuid(id_a));
+    assert_int_equal(repl_local_id(group.a.sock, deadline_after(5000),
+                                   id_a2), 0);
+    assert_string_equal(id_a, id_a2);
+    assert_int_equal(repl_local_id(group.b.sock, deadline_after(5000),
+                                   id_b), 0);
+    assert_true(is_uuid(id_b));
+    assert_string_not_equal(id_a, id_b);
+
+    /* A's listener is B's source: the same server. */
+    memset(id_src, 'x', sizeof id_src);
+    assert_int_equal(repl_source_id(group.target_a, deadline_after(5000),
+                                    id_src), 0);
+    assert_string_equal(id_src, id_a);
+    assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
+                            REPL_LINK_REPLICATING, group.target_a, &st));
+    assert_int_equal(repl_source_id(st.target, deadline_after(5000),
+                                    id_src), 0);
+    assert_string_equal(id_src, id_a);
+    assert_string_not_equal(id_src, id_b);
+}
+
+static void
+test_real_source_id_errors(void **state)
+{
+    char target[64], id[64];
+    long long start;
+    int port, error;
+
+    (void) state;
+    /* ssl: not checked. */
+    memset(id, 'x', sizeof id);
+    snprintf(target, sizeof target, "ssl:127.0.0.1:%d",
+             group.port_a > 0 ? group.port_a : 1);
+    assert_int_equal(repl_source_id(target, deadline_after(5000), id),
+                     ENOTSUP);
+    assert_string_equal(id, "");
+
+    /* Not a target. */
+    memset(id, 'x', sizeof id);
+    assert_int_equal(repl_source_id("punix:/nowhere", deadline_after(5000),
+                                    id), EINVAL);
+    assert_string_equal(id, "");
+
+    /* Nothing listens. */
+    port = free_port();
+    assert_true(port > 0);
+    snprintf(target, sizeof target, "tcp:127.0.0.1:%d", port);
+    memset(id, 'x', sizeof id);
+    start = deadline_now();
+    error = repl_source_id(target, deadline_after(2000), id);
+    if (error != ECONNREFUSED) {
+        print_message("%s: %s\n", target, strerror(error));
+    }
+    assert_true(error > 0);
+    assert_int_not_equal(error, ENOTSUP);
+    assert_true(deadline_now() - start < 2000 + 500);
+    assert_string_equal(id, "");
+
+    /* No server socket. */
+    {
+        char sock[160];
+
+        snprintf(sock, sizeof sock, "%s/nobody.sock", group.dir);
+        assert_true(repl_local_id(sock, deadline_after(1000), id) > 0);
+    }
+}
+
+/* A source that accepts the connection but never answers: the deadline
+ * holds. */
+static void
+test_real_source_id_silent(void **state)
+{
+    struct sockaddr_in sin;
+    socklen_t len = sizeof sin;
+    char target[64], id[64];
+    long long start, took;
+    int fd, error;
+
+    (void) state;
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *) &sin, sizeof sin), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *) &sin, &len), 0);
+    snprintf(target, sizeof target, "tcp:127.0.0.1:%d",
+             (int) ntohs(sin.sin_port));
+
+    start = deadline_now();
+    error = repl_source_id(target, deadline_after(300), id);
+    took = deadline_now() - start;
+    close(fd);
+    assert_int_equal(error, ETIMEDOUT);
+    assert_true(took >= 250);
+    assert_true(took < 300 + 500);
+    assert_string_equal(id, "");
+}
+
+/* Polls repl_has_data() on 'sock' until it is 'want', for at most
+ * WAIT_MS. */
+static bool
+wait_has_data(const char *sock, bool want)
+{
+    long long deadline = deadline_after(WAIT_MS);
+
+    for (;;) {
+        bool has = !want;
+        int error = repl_has_data(sock, NB, "NB_Global",
+                                  deadline_after(2000), &has);
+
+        if (!error && has == want) {
+            return true;
+        }
+        if (deadline_expired(deadline)) {
+            print_message("%s: error %d, has_data %d\n", sock, error,
+                          (int) has);
+            return false;
+        }
+        deadline_sleep(20, deadline);
+    }
+}
+
+static void
+test_real_has_data(void **state)
+{
+    bool has = true;
+
+    (void) state;
+    require_servers();
+    /* A fresh database. */
+    assert_int_equal(repl_has_data(group.a.sock, NB, "NB_Global",
+                                   deadline_after(5000), &has), 0);
+    assert_false(has);
+    assert_true(wait_has_data(group.b.sock, false));
+
+    transact(group.a.sock,
+             json_pack("[s{s:s,s:s,s:{s:[s,[[s,s]]]}}]", NB, "op",
+                       "insert", "table", "NB_Global", "row",
+                       "external_ids", "map", "test", "has-data"));
+    assert_int_equal(repl_has_data(group.a.sock, NB, "NB_Global",
+                                   deadline_after(5000), &has), 0);
+    assert_true(has);
+    /* It replicates to the backup, which answers while read-only. */
+    assert_true(wait_has_data(group.b.sock, true));
+
+    /* Another table of the schema is empty. */
+    has = true;
+    assert_int_equal(repl_has_data(group.a.sock, NB, "Logical_Switch",
+                                   deadline_after(5000), &has), 0);
+    assert_false(has);
+
+    /* Leave the servers as they were. */
+    transact(group.a.sock,
+             json_pack("[s{s:s,s:s,s:[]}]", NB, "op", "delete", "table",
+                       "NB_Global", "where"));
+    assert_true(wait_has_data(group.a.sock, false));
+    assert_true(wait_has_data(group.b.sock, false));
+}
+
+static void
+test_real_has_data_errors(void **state)
+{
+    char sock[160];
+    bool has = true;
+
+    (void) state;
+    require_servers();
+    /* A table or a database the server does not have. */
+    assert_true(repl_has_data(group.a.sock, NB, "SB_Global",
+                              deadline_after(5000), &has) > 0);
+    assert_false(has);
+    has = true;
+    assert_true(repl_has_data(group.a.sock, SB, "SB_Global",
+                              deadline_after(5000), &has) > 0);
+    assert_false(has);
+    /* Nobody at the socket. */
+    snprintf(sock, sizeof sock, "%s/nobody.sock", group.dir);
+    has = true;
+    assert_true(repl_has_data(sock, NB, "NB_Global", deadline_after(1000),
+                              &has) > 0);
+    assert_false(has);
+}
+
 int
 main(void)
 {
@@ -1028,6 +1366,8 @@ main(void)
         cmocka_unit_test(test_parse_block_isolation),
         cmocka_unit_test(test_parse_long_lines),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_parse_target),
+        cmocka_unit_test(test_parse_target_host_size),
         cmocka_unit_test(test_real_active),
         cmocka_unit_test(test_real_backup),
         cmocka_unit_test(test_real_make_active_and_backup),
@@ -1036,6 +1376,11 @@ main(void)
         cmocka_unit_test(test_real_set_remote_db),
         cmocka_unit_test(test_real_errors),
         cmocka_unit_test(test_real_probe_wrong_db),
+        cmocka_unit_test(test_real_server_ids),
+        cmocka_unit_test(test_real_source_id_errors),
+        cmocka_unit_test(test_real_source_id_silent),
+        cmocka_unit_test(test_real_has_data),
+        cmocka_unit_test(test_real_has_data_errors),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
