@@ -692,17 +692,24 @@ actions_observe_sync(struct actions_ctx *ctx, struct decide_input *in)
                       && !strcmp(buf, ctx->cl.node);
 }
 
-/* Returns the freshness of this node's copy: 0 if it holds no data. */
+/* Returns the freshness of this node's copy: 0 if it holds no data, 1 if
+ * it holds data but was never seen current (it synchronised after its last
+ * monitor, say). */
 static long long
 actions_freshness(struct actions_ctx *ctx)
 {
     bool nb = false, sb = false;
+    long long fresh;
 
     repl_has_data(ctx->srv[0].sock, ctx->srv[0].db_name,
                   ctx->srv[0].global_table, ctx->deadline, &nb);
     repl_has_data(ctx->srv[1].sock, ctx->srv[1].db_name,
                   ctx->srv[1].global_table, ctx->deadline, &sb);
-    return nb || sb ? fresh_read(ctx->p.db_dir) : 0;
+    if (!nb && !sb) {
+        return 0;
+    }
+    fresh = fresh_read(ctx->p.db_dir);
+    return fresh > 0 ? fresh : 1;
 }
 
 /* The promotion election (see decide_election()).  Returns 0 if this node
