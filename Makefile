@@ -85,7 +85,9 @@ check-unit: $(UNIT_BIN)
 check-shell:
 	shellcheck -s sh -S style agent/ovndb-servers
 	shellcheck -S warning scripts/*.sh tests/lib/*.sh tests/*.sh \
-	    tests/integration/*.sh tests/offline/*.sh ocf-tester/*.sh .ci/run
+	    tests/integration/*.sh tests/offline/*.sh ocf-tester/*.sh .ci/run \
+	    tests/packages/*.sh rpm/dist.sh pkg/deb/build.sh
+	shellcheck -s sh -S style pkg/deb/preinst pkg/deb/postinst
 
 check-metadata: $(HELPER_BIN)
 	tests/metadata.sh $(HELPER_BIN)
@@ -100,8 +102,8 @@ check-ocf-tester: install
 check-offline: install
 	tests/offline/pacemaker.sh
 
-check-all: check-unit check-shell check-metadata check-integration \
-           check-ocf-tester check-offline
+check-all: check-unit check-shell check-metadata check-man \
+           check-integration check-ocf-tester check-offline
 
 # Installs missing Debian packages, then runs every suite twice: built with
 # AddressSanitizer and UndefinedBehaviorSanitizer, then built normally
@@ -109,6 +111,7 @@ check-all: check-unit check-shell check-metadata check-integration \
 check: deps
 	$(MAKE) check-all SANITIZE=1
 	$(MAKE) check-all
+	$(MAKE) check-packages
 
 deps:
 	scripts/install-deps.sh
