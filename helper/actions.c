@@ -12,6 +12,7 @@
 #include "decide.h"
 #include "fresh.h"
 #include "handover.h"
+#include "jsonrpc.h"
 #include "listener.h"
 #include "log.h"
 #include "params.h"
@@ -43,6 +44,9 @@ struct actions_ctx {
     char target[2][300];        /* Replication source of each database. */
     int source_error[2];        /* Set once the source failed to answer:
                                  * not asked again in this action. */
+    struct jsonrpc_conn *source_conn[2];    /* Source asked ahead. */
+    int source_start_error[2];
+    bool source_asked[2];
 };
 
 static enum ocf_exitcode actions_validate(struct actions_ctx *, bool full);
@@ -67,6 +71,8 @@ static int actions_await_handover(struct actions_ctx *, char *handed,
 static void actions_write_handover(struct actions_ctx *);
 static void actions_publish_freshness(struct actions_ctx *);
 static int actions_source_id(struct actions_ctx *, int i, char *id);
+static void actions_source_ask(struct actions_ctx *, int i);
+static void actions_source_forget(struct actions_ctx *);
 static int actions_wait_replication(struct actions_ctx *, int i, char *msg,
                                     size_t size);
 static const char *actions_lookup(const char *name, void *aux);
@@ -262,6 +268,7 @@ actions_monitor(struct actions_ctx *ctx)
          * its transient attributes since the last write. */
         cluster_set_score(&ctx->cl, v.score, probe, ctx->deadline);
     }
+    actions_source_forget(ctx);
     if (v.reason[0]) {
         log_err("monitor: %s", v.reason);
         ocf_exit_reason("%s", v.reason);
@@ -606,6 +613,9 @@ static void
 actions_observe(struct actions_ctx *ctx, enum decide_expect expect,
                 struct decide_input *in)
 {
+    struct jsonrpc_conn *conns[2] = { NULL, NULL };
+    int start_errors[2] = { 0, 0 };
+    long long left, deadline;
     pid_t pid;
     int i;
 
@@ -615,23 +625,38 @@ actions_observe(struct actions_ctx *ctx, enum decide_expect expect,
     /* An ovn-northd the agent does not manage is none of its business. */
     in->northd_running = ctx->p.manage_northd
                          && !server_northd_pid(&ctx->p, &pid);
+
+    /* Both servers are asked at once, so that a hung one costs no more
+     * than its own wait and the score can still be written after it. */
+    left = deadline_left(ctx->deadline) - ACTIONS_RESERVE_MS;
+    deadline = deadline_now() + (left > 0 ? left : 0);
+    for (i = 0; i < 2; i++) {
+        struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+
+        db->running = !server_pid(&ctx->srv[i], &pid);
+        if (db->running) {
+            start_errors[i] = repl_status_start(ctx->srv[i].ctl, deadline,
+                                                &conns[i]);
+        }
+    }
+    if (expect == DECIDE_EXPECT_UNPROMOTED && in->nb.running
+        && in->sb.running) {
+        /* Backups are expected: ask the active at master_ip whether it is
+         * alive while the local servers answer. */
+        actions_source_ask(ctx, 0);
+        actions_source_ask(ctx, 1);
+    }
     for (i = 0; i < 2; i++) {
         const struct server *s = &ctx->srv[i];
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;
         struct repl_status st;
-        long long left, deadline;
         int error;
 
-        db->running = !server_pid(s, &pid);
         if (!db->running) {
             continue;
         }
-        /* A hung NB must not leave SB unchecked, and the score must still
-         * be written after both: NB gets half of the time left after a
-         * reserve, SB the rest. */
-        left = deadline_left(ctx->deadline) - ACTIONS_RESERVE_MS;
-        deadline = deadline_now() + (left > 0 ? left / (2 - i) : 0);
-        error = repl_get_status(s->ctl, s->db_name, deadline, &st);
+        error = repl_status_finish(conns[i], start_errors[i], s->db_name,
+                                   deadline, &st);
         if (error) {
             log_warn("%s: no answer from %s: %s", s->tag, s->ctl,
                      strerror(error));
@@ -659,6 +684,13 @@ actions_observe_sync(struct actions_ctx *ctx, struct decide_input *in)
         || in->nb.role != REPL_ROLE_BACKUP
         || in->sb.role != REPL_ROLE_BACKUP) {
         return;
+    }
+    for (i = 0; i < 2; i++) {
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+
+        if (db->link == REPL_LINK_REPLICATING) {
+            actions_source_ask(ctx, i);
+        }
     }
     for (i = 0; i < 2; i++) {
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;
@@ -939,20 +971,56 @@ actions_publish_freshness(struct actions_ctx *ctx)
 }
 
 /* Asks the server at the replication source of database 'i' for its ID
- * (see repl_source_id()), within a short bound.  A source that did not
- * answer is not asked again during this action. */
+ * (see repl_source_id()), within a short bound, collecting the answer to
+ * a question asked ahead by actions_source_ask() if there is one.  A source
+ * that did not answer is not asked again during this action. */
 static int
 actions_source_id(struct actions_ctx *ctx, int i, char *id)
 {
     long long check = deadline_after(ACTIONS_SOURCE_CHECK_MS);
 
+    if (check > ctx->deadline) {
+        check = ctx->deadline;
+    }
     id[0] = '\0';
+    if (ctx->source_asked[i]) {
+        ctx->source_asked[i] = false;
+        ctx->source_error[i] = repl_source_id_finish(
+            ctx->source_conn[i], ctx->source_start_error[i], check, id);
+        ctx->source_conn[i] = NULL;
+        return ctx->source_error[i];
+    }
     if (ctx->source_error[i]) {
         return ctx->source_error[i];
     }
-    ctx->source_error[i] = repl_source_id(ctx->target[i],
-                                          check < ctx->deadline
-                                          ? check : ctx->deadline, id);
-    return ctx->source_error[i] == ENOTSUP ? ENOTSUP
-           : ctx->source_error[i];
+    ctx->source_error[i] = repl_source_id(ctx->target[i], check, id);
+    return ctx->source_error[i];
+}
+
+/* Sends the question of actions_source_id() for database 'i' ahead. */
+static void
+actions_source_ask(struct actions_ctx *ctx, int i)
+{
+    long long check = deadline_after(ACTIONS_SOURCE_CHECK_MS);
+
+    if (ctx->source_asked[i] || ctx->source_error[i]) {
+        return;
+    }
+    ctx->source_start_error[i] = repl_source_id_start(
+        ctx->target[i], check < ctx->deadline ? check : ctx->deadline,
+        &ctx->source_conn[i]);
+    ctx->source_asked[i] = true;
+}
+
+/* Closes questions asked ahead and never collected. */
+static void
+actions_source_forget(struct actions_ctx *ctx)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        jsonrpc_close(ctx->source_conn[i]);
+        ctx->source_conn[i] = NULL;
+        ctx->source_asked[i] = false;
+    }
 }

@@ -39,6 +39,8 @@ struct jsonrpc_conn {
     int fd;
     long long next_id;          /* Id of the next request. */
     int status;                 /* Sticky error: once set, calls fail. */
+    json_t *pending;            /* Id of the request sent by jsonrpc_send()
+                                 * whose reply is not collected yet. */
 
     /* Received bytes not yet consumed: buf[0..len).  */
     char *buf;
@@ -144,6 +146,7 @@ jsonrpc_close(struct jsonrpc_conn *conn)
     if (conn->fd >= 0) {
         close(conn->fd);
     }
+    json_decref(conn->pending);
     free(conn->buf);
     free(conn);
 }
@@ -154,13 +157,23 @@ jsonrpc_call(struct jsonrpc_conn *conn, const char *method,
              json_t *params, long long deadline,
              json_t **resultp, json_t **errorp)
 {
-    json_t *method_json = NULL;
-    json_t *request = NULL;
-    json_t *id = NULL;
     int error;
 
     *resultp = NULL;
     *errorp = NULL;
+    error = jsonrpc_send(conn, method, params, deadline);
+    return error ? error : jsonrpc_wait(conn, deadline, resultp, errorp);
+}
+
+/* Sends a request without waiting for its reply.  See jsonrpc.h. */
+int
+jsonrpc_send(struct jsonrpc_conn *conn, const char *method, json_t *params,
+             long long deadline)
+{
+    json_t *method_json = NULL;
+    json_t *request = NULL;
+    json_t *id = NULL;
+    int error;
 
     if (!params) {
         params = json_array();
@@ -168,7 +181,7 @@ jsonrpc_call(struct jsonrpc_conn *conn, const char *method,
             return ENOMEM;
         }
     }
-    if (!conn || !method || !json_is_array(params)) {
+    if (!conn || !method || !json_is_array(params) || conn->pending) {
         json_decref(params);
         return EINVAL;
     }
@@ -194,9 +207,39 @@ jsonrpc_call(struct jsonrpc_conn *conn, const char *method,
     }
 
     error = send_json(conn, request, deadline);
-    if (error) {
-        goto out;
+    if (!error) {
+        conn->pending = id;
+        id = NULL;
     }
+
+out:
+    if (error && error != ETIMEDOUT && error != ENOMEM && error != EINVAL
+        && !conn->status) {
+        conn->status = error;
+    }
+    json_decref(request);
+    json_decref(params);
+    json_decref(method_json);
+    json_decref(id);
+    return error;
+}
+
+/* Waits for the reply to the request jsonrpc_send() sent.  See
+ * jsonrpc.h. */
+int
+jsonrpc_wait(struct jsonrpc_conn *conn, long long deadline,
+             json_t **resultp, json_t **errorp)
+{
+    json_t *id;
+    int error;
+
+    *resultp = NULL;
+    *errorp = NULL;
+    if (!conn || !conn->pending) {
+        return EINVAL;
+    }
+    id = conn->pending;
+    conn->pending = NULL;
 
     for (;;) {
         json_t *msg;
@@ -212,15 +255,10 @@ jsonrpc_call(struct jsonrpc_conn *conn, const char *method,
             break;
         }
     }
-
-out:
     if (error && error != ETIMEDOUT && error != ENOMEM && error != EINVAL
         && !conn->status) {
         conn->status = error;
     }
-    json_decref(request);
-    json_decref(params);
-    json_decref(method_json);
     json_decref(id);
     return error;
 }

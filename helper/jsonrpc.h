@@ -41,6 +41,16 @@ int jsonrpc_call(struct jsonrpc_conn *conn, const char *method,
                  json_t *params, long long deadline,
                  json_t **resultp, json_t **errorp);
 
+/* The two halves of jsonrpc_call(), to have requests to several servers
+ * under way at once: jsonrpc_send() sends the request (taking ownership of
+ * 'params') without waiting; jsonrpc_wait() then waits for its reply, with
+ * jsonrpc_call()'s conventions.  One request may be outstanding per
+ * connection (EINVAL otherwise). */
+int jsonrpc_send(struct jsonrpc_conn *conn, const char *method,
+                 json_t *params, long long deadline);
+int jsonrpc_wait(struct jsonrpc_conn *conn, long long deadline,
+                 json_t **resultp, json_t **errorp);
+
 /* Runs one unixctl command 'cmd' with the 'n_args' string arguments 'args'
  * on the control socket at 'path', on a fresh connection, before 'deadline'.
  *

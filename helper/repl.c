@@ -106,6 +106,101 @@ repl_link_name(enum repl_link link)
 }
 
 int
+repl_status_start(const char *ctl, long long deadline,
+                  struct jsonrpc_conn **connp)
+{
+    int error = jsonrpc_open_unix(ctl, deadline, connp);
+
+    if (!error) {
+        error = jsonrpc_send(*connp, REPL_CMD_SYNC_STATUS, NULL, deadline);
+        if (error) {
+            jsonrpc_close(*connp);
+            *connp = NULL;
+        }
+    }
+    return error;
+}
+
+int
+repl_status_finish(struct jsonrpc_conn *conn, int start_error,
+                   const char *db_name, long long deadline,
+                   struct repl_status *st)
+{
+    json_t *result = NULL, *err = NULL;
+    int error;
+
+    memset(st, 0, sizeof *st);
+    if (!conn) {
+        return start_error ? start_error : EINVAL;
+    }
+    error = jsonrpc_wait(conn, deadline, &result, &err);
+    jsonrpc_close(conn);
+    if (!error) {
+        if (err || !json_is_string(result)) {
+            error = EPROTO;
+        } else if (repl_parse(json_string_value(result), db_name, st)) {
+            log_warn("unexpected sync-status reply '%s'",
+                     json_string_value(result));
+            error = EPROTO;
+        }
+    }
+    json_decref(result);
+    json_decref(err);
+    return error;
+}
+
+int
+repl_source_id_start(const char *target, long long deadline,
+                     struct jsonrpc_conn **connp)
+{
+    char host[128];
+    bool ssl;
+    int port, error;
+
+    *connp = NULL;
+    error = repl_parse_target(target, host, sizeof host, &port, &ssl);
+    if (error) {
+        return error;
+    }
+    if (ssl) {
+        return ENOTSUP;
+    }
+    error = jsonrpc_open_tcp(host, port, deadline, connp);
+    if (!error) {
+        error = jsonrpc_send(*connp, "get_server_id", NULL, deadline);
+        if (error) {
+            jsonrpc_close(*connp);
+            *connp = NULL;
+        }
+    }
+    return error;
+}
+
+int
+repl_source_id_finish(struct jsonrpc_conn *conn, int start_error,
+                      long long deadline, char *id)
+{
+    json_t *result = NULL, *err = NULL;
+    int error;
+
+    id[0] = '\0';
+    if (!conn) {
+        return start_error ? start_error : EINVAL;
+    }
+    error = jsonrpc_wait(conn, deadline, &result, &err);
+    jsonrpc_close(conn);
+    if (!error && (err || !json_is_string(result))) {
+        error = EPROTO;
+    }
+    if (!error) {
+        snprintf(id, 40, "%s", json_string_value(result));
+    }
+    json_decref(result);
+    json_decref(err);
+    return error;
+}
+
+int
 repl_get_status(const char *ctl, const char *db_name, long long deadline,
                 struct repl_status *st)
 {

@@ -37,6 +37,24 @@ int repl_parse(const char *text, const char *db_name, struct repl_status *st);
 const char *repl_role_name(enum repl_role role);
 const char *repl_link_name(enum repl_link link);
 
+struct jsonrpc_conn;
+
+/* repl_get_status() and repl_source_id() in two halves, to ask several
+ * servers at once: the *_start() functions send the request and store the
+ * connection in '*connp' (NULL on failure, with a positive errno value
+ * returned); the *_finish() functions wait for the reply, close the
+ * connection (which may be NULL: the start's error is then returned again,
+ * as 'start_error') and return what the one-call versions return. */
+int repl_status_start(const char *ctl, long long deadline,
+                      struct jsonrpc_conn **connp);
+int repl_status_finish(struct jsonrpc_conn *conn, int start_error,
+                       const char *db_name, long long deadline,
+                       struct repl_status *st);
+int repl_source_id_start(const char *target, long long deadline,
+                         struct jsonrpc_conn **connp);
+int repl_source_id_finish(struct jsonrpc_conn *conn, int start_error,
+                          long long deadline, char *id);
+
 /* Reads the replication state of the server whose unixctl socket is 'ctl'.
  * Returns 0 or a positive errno value (ETIMEDOUT if it does not answer). */
 int repl_get_status(const char *ctl, const char *db_name, long long deadline,
