@@ -1,5 +1,6 @@
 #include "actions.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cluster.h"
 #include "deadline.h"
 #include "decide.h"
@@ -41,7 +43,11 @@ struct actions_ctx {
     struct server srv[2];       /* NB, SB. */
     struct cluster cl;
     long long deadline;
-    char target[2][300];        /* Replication source of each database. */
+    char target[2][300];        /* Replication source of each database:
+                                 * the active node's own address, or
+                                 * master_ip while none is known. */
+    char source_file[4096];     /* Remembers the active's address. */
+    char self_addr[64];         /* This node's address ("" until needed). */
     int source_error[2];        /* Set once the source failed to answer:
                                  * not asked again in this action. */
     struct jsonrpc_conn *source_conn[2];    /* Source asked ahead. */
@@ -73,6 +79,10 @@ static void actions_publish_freshness(struct actions_ctx *);
 static int actions_source_id(struct actions_ctx *, int i, char *id);
 static void actions_source_ask(struct actions_ctx *, int i);
 static void actions_source_forget(struct actions_ctx *);
+static void actions_set_source(struct actions_ctx *, const char *addr);
+static void actions_follow(struct actions_ctx *, const char *node);
+static const char *actions_self_addr(struct actions_ctx *);
+static int actions_node_listener(struct actions_ctx *, int i, bool present);
 static int actions_wait_replication(struct actions_ctx *, int i, char *msg,
                                     size_t size);
 static const char *actions_lookup(const char *name, void *aux);
@@ -96,14 +106,41 @@ actions_run(enum ocf_action action)
         ocf_exit_reason("%s", reason);
         return PCMK_OCF_NOT_CONFIGURED;
     }
-    for (i = 0; i < 2; i++) {
-        server_init(&ctx.srv[i], i == 0 ? SERVER_NB : SERVER_SB, &ctx.p);
-        server_sync_target(&ctx.srv[i], &ctx.p, ctx.target[i],
-                           sizeof ctx.target[i]);
-    }
     cluster_init(&ctx.cl, ocf_meta("on_node"), ocf_meta("physical_host"),
                  ocf_meta("container_attribute_target"),
                  getenv("OCF_RESOURCE_INSTANCE"), ctx.p.run_dir);
+    snprintf(ctx.source_file, sizeof ctx.source_file,
+             "%s/ovndb-servers.%s.source", ctx.p.run_dir, ctx.cl.instance);
+    for (i = 0; i < 2; i++) {
+        server_init(&ctx.srv[i], i == 0 ? SERVER_NB : SERVER_SB, &ctx.p);
+    }
+    {
+        /* The source the agent chose last; master_ip if none. */
+        char addr[64] = "";
+        FILE *f = fopen(ctx.source_file, "re");
+
+        if (f) {
+            if (!fgets(addr, sizeof addr, f)) {
+                addr[0] = '\0';
+            }
+            fclose(f);
+            addr[strcspn(addr, "\n")] = '\0';
+        }
+        for (i = 0; i < 2; i++) {
+            server_source_target(&ctx.srv[i], addr[0] ? addr
+                                 : ctx.p.master_ip, ctx.target[i],
+                                 sizeof ctx.target[i]);
+        }
+    }
+    if (action != OCF_ACTION_MONITOR && action != OCF_ACTION_VALIDATE) {
+        const char *notify = ocf_meta("notify");
+
+        if (notify && !ocf_is_true(notify)) {
+            ocf_exit_reason("the clone needs notify=true (set it with "
+                            "'pcs resource meta <clone> notify=true')");
+            return PCMK_OCF_NOT_CONFIGURED;
+        }
+    }
 
     switch (action) {
     case OCF_ACTION_VALIDATE:
@@ -180,7 +217,33 @@ actions_validate(struct actions_ctx *ctx, bool full)
 static enum ocf_exitcode
 actions_start(struct actions_ctx *ctx)
 {
-    enum ocf_exitcode rc = actions_make_backups(ctx, false);
+    const char *promoted = ocf_meta("notify_promoted_uname");
+    const char *demoting = ocf_meta("notify_demote_uname");
+    enum ocf_exitcode rc;
+    const char *p;
+
+    /* Replicate from the promoted node, if there is one that stays. */
+    if (!promoted) {
+        promoted = ocf_meta("notify_master_uname");
+    }
+    actions_set_source(ctx, NULL);
+    for (p = promoted; p && *p; ) {
+        char node[256];
+        size_t len;
+
+        p += strspn(p, " ");
+        len = strcspn(p, " ");
+        snprintf(node, sizeof node, "%.*s", (int) len, p);
+        p += len;
+        if (len && strcmp(node, ctx->cl.node)
+            && !cluster_list_has(demoting, node)) {
+            actions_follow(ctx, node);
+            break;
+        }
+    }
+    cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
+                     actions_self_addr(ctx), ctx->deadline);
+    rc = actions_make_backups(ctx, false);
 
     if (rc == PCMK_OCF_OK) {
         /* Not in sync yet: the monitor raises the score once it is. */
@@ -344,6 +407,9 @@ actions_promote(struct actions_ctx *ctx)
             server_db_remote(s, remote, sizeof remote);
             error = repl_set_remote(s->ctl, remote, true, ctx->deadline);
         }
+        if (!error) {
+            error = actions_node_listener(ctx, i, true);
+        }
         if (error) {
             ocf_exit_reason("%s is active but cannot listen on %s: %s",
                             s->tag, listen, strerror(error));
@@ -358,6 +424,8 @@ actions_promote(struct actions_ctx *ctx)
         }
     }
     fresh_touch(ctx->p.db_dir);
+    cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
+                     actions_self_addr(ctx), ctx->deadline);
     cluster_record_active(&ctx->cl, ctx->deadline);
     cluster_set_score(&ctx->cl, CLUSTER_SCORE_ACTIVE, true, ctx->deadline);
     log_info("promoted: NB and SB are active on %s", ctx->cl.node);
@@ -391,7 +459,9 @@ actions_demote(struct actions_ctx *ctx)
         actions_publish_freshness(ctx);
     }
     /* Keep serving the backups that replicate from this node until the
-     * new active is promoted, so that the marker reaches them. */
+     * new active is promoted, so that the marker reaches them.  The new
+     * active is not known yet: wait for it at master_ip. */
+    actions_set_source(ctx, NULL);
     rc = actions_make_backups(ctx, true);
     if (rc == PCMK_OCF_OK) {
         cluster_set_score(&ctx->cl, CLUSTER_SCORE_BACKUP, true,
@@ -425,10 +495,23 @@ actions_notify(struct actions_ctx *ctx)
         return PCMK_OCF_OK;
     }
 
-    /* Another node became active: reconnect the backups to it at once
-     * rather than after their reconnection back-off. */
+    /* Another node became active: replicate from its own address, at
+     * once rather than after a reconnection back-off. */
     if (ctx->p.manage_northd) {
         server_northd_stop(&ctx->p, ctx->deadline);
+    }
+    {
+        const char *promote = ocf_meta("notify_promote_uname");
+        char node[256];
+
+        snprintf(node, sizeof node, "%.*s",
+                 promote ? (int) strcspn(promote + strspn(promote, " "),
+                                         " ") : 0,
+                 promote ? promote + strspn(promote, " ") : "");
+        actions_set_source(ctx, NULL);
+        if (node[0]) {
+            actions_follow(ctx, node);
+        }
     }
     actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
     for (i = 0; i < 2; i++) {
@@ -441,6 +524,9 @@ actions_notify(struct actions_ctx *ctx)
             server_db_remote(&ctx->srv[i], remote, sizeof remote);
             error = repl_set_remote(ctx->srv[i].ctl, remote, false,
                                     ctx->deadline);
+            if (!error) {
+                error = actions_node_listener(ctx, i, false);
+            }
             if (!error) {
                 error = repl_make_backup(ctx->srv[i].ctl, ctx->target[i],
                                    ctx->p.inactive_probe_interval_to_master,
@@ -558,6 +644,9 @@ actions_backup_db(struct actions_ctx *ctx, int i, bool keep_remote,
     server_db_remote(s, remote, sizeof remote);
     if (!keep_remote) {
         error = repl_set_remote(s->ctl, remote, false, ctx->deadline);
+        if (!error) {
+            error = actions_node_listener(ctx, i, false);
+        }
         if (error) {
             goto fail;
         }
@@ -569,14 +658,25 @@ actions_backup_db(struct actions_ctx *ctx, int i, bool keep_remote,
     if (st.role != REPL_ROLE_BACKUP || strcmp(st.target, ctx->target[i])) {
         char self[40], there[40];
 
+        char host[128];
+        int port;
+        bool ssl;
+
         /* Never replicate from oneself: ovsdb-server would refuse, turn
-         * active and writable, and stay so. */
-        if (!repl_local_id(s->sock, ctx->deadline, self)
+         * active and writable, and stay so.  Only a local address can be
+         * oneself. */
+        if (!repl_parse_target(ctx->target[i], host, sizeof host, &port,
+                               &ssl)
+            && addr_is_local(host)
+            && !repl_local_id(s->sock, ctx->deadline, self)
             && !actions_source_id(ctx, i, there)
             && !strcmp(self, there)) {
             log_warn("%s: %s is this server itself; closing its listener",
                      s->tag, ctx->target[i]);
             error = repl_set_remote(s->ctl, remote, false, ctx->deadline);
+            if (!error) {
+                error = actions_node_listener(ctx, i, false);
+            }
             ctx->source_error[i] = 0;
             if (!error && !actions_source_id(ctx, i, there)
                 && !strcmp(self, there)) {
@@ -1023,4 +1123,79 @@ actions_source_forget(struct actions_ctx *ctx)
         ctx->source_conn[i] = NULL;
         ctx->source_asked[i] = false;
     }
+}
+
+/* Sets the replication source of both databases to the server at 'addr'
+ * (NULL: master_ip) and remembers the choice for later actions. */
+static void
+actions_set_source(struct actions_ctx *ctx, const char *addr)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        server_source_target(&ctx->srv[i], addr ? addr : ctx->p.master_ip,
+                             ctx->target[i], sizeof ctx->target[i]);
+        ctx->source_error[i] = 0;
+    }
+    if (!addr) {
+        unlink(ctx->source_file);
+    } else {
+        FILE *f = fopen(ctx->source_file, "we");
+
+        if (f) {
+            fprintf(f, "%s\n", addr);
+            fclose(f);
+        }
+    }
+}
+
+/* Makes the active node 'node' the replication source, through the
+ * address it published; keeps master_ip if it published none. */
+static void
+actions_follow(struct actions_ctx *ctx, const char *node)
+{
+    char addr[64];
+    unsigned char raw[16];
+
+    if (cluster_get_attr(&ctx->cl, node, "addr", false, addr, sizeof addr,
+                         ctx->deadline)
+        || (inet_pton(AF_INET, addr, raw) != 1
+            && inet_pton(AF_INET6, addr, raw) != 1)) {
+        log_info("no address known for %s; replicating from master_ip",
+                 node);
+        return;
+    }
+    log_info("replicating from %s at its own address %s", node, addr);
+    actions_set_source(ctx, addr);
+}
+
+/* Returns this node's own address on master_ip's network. */
+static const char *
+actions_self_addr(struct actions_ctx *ctx)
+{
+    if (!ctx->self_addr[0]
+        && addr_local(ctx->p.master_ip, ctx->self_addr,
+                      sizeof ctx->self_addr)) {
+        snprintf(ctx->self_addr, sizeof ctx->self_addr, "%s",
+                 ctx->p.master_ip);
+    }
+    return ctx->self_addr;
+}
+
+/* Adds or removes the listener of database 'i' on this node's own address,
+ * through which an active serves its backups (none is needed when that
+ * address is master_ip itself, or in load-balancer mode, which listens on
+ * every address). */
+static int
+actions_node_listener(struct actions_ctx *ctx, int i, bool present)
+{
+    const char *addr = actions_self_addr(ctx);
+    char remote[300];
+
+    if (!ctx->p.listen_on_master_ip_only
+        || !strcmp(addr, ctx->p.master_ip)) {
+        return 0;
+    }
+    server_node_listen(&ctx->srv[i], addr, remote, sizeof remote);
+    return repl_set_remote(ctx->srv[i].ctl, remote, present, ctx->deadline);
 }

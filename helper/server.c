@@ -59,6 +59,22 @@ server_sync_target(const struct server *s, const struct params *p,
 }
 
 void
+server_source_target(const struct server *s, const char *addr, char *buf,
+                     size_t size)
+{
+    snprintf(buf, size, strchr(addr, ':') ? "%s:[%s]:%d" : "%s:%s:%d",
+             s->cfg->ssl ? "ssl" : "tcp", addr, s->cfg->port);
+}
+
+void
+server_node_listen(const struct server *s, const char *addr, char *buf,
+                   size_t size)
+{
+    snprintf(buf, size, strchr(addr, ':') ? "%s:%d:[%s]" : "%s:%d:%s",
+             s->cfg->ssl ? "pssl" : "ptcp", s->cfg->port, addr);
+}
+
+void
 server_listen_target(const struct server *s, const struct params *p,
                      char *buf, size_t size)
 {

@@ -44,6 +44,16 @@ void server_init(struct server *s, enum server_which which,
 void server_sync_target(const struct server *s, const struct params *p,
                         char *buf, size_t size);
 
+/* Formats the replication source "tcp:ADDR:PORT" (or ssl; IPv6 in
+ * brackets) of 's' for a server at address 'addr' into 'buf'. */
+void server_source_target(const struct server *s, const char *addr,
+                          char *buf, size_t size);
+
+/* Formats the listener "ptcp:PORT:ADDR" (or pssl) of 's' on this node's own
+ * address 'addr', through which the active serves its backups. */
+void server_node_listen(const struct server *s, const char *addr,
+                        char *buf, size_t size);
+
 /* Formats the listener the active uses ("ptcp:PORT:IP", "pssl:PORT:[IP6]",
  * or on all addresses when listen_on_master_ip_only is no) into 'buf'. */
 void server_listen_target(const struct server *s, const struct params *p,
