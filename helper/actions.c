@@ -63,7 +63,7 @@ static enum ocf_exitcode actions_promote(struct actions_ctx *);
 static enum ocf_exitcode actions_demote(struct actions_ctx *);
 static enum ocf_exitcode actions_notify(struct actions_ctx *);
 static enum ocf_exitcode actions_make_backups(struct actions_ctx *,
-                                             bool keep_remote);
+                                             bool keep_remote, bool watch);
 static int actions_backup_db(struct actions_ctx *, int i, bool keep_remote,
                              char *msg, size_t size);
 static void actions_observe(struct actions_ctx *, enum decide_expect,
@@ -243,7 +243,7 @@ actions_start(struct actions_ctx *ctx)
     }
     cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
                      actions_self_addr(ctx), ctx->deadline);
-    rc = actions_make_backups(ctx, false);
+    rc = actions_make_backups(ctx, false, true);
 
     if (rc == PCMK_OCF_OK) {
         /* Not in sync yet: the monitor raises the score once it is. */
@@ -462,7 +462,7 @@ actions_demote(struct actions_ctx *ctx)
      * new active is promoted, so that the marker reaches them.  The new
      * active is not known yet: wait for it at master_ip. */
     actions_set_source(ctx, NULL);
-    rc = actions_make_backups(ctx, true);
+    rc = actions_make_backups(ctx, true, false);
     if (rc == PCMK_OCF_OK) {
         cluster_set_score(&ctx->cl, CLUSTER_SCORE_BACKUP, true,
                           ctx->deadline);
@@ -541,12 +541,13 @@ actions_notify(struct actions_ctx *ctx)
     return PCMK_OCF_OK;
 }
 
-/* Brings both databases up as read-only backups of master_ip, starting
+/* Brings both databases up as read-only backups of their source, starting
  * whichever is not running and demoting whichever is active.  Used by start
- * and demote; 'keep_remote' keeps the listener of a demoted active for the
- * backups that still replicate from it. */
+ * and demote; 'keep_remote' keeps the listeners of a demoted active for the
+ * backups that still replicate from it; 'watch' checks that replication
+ * takes (see actions_wait_replication()). */
 static enum ocf_exitcode
-actions_make_backups(struct actions_ctx *ctx, bool keep_remote)
+actions_make_backups(struct actions_ctx *ctx, bool keep_remote, bool watch)
 {
     struct decide_input in;
     char msg[256];
@@ -581,7 +582,8 @@ actions_make_backups(struct actions_ctx *ctx, bool keep_remote)
     }
     for (i = 0; i < 2; i++) {
         if (actions_backup_db(ctx, i, keep_remote, msg, sizeof msg)
-            || actions_wait_replication(ctx, i, msg, sizeof msg)) {
+            || (watch && actions_wait_replication(ctx, i, msg,
+                                                  sizeof msg))) {
             ocf_exit_reason("%s", msg);
             return PCMK_OCF_UNKNOWN_ERROR;
         }

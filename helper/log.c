@@ -59,13 +59,15 @@ log_msg(enum log_level level, const char *fmt, ...)
 
         if (f) {
             char stamp[64];
-            time_t now = time(NULL);
+            struct timespec ts;
             struct tm tm;
 
-            localtime_r(&now, &tm);
+            clock_gettime(CLOCK_REALTIME, &ts);
+            localtime_r(&ts.tv_sec, &tm);
             strftime(stamp, sizeof stamp, "%b %d %T", &tm);
-            fprintf(f, "%s %s[%ld]: %s: %s\n", stamp, log_tag,
-                    (long) getpid(), names[level], text);
+            fprintf(f, "%s.%03ld %s[%ld]: %s: %s\n", stamp,
+                    ts.tv_nsec / 1000000, log_tag, (long) getpid(),
+                    names[level], text);
             fclose(f);
         }
     }
