@@ -220,6 +220,7 @@ actions_start(struct actions_ctx *ctx)
     const char *promoted = ocf_meta("notify_promoted_uname");
     const char *demoting = ocf_meta("notify_demote_uname");
     enum ocf_exitcode rc;
+    char node[256];
     const char *p;
 
     /* Replicate from the promoted node, if there is one that stays. */
@@ -227,15 +228,8 @@ actions_start(struct actions_ctx *ctx)
         promoted = ocf_meta("notify_master_uname");
     }
     actions_set_source(ctx, NULL);
-    for (p = promoted; p && *p; ) {
-        char node[256];
-        size_t len;
-
-        p += strspn(p, " ");
-        len = strcspn(p, " ");
-        snprintf(node, sizeof node, "%.*s", (int) len, p);
-        p += len;
-        if (len && strcmp(node, ctx->cl.node)
+    for (p = promoted; cluster_list_next(&p, node, sizeof node); ) {
+        if (strcmp(node, ctx->cl.node)
             && !cluster_list_has(demoting, node)) {
             actions_follow(ctx, node);
             break;
@@ -501,15 +495,11 @@ actions_notify(struct actions_ctx *ctx)
         server_northd_stop(&ctx->p, ctx->deadline);
     }
     {
-        const char *promote = ocf_meta("notify_promote_uname");
+        const char *p = ocf_meta("notify_promote_uname");
         char node[256];
 
-        snprintf(node, sizeof node, "%.*s",
-                 promote ? (int) strcspn(promote + strspn(promote, " "),
-                                         " ") : 0,
-                 promote ? promote + strspn(promote, " ") : "");
         actions_set_source(ctx, NULL);
-        if (node[0]) {
+        if (cluster_list_next(&p, node, sizeof node)) {
             actions_follow(ctx, node);
         }
     }
@@ -867,59 +857,30 @@ actions_election(struct actions_ctx *ctx, const char *handed)
                                 ctx->deadline)) {
         last[0] = '\0';
     }
-    for (k = 0; k < sizeof lists / sizeof lists[0]; k++) {
-        p = lists[k];
+    /* Nodes taking part in this transition, then the others (down, or
+     * standby), which count with the freshness they last published, when
+     * they stopped or were demoted. */
+    for (k = 0; k <= sizeof lists / sizeof lists[0]; k++) {
+        bool up = k < sizeof lists / sizeof lists[0];
 
-        while (p && *p && n < 32) {
-            size_t len;
-
-            p += strspn(p, " ");
-            len = strcspn(p, " ");
-            if (len && len < sizeof names[n]) {
-                snprintf(names[n], sizeof names[n], "%.*s", (int) len, p);
-                for (j = 0; j < n && strcmp(names[j], names[n]); j++) {
-                    continue;
-                }
-                if (j == n && !cluster_list_has(stopping, names[n])
-                    && strcmp(names[n], handed)) {
-                    peers[n].node = names[n];
-                    peers[n].up = true;
-                    peers[n].freshness =
-                        cluster_get_attr(&ctx->cl, names[n], "freshness",
-                                         true, value, sizeof value,
-                                         ctx->deadline)
-                        ? 0 : strtoll(value, NULL, 10);
-                    n++;
-                }
-            }
-            p += len;
-        }
-    }
-
-    /* Nodes not taking part (down, or standby) count with the freshness
-     * they last published, when they stopped or were demoted. */
-    for (p = ocf_meta("notify_all_uname"); p && *p && n < 32; ) {
-        size_t len;
-
-        p += strspn(p, " ");
-        len = strcspn(p, " ");
-        if (len && len < sizeof names[n]) {
-            snprintf(names[n], sizeof names[n], "%.*s", (int) len, p);
+        p = up ? lists[k] : ocf_meta("notify_all_uname");
+        while (n < 32 && cluster_list_next(&p, names[n], sizeof names[n])) {
             for (j = 0; j < n && strcmp(names[j], names[n]); j++) {
                 continue;
             }
-            if (j == n && strcmp(names[n], ctx->cl.node)
-                && strcmp(names[n], handed)) {
-                peers[n].node = names[n];
-                peers[n].up = false;
-                peers[n].freshness =
-                    cluster_get_attr(&ctx->cl, names[n], "freshness", true,
-                                     value, sizeof value, ctx->deadline)
-                    ? 0 : strtoll(value, NULL, 10);
-                n++;
+            if (j < n || !strcmp(names[n], handed)
+                || (up && cluster_list_has(stopping, names[n]))
+                || (!up && !strcmp(names[n], ctx->cl.node))) {
+                continue;
             }
+            peers[n].node = names[n];
+            peers[n].up = up;
+            peers[n].freshness =
+                cluster_get_attr(&ctx->cl, names[n], "freshness", true,
+                                 value, sizeof value, ctx->deadline)
+                ? 0 : strtoll(value, NULL, 10);
+            n++;
         }
-        p += len;
     }
 
     best = decide_election(ctx->cl.node, mine, peers, n,
@@ -950,14 +911,8 @@ actions_await_handover(struct actions_ctx *ctx, char *handed, size_t size)
     long long wait, deadline;
     const char *p = demoted;
 
-    while (p && *p) {
-        size_t len;
-
-        p += strspn(p, " ");
-        len = strcspn(p, " ");
-        snprintf(node, sizeof node, "%.*s", (int) len, p);
-        p += len;
-        if (!len || !strcmp(node, ctx->cl.node)
+    while (cluster_list_next(&p, node, sizeof node)) {
+        if (!strcmp(node, ctx->cl.node)
             || cluster_get_attr(&ctx->cl, node, "handover", false, marker,
                                 sizeof marker, ctx->deadline)) {
             continue;

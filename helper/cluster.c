@@ -150,6 +150,25 @@ cluster_get_last_active(struct cluster *c, char *buf, size_t size,
 }
 
 bool
+cluster_list_next(const char **p, char *buf, size_t size)
+{
+    while (*p && **p) {
+        size_t len;
+
+        *p += strspn(*p, " \t");
+        len = strcspn(*p, " \t");
+        if (len && len < size) {
+            memcpy(buf, *p, len);
+            buf[len] = '\0';
+            *p += len;
+            return true;
+        }
+        *p += len;
+    }
+    return false;
+}
+
+bool
 cluster_list_has(const char *list, const char *node)
 {
     size_t n = strlen(node);

@@ -70,6 +70,11 @@ int cluster_get_attr(struct cluster *c, const char *node, const char *name,
 int cluster_get_last_active(struct cluster *c, char *buf, size_t size,
                             long long deadline);
 
+/* Copies the next node name of the space-separated list at '*p' (which may
+ * be NULL) into 'buf' and advances '*p' past it.  Returns false at the end
+ * of the list.  A name too long for 'buf' is skipped. */
+bool cluster_list_next(const char **p, char *buf, size_t size);
+
 /* Returns true if the space-separated node list 'list' (may be NULL)
  * contains exactly 'node'. */
 bool cluster_list_has(const char *list, const char *node);
