@@ -14,8 +14,8 @@ Usage: ovndb-servers-vip.sh [OPTIONS] VIP [PARAM=VALUE ...]
 Creates, in a Pacemaker cluster, OVN's Northbound and Southbound databases
 in active/backup replication (ocf:ovn:ovndb-servers, a promotable clone)
 and the virtual IP VIP (ocf:heartbeat:IPaddr2) that always sits on the
-node holding the Promoted (active) instance.  Clients and the backups
-reach the active databases on VIP (NB on 6641, SB on 6642 by default).
+node holding the Promoted (active) instance.  Clients reach the active
+databases on VIP (NB on 6641, SB on 6642 by default).
 
 PARAM=VALUE pairs go to ocf:ovn:ovndb-servers unchanged, for example
 manage_northd=yes nb_master_port=6641 db_dir=/var/lib/ovn ("pcs resource

@@ -58,6 +58,8 @@ die() {
 
 cleanup() {
     trap '' INT TERM
+    # The trap may fire inside a command whose output was redirected.
+    exec 1>&3 2>&4
     if [ -n "${VIP_POLLER:-}" ]; then
         kill "$VIP_POLLER" 2>/dev/null
         wait "$VIP_POLLER" 2>/dev/null
@@ -72,8 +74,10 @@ cleanup() {
         fi
     fi
 }
+# Our terminal, for the traps (see cleanup).
+exec 3>&1 4>&2
 trap cleanup EXIT
-trap 'echo; echo "demo: interrupted"; exit 130' INT TERM
+trap 'exec 1>&3 2>&4; echo; echo "demo: interrupted"; exit 130' INT TERM
 
 # crm_mon without the header lines.
 show_crm_mon() {
@@ -120,7 +124,7 @@ for n in "${LAB_NODES[@]}"; do
     [ "$n" = "$ACTIVE" ] && continue
     BACKUPS+=("$n")
 done
-say "backups (Unpromoted): ${BACKUPS[*]}, each replicating from the VIP:"
+say "backups (Unpromoted): ${BACKUPS[*]}, each replicating from the active:"
 show_sync "${BACKUPS[0]}"
 CLIENT=${BACKUPS[0]}
 

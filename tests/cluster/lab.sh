@@ -27,7 +27,9 @@
 #
 # Settings (environment): LAB_PREFIX (namespace-name prefix, "ovndblab-"),
 # LAB_DIR (state directory, /tmp/ovndblab), LAB_KEEP=1 keeps LAB_DIR (logs)
-# after "down".
+# after "down".  The lab runs a snapshot of the agent taken at "up" (a
+# private /usr/lib/ocf in every node): the one installed on the host, or
+# with LAB_AGENT_DESTDIR=DIR the one "make install DESTDIR=DIR" put there.
 
 LAB_PREFIX=${LAB_PREFIX:-ovndblab-}
 LAB_DIR=${LAB_DIR:-/tmp/${LAB_PREFIX%-}}
@@ -204,6 +206,30 @@ EOF
         chmod 0770 "$nd/var-log-pacemaker"
     done
     rm -f "$key"
+    lab_snapshot_agent
+}
+
+# lab_snapshot_agent: copies the agent and its helper (installed on the
+# host, or from LAB_AGENT_DESTDIR) into the lab, with a private copy of
+# /usr/lib/ocf that the nodes mount: the lab runs one agent from start to
+# end, whatever is installed on the host meanwhile.
+lab_snapshot_agent() {
+    local root=${LAB_AGENT_DESTDIR:-} agent helper
+    agent=$root/usr/lib/ocf/resource.d/ovn/ovndb-servers
+    helper=$root/usr/libexec/ovndb-servers/ovndb-servers-helper
+    if [ ! -x "$agent" ] || [ ! -x "$helper" ]; then
+        lab_err "no agent in ${root:-/}: run 'make install'" \
+            "${root:+(DESTDIR=$root)}"
+        return 1
+    fi
+    mkdir -p "$LAB_DIR/agent" || return 1
+    cp "$helper" "$LAB_DIR/agent/ovndb-servers-helper" || return 1
+    rm -rf "$LAB_DIR/ocf"
+    cp -a /usr/lib/ocf "$LAB_DIR/ocf" || return 1
+    mkdir -p "$LAB_DIR/ocf/resource.d/ovn"
+    rm -f "$LAB_DIR/ocf/resource.d/ovn/ovndb-servers"
+    cp "$agent" "$LAB_DIR/ocf/resource.d/ovn/ovndb-servers" || return 1
+    chmod 755 "$LAB_DIR/agent" "$LAB_DIR/agent/ovndb-servers-helper"
 }
 
 # ------------------------------------------------------------ node inits
@@ -260,7 +286,8 @@ lab_exec() {
         lab_err "$node is not running"
         return 125
     }
-    nsenter -t "$pid" -m -u -i -n -p -r -w -- "$@"
+    nsenter -t "$pid" -m -u -i -n -p -r -w -- \
+        env OVNDB_SERVERS_HELPER="$LAB_DIR/agent/ovndb-servers-helper" "$@"
 }
 
 # lab_node_start NODE: starts NODE's init; returns once it is found.
@@ -278,7 +305,8 @@ lab_node_start() {
             unshare --mount --uts --ipc --pid --fork --kill-child \
             --mount-proc --propagation private \
             /bin/bash "$LAB_INIT" "$LAB_DIR" "$node" \
-            </dev/null >>"$LAB_DIR/$node/init.log" 2>&1 &
+            </dev/null >>"$LAB_DIR/$node/init.log" 2>&1 \
+            3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     )
     for ((i = 0; i < 100; i++)); do
         if pid=$(lab_init_pid "$node"); then
@@ -294,21 +322,37 @@ lab_node_start() {
 # lab_node_kill NODE: SIGKILL of the init; the kernel then kills every
 # process of the node's PID namespace.  Waits until they are all gone.
 lab_node_kill() {
-    local node=$1 pid i
-    pid=$(lab_init_pid "$node") || return 0
-    kill -KILL "$pid" 2>/dev/null
+    local node=$1 pid i since
+    since=$(lab_ticks)
+    if pid=$(lab_init_pid "$node"); then
+        kill -KILL "$pid" 2>/dev/null
+    fi
+    # Wait for the rest (unshare, nsenter parents) even if the init was
+    # gone already.
     for ((i = 0; i < 100; i++)); do
-        lab_node_procs_left "$node" || return 0
+        lab_node_procs_left "$node" "$since" || return 0
         sleep 0.05
     done
-    lab_err "$node: processes left 5 s after SIGKILL of its init"
+    lab_err "$node: processes left 5 s after SIGKILL of its init:" \
+        "$(lab_node_procs_left "$node" "$since" list | tr '\n' ';')"
     return 1
 }
 
-# lab_node_procs_left NODE: true if a process still lives in NODE's mount
-# namespace (zombies count as gone).
+# lab_ticks: clock ticks since boot (the unit of a process's start time).
+lab_ticks() {
+    local up
+    read -r up _ < /proc/uptime
+    up=${up/./}
+    echo $((10#$up * $(getconf CLK_TCK) / 100))
+}
+
+# lab_node_procs_left NODE SINCE [list]: true if a process that started
+# before SINCE (lab_ticks) still lives in NODE's mount namespace (zombies
+# count as gone); with "list", prints them.  The start time matters: once
+# the namespace is gone its inode number can be reused by a new namespace
+# of anyone's.
 lab_node_procs_left() {
-    local mnt p stat
+    local mnt p stat found=1 since=$2 fields
     [ -r "$LAB_DIR/$1/mntns" ] || return 1
     read -r mnt < "$LAB_DIR/$1/mntns"
     [ -n "$mnt" ] || return 1
@@ -317,9 +361,20 @@ lab_node_procs_left() {
                | grep -F -- "-> $mnt" | sed 's|.* /proc/\([0-9]*\)/ns/mnt .*|\1|'); do
         stat=$(cat "/proc/$p/stat" 2>/dev/null) || continue
         stat=${stat##*) }
-        case ${stat%% *} in Z|X) ;; *) return 0 ;; esac
+        read -r -a fields <<<"$stat"
+        # Field 22 of /proc/PID/stat, the start time, is the 20th after
+        # the command name.
+        [ "${fields[19]:-0}" -le "$since" ] || continue
+        case ${fields[0]} in
+            Z|X) ;;
+            *)
+                [ "${3:-}" = list ] || return 0
+                echo "$p ${fields[0]} $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-80)"
+                found=0
+                ;;
+        esac
     done
-    return 1
+    return $found
 }
 
 # lab_node_stop NODE: graceful stop (SIGTERM to the init: Pacemaker stops
@@ -405,14 +460,21 @@ lab_node_restart() {
     ip -n "$ns" link set eth0 up
     lab_link_up "$node"
     lab_node_start "$node" || return 1
-    lab_wait_online 30
+    lab_wait_online 30 || {
+        lab_err "$node restarted, but the nodes do not all see each other" \
+            "after 30 s"
+        return 1
+    }
 }
 
 # ------------------------------------------------------------ cluster view
 
 # lab_crm_xml NODE: crm_mon's XML status, as seen from NODE.
 lab_crm_xml() {
-    lab_exec "$1" timeout 10 crm_mon -1 --output-as=xml 2>/dev/null
+    local xml
+    xml=$(lab_exec "$1" timeout 10 crm_mon -1 --output-as=xml 2>/dev/null) \
+        || return 1
+    echo "$xml"
 }
 
 # lab_node_sees_all NODE [N]: NODE sees N (3) nodes online and a DC.
@@ -484,7 +546,8 @@ lab_exists() {
 # lab_down: kills every node (by its verified init PID), removes the
 # namespaces (veths and bridge go with them), checks that nothing is left.
 lab_down() {
-    local n ns left=0
+    local n ns left=0 since
+    since=$(lab_ticks)
     for n in "${LAB_NODES[@]}"; do
         lab_node_running "$n" && kill -KILL "$(lab_init_pid "$n")" 2>/dev/null
     done
@@ -496,8 +559,9 @@ lab_down() {
         ip netns del "$ns" || left=1
     done
     for n in "${LAB_NODES[@]}"; do
-        if lab_node_procs_left "$n"; then
-            lab_err "$n: processes left after teardown"
+        if lab_node_procs_left "$n" "$since"; then
+            lab_err "$n: processes left after teardown:" \
+                "$(lab_node_procs_left "$n" "$since" list | tr '\n' ';')"
             left=1
         fi
     done
@@ -552,7 +616,7 @@ lab_create_resources() {
 # ------------------------------------------------------------------- CLI
 
 lab_usage() {
-    sed -n '3,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '4,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 lab_main() {

@@ -72,6 +72,12 @@ var-log-ovn /var/log/ovn
 etc-ovn /etc/ovn
 EOF
 
+# The agent snapshot lab.sh took at bring-up: a private /usr/lib/ocf whose
+# ovn/ovndb-servers is the snapshot, and its helper.  A "make install" or a
+# package test on the host meanwhile cannot change what the lab runs.
+mount --bind "$state/ocf" /usr/lib/ocf || die "bind $state/ocf"
+export OVNDB_SERVERS_HELPER=$state/agent/ovndb-servers-helper
+
 # No syslog here: Pacemaker and the agents log to pacemaker.log.
 export PCMK_logfile=/var/log/pacemaker/pacemaker.log
 export PCMK_logfacility=none HA_LOGFACILITY=none HA_logfacility=none

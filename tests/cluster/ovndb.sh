@@ -1,11 +1,11 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC2120  # results and optional arguments are for the callers
 # ovndb.sh - helpers for the ovndb_servers clone in the lab (sourced after
 # lab.sh): cluster state from crm_mon's XML, replication state from
 # ovsdb-server, the VIP, and the writers that commit numbered rows through
 # the VIP.  Every wait is a bounded poll; every client runs inside a node.
 
 OVL_CLONE=ovndb_servers-clone
-OVL_RSC=ovndb_servers
 OVL_VIP_RSC=ovndb_servers_vip
 OVL_NB_CTL=/var/run/ovn/ovnnb_db.ctl
 OVL_SB_CTL=/var/run/ovn/ovnsb_db.ctl
@@ -14,6 +14,10 @@ OVL_NB_VIP=tcp:$LAB_VIP:6641
 OVL_WPIDS=()
 OVL_WFILES=()
 OVL_WHY=
+OVL_PROMOTED=
+# The nodes whose view of the cluster counts (all by default; during a
+# partition, the majority).
+OVL_VIEW=()
 
 # ------------------------------------------------------------ crm_mon XML
 
@@ -21,10 +25,15 @@ OVL_WHY=
 # default) that is running and answers.
 ovl_xml() {
     local n nodes=("$@")
+    [ "${#nodes[@]}" -gt 0 ] || nodes=("${OVL_VIEW[@]}")
     [ "${#nodes[@]}" -gt 0 ] || nodes=("${LAB_NODES[@]}")
+    local xml
     for n in "${nodes[@]}"; do
         lab_node_running "$n" || continue
-        lab_crm_xml "$n" && return 0
+        # crm_mon prints an error document when it fails: drop it.
+        xml=$(lab_crm_xml "$n") || continue
+        echo "$xml"
+        return 0
     done
     return 1
 }
@@ -82,15 +91,18 @@ ovl_sync() {
         ovsdb-server/sync-status 2>&1
 }
 
-# ovl_replicating NODE: both databases are backups replicating from the VIP.
+# ovl_replicating NODE [ACTIVE]: both databases are backups replicating
+# from the VIP or, with ACTIVE, from that node's own address.
 ovl_replicating() {
-    local s
+    local s src="$LAB_VIP"
+    [ -n "${2:-}" ] && src="($LAB_VIP|$(lab_addr "$2"))"
+    src=${src//./\\.}
     s=$(ovl_sync "$1" nb) || return 1
     grep -q 'state: backup' <<<"$s" \
-        && grep -q "replicating: tcp:$LAB_VIP:6641" <<<"$s" || return 1
+        && grep -Eq "replicating: tcp:$src:6641" <<<"$s" || return 1
     s=$(ovl_sync "$1" sb) || return 1
     grep -q 'state: backup' <<<"$s" \
-        && grep -q "replicating: tcp:$LAB_VIP:6642" <<<"$s"
+        && grep -Eq "replicating: tcp:$src:6642" <<<"$s"
 }
 
 # ovl_active NODE: both databases are active.
@@ -128,7 +140,7 @@ ovl_summary() {
             s=down
         elif ovl_active "$n"; then
             s=active
-        elif ovl_replicating "$n"; then
+        elif ovl_replicating "$n" "$(ovl_promoted_in "$xml" | head -1)"; then
             s=replicating
         else
             s=other
@@ -164,7 +176,7 @@ ovl_clean() {
     [ "$(grep -c . <<<"$unpromoted")" -eq $((want - 1)) ] \
         || { OVL_WHY="unpromoted: '$(ovl_join <<<"$unpromoted")'"; return 1; }
     for n in $unpromoted; do
-        ovl_replicating "$n" \
+        ovl_replicating "$n" "$p" \
             || { OVL_WHY="$n is not a replicating backup"; return 1; }
     done
     OVL_PROMOTED=$p
@@ -256,32 +268,46 @@ ovl_writers_count() {
     cat "${OVL_WFILES[@]}" 2>/dev/null | wc -l
 }
 
-# ovl_writers_stall T0_MS [T1_MS]: prints "STALL_MS LAST_BEFORE FIRST_AFTER"
-# for the writes acknowledged by all current writers around T0 (the
-# fault).  STALL_MS is -1 if no write was acknowledged after T0.  With T1,
-# acknowledgements between T0 and T1 count as "before" (for a fault that
-# lasts, such as a switchover: the stall is the longest gap).
+# ovl_writers_stall T0_MS: the write stall around a fault injected at T0,
+# from the writes acknowledged by all current writers: the longest time
+# without any acknowledged write, from the last acknowledgement before T0
+# on.  For a fault that is over at once (a crash) it is "last write before
+# the fault -> first write after"; for one that lasts (a switchover) it is
+# the worst gap while it lasted.  Prints "STALL_MS FROM TO", FROM and TO
+# being the gap's ends relative to T0 (ms); STALL_MS is -1 if no write was
+# acknowledged after T0.
 ovl_writers_stall() {
-    local t0=$1
     [ "${#OVL_WFILES[@]}" -gt 0 ] || { echo "-1 0 0"; return; }
-    cat "${OVL_WFILES[@]}" 2>/dev/null | awk -v t0="$t0" '
-        $2 <= t0 && $2 > before { before = $2 }
-        $2 > t0 && (after == 0 || $2 < after) { after = $2 }
-        END {
-            if (after == 0 || before == 0) print -1, before + 0, after + 0
-            else print after - before, before, after
-        }'
+    cat "${OVL_WFILES[@]}" 2>/dev/null | cut -d' ' -f2 | sort -n \
+        | awk -v t0="$1" '
+            $1 <= t0 { prev = $1; next }
+            { if (prev == "") prev = t0
+              if ($1 - prev > gap) { gap = $1 - prev; from = prev; to = $1 }
+              prev = $1; after = 1 }
+            END { if (!after) print -1, 0, 0
+                  else print gap, from - t0, to - t0 }'
 }
 
-# ovl_writers_max_gap FROM_MS TO_MS: the longest gap between two
-# consecutive acknowledgements (all writers together) in [FROM, TO].
+# ovl_writers_acked_after T0_MS: true if a write was acknowledged after T0.
+ovl_writers_acked_after() {
+    [ "${#OVL_WFILES[@]}" -gt 0 ] || return 1
+    cat "${OVL_WFILES[@]}" 2>/dev/null \
+        | awk -v t0="$1" '$2 > t0 { found = 1; exit } END { exit !found }'
+}
+
+# ovl_writers_max_gap FROM_MS TO_MS: the longest time without an
+# acknowledged write (all writers together) in [FROM, TO].
 ovl_writers_max_gap() {
     [ "${#OVL_WFILES[@]}" -gt 0 ] || { echo -1; return; }
-    cat "${OVL_WFILES[@]}" 2>/dev/null | awk -v a="$1" -v b="$2" \
-        '$2 >= a && $2 <= b { print $2 }' | sort -n | awk -v a="$1" '
-        { if (prev == "") prev = a; if ($1 - prev > gap) gap = $1 - prev
-          prev = $1 }
-        END { print gap + 0 }'
+    cat "${OVL_WFILES[@]}" 2>/dev/null | cut -d' ' -f2 | sort -n \
+        | awk -v a="$1" -v b="$2" '
+            $1 < a || $1 > b { next }
+            { if (prev == "") prev = a
+              if ($1 - prev > gap) gap = $1 - prev
+              prev = $1 }
+            END { if (prev == "") prev = a
+                  if (b - prev > gap) gap = b - prev
+                  print gap + 0 }'
 }
 
 # ovl_node_rows NODE: the row ids in NODE's own NB database (its local

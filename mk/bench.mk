@@ -1,0 +1,19 @@
+# Benchmarks (included by the Makefile).
+#
+#   make bench           bench/run.sh, as root: this tree's agent against
+#                        OVN's own ovndb-servers.ocf, per action, failover
+#                        in the 3-node lab, scale, a day of monitoring.
+#                        Prints the table and rewrites the generated part
+#                        of docs/benchmarks.md.  About 10 min without the
+#                        lab, 25 with it.
+#   make bench BENCH_LAB=0     without the lab part ("not measured")
+#   make bench BENCH_QUICK=1   a smoke run (3 runs per figure, 1 lab run)
+#
+# bench/run.sh lists the other BENCH_* settings.  It builds and installs
+# the normal (not sanitized) build into its own work directory, so a
+# concurrent "make install" does not disturb it.
+
+bench:
+	bench/run.sh
+
+.PHONY: bench
