@@ -70,12 +70,12 @@ static void actions_observe(struct actions_ctx *, enum decide_expect,
                             struct decide_input *);
 static void actions_observe_sync(struct actions_ctx *,
                                  struct decide_input *);
-static long long actions_freshness(struct actions_ctx *);
+static long long actions_freshness(struct actions_ctx *, bool *active);
 static int actions_election(struct actions_ctx *, const char *handed);
 static int actions_await_handover(struct actions_ctx *, char *handed,
                                   size_t size);
 static void actions_write_handover(struct actions_ctx *);
-static void actions_publish_freshness(struct actions_ctx *);
+static void actions_publish_freshness(struct actions_ctx *, bool final);
 static int actions_source_id(struct actions_ctx *, int i, char *id);
 static void actions_source_ask(struct actions_ctx *, int i);
 static void actions_source_forget(struct actions_ctx *);
@@ -265,8 +265,8 @@ actions_stop(struct actions_ctx *ctx)
     actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
     if (in.nb.answered && in.sb.answered && in.nb.role == REPL_ROLE_ACTIVE
         && in.sb.role == REPL_ROLE_ACTIVE) {
-        fresh_touch(ctx->p.db_dir);
-        actions_publish_freshness(ctx);
+        fresh_touch_active(ctx->p.db_dir);
+        actions_publish_freshness(ctx, true);
     }
 
     if (ctx->p.manage_northd && server_northd_stop(&ctx->p, half)) {
@@ -304,7 +304,9 @@ actions_monitor(struct actions_ctx *ctx)
     actions_observe(ctx, expect, &in);
     actions_observe_sync(ctx, &in);
     decide_monitor(&in, &v);
-    if (v.in_sync) {
+    if (v.state == DECIDE_ACTIVE) {
+        fresh_touch_active(ctx->p.db_dir);
+    } else if (v.in_sync) {
         fresh_touch(ctx->p.db_dir);
     }
     if (v.repair == DECIDE_REPAIR_REBACKUP) {
@@ -417,7 +419,7 @@ actions_promote(struct actions_ctx *ctx)
             return PCMK_OCF_UNKNOWN_ERROR;
         }
     }
-    fresh_touch(ctx->p.db_dir);
+    fresh_touch_active(ctx->p.db_dir);
     cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
                      actions_self_addr(ctx), ctx->deadline);
     cluster_record_active(&ctx->cl, ctx->deadline);
@@ -449,8 +451,8 @@ actions_demote(struct actions_ctx *ctx)
         /* Clients no longer reach this node (the VIP went first) and
          * ovn-northd is stopped: mark the end of this node's writes. */
         actions_write_handover(ctx);
-        fresh_touch(ctx->p.db_dir);
-        actions_publish_freshness(ctx);
+        fresh_touch_active(ctx->p.db_dir);
+        actions_publish_freshness(ctx, true);
     }
     /* Keep serving the backups that replicate from this node until the
      * new active is promoted, so that the marker reaches them.  The new
@@ -477,7 +479,7 @@ actions_notify(struct actions_ctx *ctx)
         /* The election: publish how fresh this node's copy is. */
         actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
         if (in.nb.answered && in.sb.answered) {
-            actions_publish_freshness(ctx);
+            actions_publish_freshness(ctx, false);
         }
         return PCMK_OCF_OK;
     }
@@ -820,11 +822,12 @@ actions_observe_sync(struct actions_ctx *ctx, struct decide_input *in)
  * it holds data but was never seen current (it synchronised after its last
  * monitor, say). */
 static long long
-actions_freshness(struct actions_ctx *ctx)
+actions_freshness(struct actions_ctx *ctx, bool *active)
 {
     bool nb = false, sb = false;
     long long fresh;
 
+    *active = false;
     repl_has_data(ctx->srv[0].sock, ctx->srv[0].db_name,
                   ctx->srv[0].global_table, ctx->deadline, &nb);
     repl_has_data(ctx->srv[1].sock, ctx->srv[1].db_name,
@@ -832,7 +835,7 @@ actions_freshness(struct actions_ctx *ctx)
     if (!nb && !sb) {
         return 0;
     }
-    fresh = fresh_read(ctx->p.db_dir);
+    fresh = fresh_read_role(ctx->p.db_dir, active);
     return fresh > 0 ? fresh : 1;
 }
 
@@ -848,7 +851,8 @@ actions_election(struct actions_ctx *ctx, const char *handed)
     const char *stopping = ocf_meta("notify_stop_uname");
     struct decide_peer peers[32];
     char names[32][256], last[256], value[64], reason[256];
-    long long mine = actions_freshness(ctx);
+    bool mine_active;
+    long long mine = actions_freshness(ctx, &mine_active);
     const char *p;
     int n = 0, j, best;
     size_t k;
@@ -875,10 +879,15 @@ actions_election(struct actions_ctx *ctx, const char *handed)
             }
             peers[n].node = names[n];
             peers[n].up = up;
-            peers[n].freshness =
-                cluster_get_attr(&ctx->cl, names[n], "freshness", true,
-                                 value, sizeof value, ctx->deadline)
-                ? 0 : strtoll(value, NULL, 10);
+            peers[n].freshness = 0;
+            peers[n].active = false;
+            if (!cluster_get_attr(&ctx->cl, names[n], "freshness", true,
+                                  value, sizeof value, ctx->deadline)) {
+                char *end;
+
+                peers[n].freshness = strtoll(value, &end, 10);
+                peers[n].active = !strcmp(end, ":active");
+            }
             n++;
         }
     }
@@ -1016,13 +1025,19 @@ actions_code(enum decide_state state)
 }
 
 /* Publishes this node's freshness as a permanent node attribute, so that
- * it is known even while the node is down. */
+ * it is known even while the node is down.  'final' marks a record made as
+ * the active stops being one (demote, stop): its copy was final then, and
+ * any copy it outdates loses to it, whatever the slack.  At pre-promote the
+ * record is plain: an active record would go stale once promoted. */
 static void
-actions_publish_freshness(struct actions_ctx *ctx)
+actions_publish_freshness(struct actions_ctx *ctx, bool final)
 {
-    char value[32];
+    char value[48];
+    bool active;
+    long long fresh = actions_freshness(ctx, &active);
 
-    snprintf(value, sizeof value, "%lld", actions_freshness(ctx));
+    snprintf(value, sizeof value, "%lld%s", fresh,
+             final && active ? ":active" : "");
     cluster_set_attr(&ctx->cl, ctx->cl.node, "freshness", true, value,
                      ctx->deadline);
 }

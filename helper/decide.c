@@ -149,7 +149,8 @@ decide_election(const char *me, long long mine,
             last_active_up = true;
         }
         if (p->freshness > mine
-            && p->freshness - mine > DECIDE_FRESHNESS_SLACK_MS
+            && (p->active
+                || p->freshness - mine > DECIDE_FRESHNESS_SLACK_MS)
             && (best < 0 || p->freshness > peers[best].freshness)) {
             best = i;
         }

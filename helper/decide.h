@@ -69,6 +69,9 @@ struct decide_peer {
     const char *node;
     long long freshness;        /* Published freshness, 0 if none. */
     bool up;                    /* Running an instance in this transition. */
+    bool active;                /* The freshness was recorded while the
+                                 * peer was the active: its copy was final
+                                 * then, and any newer one beats ours. */
 };
 
 /* How much older (ms) a candidate's data may look than a peer's before

@@ -11,14 +11,25 @@
 
 #define FRESH_FILE "ovndb-servers.fresh"
 
+static int fresh_write(const char *db_dir, bool active);
+
 long long
 fresh_read(const char *db_dir)
+{
+    return fresh_read_role(db_dir, NULL);
+}
+
+long long
+fresh_read_role(const char *db_dir, bool *active)
 {
     char path[PATH_MAX], buf[64], *end;
     long long ms;
     ssize_t n;
     int fd;
 
+    if (active) {
+        *active = false;
+    }
     snprintf(path, sizeof path, "%s/%s", db_dir, FRESH_FILE);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -32,8 +43,12 @@ fresh_read(const char *db_dir)
     buf[n] = '\0';
     errno = 0;
     ms = strtoll(buf, &end, 10);
-    if (errno || end == buf || (*end && strcmp(end, "\n"))) {
+    if (errno || end == buf
+        || (*end && strcmp(end, "\n") && strcmp(end, " active\n"))) {
         return 0;
+    }
+    if (active) {
+        *active = !strcmp(end, " active\n");
     }
     return ms > 0 ? ms : 0;
 }
@@ -41,12 +56,34 @@ fresh_read(const char *db_dir)
 int
 fresh_touch(const char *db_dir)
 {
+    return fresh_write(db_dir, false);
+}
+
+int
+fresh_touch_active(const char *db_dir)
+{
+    return fresh_write(db_dir, true);
+}
+
+long long
+fresh_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+fresh_write(const char *db_dir, bool active)
+{
     char path[PATH_MAX], tmp[PATH_MAX + 8], buf[64];
     int fd, len, error = 0;
 
     snprintf(path, sizeof path, "%s/%s", db_dir, FRESH_FILE);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    len = snprintf(buf, sizeof buf, "%lld\n", fresh_now());
+    len = snprintf(buf, sizeof buf, "%lld%s\n", fresh_now(),
+                   active ? " active" : "");
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         return errno;
@@ -62,13 +99,4 @@ fresh_touch(const char *db_dir)
         unlink(tmp);
     }
     return error;
-}
-
-long long
-fresh_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -6,12 +6,20 @@
 #ifndef FRESH_H
 #define FRESH_H 1
 
-/* Returns the recorded freshness of the copy in 'db_dir', or 0. */
-long long fresh_read(const char *db_dir);
+#include <stdbool.h>
 
-/* Records that the copy in 'db_dir' is current now.  Returns 0 or a
+/* Returns the recorded freshness of the copy in 'db_dir', or 0.  If
+ * 'active' is not NULL, sets it to whether the record was made while the
+ * copy was the active one (its content was then final at that time, not
+ * merely caught up with some active). */
+long long fresh_read(const char *db_dir);
+long long fresh_read_role(const char *db_dir, bool *active);
+
+/* Records that the copy in 'db_dir' is current now: as a backup in sync
+ * (fresh_touch()) or as the active (fresh_touch_active()).  Returns 0 or a
  * positive errno value. */
 int fresh_touch(const char *db_dir);
+int fresh_touch_active(const char *db_dir);
 
 /* Returns the wall-clock time in ms since the epoch. */
 long long fresh_now(void);

@@ -9,7 +9,7 @@ SB_PORT=${SB_PORT:-16642}
 VIP=${VIP:-127.0.0.1}
 NODES=${NODES:-"node1 node2 node3"}
 TMP=$(mktemp -d /tmp/ovndb-it.XXXXXX)
-on_exit "rm -rf '$TMP'"
+[ -n "${KEEP_TMP:-}" ] || on_exit "rm -rf '$TMP'"
 
 # A CIB file with the three nodes, so that the agent's crm_attribute calls
 # write real promotion scores (and never reach a live cluster).

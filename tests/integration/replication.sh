@@ -70,12 +70,13 @@ expect_rc 0 "demote node1" agent node1 demote
 check "node1 no longer accepts writes" not nbctl node1 ls-add x
 check "node1 score back to 5" test "$(score node1)" = 5
 notify_all post demote
-N_DEMOTE=" " N_PROMOTED=" " N_UNPROMOTED="node1 node2 node3"
+# One transition: every operation carries the same lists (the demote of
+# node1 included), as Pacemaker passes them.
 N_PROMOTE="node2"
 notify_all pre promote
 expect_rc 0 "promote node2" agent node2 promote
 notify_all post promote
-N_PROMOTE=" " N_PROMOTED="node2" N_UNPROMOTED="node1 node3"
+N_DEMOTE=" " N_PROMOTE=" " N_PROMOTED="node2" N_UNPROMOTED="node1 node3"
 expect_rc 8 "promoted monitor on node2" monitor_promoted node2
 expect_rc 0 "unpromoted monitor on node1" monitor_unpromoted node1
 check "node2 kept the data (NB)" has_switch node2 sw1

@@ -819,6 +819,38 @@ test_election_fresher_peer(void **state)
 }
 
 /* Newer data on a node that is down. */
+/* A record made as an active stopped being one (demote, stop) beats any
+ * older copy, however small the difference; a plain record only beyond the
+ * slack. */
+static void
+test_election_active_record(void **state)
+{
+    struct decide_peer up[] = {
+        { .node = "node1", .freshness = 100000, .up = true,
+          .active = true },
+    };
+    struct decide_peer down[] = {
+        { .node = "node1", .freshness = 100000, .up = false,
+          .active = true },
+    };
+    struct decide_peer plain[] = {
+        { .node = "node1", .freshness = 100000, .up = true,
+          .active = false },
+    };
+    char reason[256];
+
+    (void) state;
+    assert_int_equal(decide_election("node3", 95000, up, 1, NULL, reason,
+                                     sizeof reason), 0);
+    assert_non_null(strstr(reason, "node1"));
+    assert_int_equal(decide_election("node3", 95000, down, 1, NULL, reason,
+                                     sizeof reason), 1);
+    assert_int_equal(decide_election("node3", 95000, plain, 1, NULL, reason,
+                                     sizeof reason), -1);
+    assert_int_equal(decide_election("node3", 100000, up, 1, NULL, reason,
+                                     sizeof reason), -1);
+}
+
 static void
 test_election_down_peer(void **state)
 {
@@ -956,6 +988,7 @@ main(void)
         cmocka_unit_test(test_state_names),
         cmocka_unit_test(test_election_fresher_peer),
         cmocka_unit_test(test_election_down_peer),
+        cmocka_unit_test(test_election_active_record),
         cmocka_unit_test(test_election_last_active),
         cmocka_unit_test(test_election_ignores_me),
         cmocka_unit_test(test_election_short_reason),
