@@ -420,6 +420,7 @@ actions_promote(struct actions_ctx *ctx)
         }
     }
     fresh_touch_active(ctx->p.db_dir);
+    actions_publish_freshness(ctx, false);
     cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
                      actions_self_addr(ctx), ctx->deadline);
     cluster_record_active(&ctx->cl, ctx->deadline);
@@ -479,7 +480,7 @@ actions_notify(struct actions_ctx *ctx)
         /* The election: publish how fresh this node's copy is. */
         actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
         if (in.nb.answered && in.sb.answered) {
-            actions_publish_freshness(ctx, false);
+            actions_publish_freshness(ctx, true);
         }
         return PCMK_OCF_OK;
     }
@@ -1025,10 +1026,11 @@ actions_code(enum decide_state state)
 }
 
 /* Publishes this node's freshness as a permanent node attribute, so that
- * it is known even while the node is down.  'final' marks a record made as
- * the active stops being one (demote, stop): its copy was final then, and
- * any copy it outdates loses to it, whatever the slack.  At pre-promote the
- * record is plain: an active record would go stale once promoted. */
+ * it is known even while the node is down.  With 'final', a record made as
+ * the active stopped being one (demote, stop) says so: that copy was final
+ * then, and any copy it outdates loses to it, whatever the slack.  Once a
+ * node is promoted its record is published plain again: its copy changes
+ * from then on. */
 static void
 actions_publish_freshness(struct actions_ctx *ctx, bool final)
 {

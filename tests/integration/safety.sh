@@ -197,7 +197,18 @@ for n in $NODES; do
     agent "$n" start
 done
 N_START=" "
-expect_rc 0 "promote node1" promote_node node1
+# node3 was the last active (it stopped as such): it alone may be promoted.
+expect_rc 1 "promote node1 while node3 holds the final copy: refused" \
+    promote_node node1
+check "reason names node3" grep -q 'node3' "$TMP/node1.err"
+expect_rc 0 "promote node3" promote_node node3
+# A planned switchover hands the role to node1 for what follows.
+N_DEMOTE=node3
+notify_all pre demote
+expect_rc 0 "demote node3" agent node3 demote
+notify_all post demote
+expect_rc 0 "promote node1 after node3's handover" promote_node node1
+N_DEMOTE=" "
 N_UNPROMOTED="node2 node3"
 check "write r2" vip_nbctl ls-add r2
 check "node2 has r2" wait_until 15 has_switch node2 r2
