@@ -31,6 +31,9 @@
 /* How long a check of the replication source may take. */
 #define ACTIONS_SOURCE_CHECK_MS 500
 
+/* How long a new active waits for the demoted node's marker attribute. */
+#define ACTIONS_MARKER_ATTR_WAIT_MS 3000
+
 /* How long start and demote watch replication take, at most. */
 #define ACTIONS_REPLICATION_WAIT_MS 3000
 
@@ -76,6 +79,7 @@ static int actions_await_handover(struct actions_ctx *, char *handed,
                                   size_t size);
 static void actions_write_handover(struct actions_ctx *);
 static void actions_publish_freshness(struct actions_ctx *, bool final);
+static bool actions_holds_marker(struct actions_ctx *, const char *node);
 static int actions_source_id(struct actions_ctx *, int i, char *id);
 static void actions_source_ask(struct actions_ctx *, int i);
 static void actions_source_forget(struct actions_ctx *);
@@ -850,6 +854,7 @@ actions_election(struct actions_ctx *ctx, const char *handed)
                             ocf_meta("notify_start_uname"),
                             ocf_meta("notify_promote_uname") };
     const char *stopping = ocf_meta("notify_stop_uname");
+    const char *demoting = ocf_meta("notify_demote_uname");
     struct decide_peer peers[32];
     char names[32][256], last[256], value[64], reason[256];
     bool mine_active;
@@ -887,7 +892,12 @@ actions_election(struct actions_ctx *ctx, const char *handed)
                 char *end;
 
                 peers[n].freshness = strtoll(value, &end, 10);
-                peers[n].active = !strcmp(end, ":active");
+                /* A node demoted in this transition handed over (or is
+                 * handing over) to the new active: its final record must
+                 * not veto the promotion it is part of. */
+                peers[n].active = !strcmp(end, ":active")
+                                  && !cluster_list_has(demoting, names[n])
+                                  && !actions_holds_marker(ctx, names[n]);
             }
             n++;
         }
@@ -922,9 +932,21 @@ actions_await_handover(struct actions_ctx *ctx, char *handed, size_t size)
     const char *p = demoted;
 
     while (cluster_list_next(&p, node, sizeof node)) {
-        if (!strcmp(node, ctx->cl.node)
-            || cluster_get_attr(&ctx->cl, node, "handover", false, marker,
-                                sizeof marker, ctx->deadline)) {
+        long long until = deadline_after(ACTIONS_MARKER_ATTR_WAIT_MS);
+        int error;
+
+        if (!strcmp(node, ctx->cl.node)) {
+            continue;
+        }
+        /* The demoted node published its marker just before: give the
+         * attribute a moment to propagate. */
+        while ((error = cluster_get_attr(&ctx->cl, node, "handover", false,
+                                         marker, sizeof marker,
+                                         ctx->deadline))
+               && !ctx->cl.no_cluster && !deadline_expired(until)) {
+            deadline_sleep(100, until);
+        }
+        if (error) {
             continue;
         }
 
@@ -1172,4 +1194,23 @@ actions_node_listener(struct actions_ctx *ctx, int i, bool present)
     }
     server_node_listen(&ctx->srv[i], addr, remote, sizeof remote);
     return repl_set_remote(ctx->srv[i].ctl, remote, present, ctx->deadline);
+}
+
+/* Returns true if this node's copy holds the handover marker that 'node'
+ * wrote when it was last demoted: it then has everything 'node' had. */
+static bool
+actions_holds_marker(struct actions_ctx *ctx, const char *node)
+{
+    char marker[256];
+    bool nb = false, sb = false;
+
+    if (cluster_get_attr(&ctx->cl, node, "handover", false, marker,
+                         sizeof marker, ctx->deadline)) {
+        return false;
+    }
+    handover_check(ctx->srv[0].sock, ctx->srv[0].db_name,
+                   ctx->srv[0].global_table, marker, ctx->deadline, &nb);
+    handover_check(ctx->srv[1].sock, ctx->srv[1].db_name,
+                   ctx->srv[1].global_table, marker, ctx->deadline, &sb);
+    return nb && sb;
 }

@@ -134,6 +134,25 @@ cluster_get_attr(struct cluster *c, const char *node, const char *name,
                            NULL };
 
     snprintf(attr, sizeof attr, "%s-%s", c->instance, name);
+    if (!forever && !getenv("CIB_file") && !c->no_cluster) {
+        /* A transient attribute just set on another node may not be in the
+         * CIB yet (attrd writes it there later): ask attrd itself. */
+        const char *q[] = { "attrd_updater", "-Q", "-n", attr, "-N", node,
+                            NULL };
+        struct child_result r;
+
+        if (!child_run(q, deadline, &r)) {
+            const char *v = r.status == 0 ? strstr(r.out, "value=\"") : NULL;
+
+            if (v) {
+                v += 7;
+                snprintf(buf, size, "%.*s", (int) strcspn(v, "\"\n"), v);
+                child_result_free(&r);
+                return buf[0] ? 0 : ENOENT;
+            }
+            child_result_free(&r);
+        }
+    }
     return cluster_query(c, argv, buf, size, deadline);
 }
 
