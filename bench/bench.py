@@ -226,50 +226,52 @@ class Bench:
 
     def run_strace(self, argv, env, fa, trace):
         """Runs an action under strace -f.  strace would wait for the
-        daemons the action starts (it traces them too): once the agent
-        itself has exited, strace is told to detach (SIGTERM)."""
+        daemons the action starts (it traces them too): once the trace
+        shows the agent's own exit, strace is given a moment to end by
+        itself, then told to detach (SIGTERM)."""
         pid = os.posix_spawn(argv[0], argv, env, file_actions=fa)
-        agent = None
+        rc = None
+        first = None
         end = time.monotonic() + 120
         while time.monotonic() < end:
-            p, status = os.waitpid(pid, os.WNOHANG)
-            if p:
+            if os.waitpid(pid, os.WNOHANG)[0]:
                 break
-            if agent is None:
-                try:
-                    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                        kids = f.read().split()
-                    if kids:
-                        agent = int(kids[0])
-                except OSError:
-                    pass
-            elif not os.path.exists("/proc/%d" % agent):
-                # Reaped by strace, which wrote its exit status: what is
-                # still traced are daemons.
-                grace = time.monotonic() + 1.0
-                while time.monotonic() < grace:
-                    if os.waitpid(pid, os.WNOHANG)[0]:
-                        break
-                    time.sleep(0.01)
-                else:
-                    os.kill(pid, 15)
-                    os.waitpid(pid, 0)
-                break
-            time.sleep(0.002)
+            try:
+                with open(trace) as f:
+                    text = f.read()
+            except OSError:
+                text = ""
+            if first is None and " " in text:
+                first = text.split(None, 1)[0]
+            if first is not None:
+                m = re.search(r"^%s\s+\+\+\+ (exited with|killed by) "
+                              r"(\w+)" % first, text, re.M)
+                if m:
+                    rc = int(m.group(2)) if m.group(1) == "exited with" \
+                        else -1
+                    grace = time.monotonic() + 1.0
+                    while time.monotonic() < grace:
+                        if os.waitpid(pid, os.WNOHANG)[0]:
+                            break
+                        time.sleep(0.01)
+                    else:
+                        os.kill(pid, 15)
+                        os.waitpid(pid, 0)
+                    break
+            time.sleep(0.01)
         else:
             os.kill(pid, 9)
             os.waitpid(pid, 0)
-        rc = -1
-        try:
-            with open(trace) as f:
-                first = f.readline().split()[0]
-                for line in f:
-                    m = re.match(r"^%s\s+\+\+\+ exited with (\d+)"
-                                 % first, line)
-                    if m:
-                        rc = int(m.group(1))
-        except (OSError, IndexError):
-            pass
+        if rc is None:
+            try:
+                with open(trace) as f:
+                    text = f.read()
+                first = text.split(None, 1)[0]
+                m = re.search(r"^%s\s+\+\+\+ exited with (\d+)" % first,
+                              text, re.M)
+                rc = int(m.group(1)) if m else -1
+            except (OSError, IndexError):
+                rc = -1
         return {"rc": rc}
 
     def spawn_nowait(self, agent, group, node, ports, action, extra=None,
@@ -449,6 +451,49 @@ class Bench:
             walls.append((time.perf_counter_ns() - t0) / 1e6)
         self.results["floor_ms"] = statistics.median(walls)
 
+    def decomposition(self, group):
+        """Where our monitor's time goes: exec alone, a shell that execs,
+        the helper run directly (without the shell agent)."""
+        if not self.args.ours_helper:
+            return
+        a = self.agents[0]
+        sh = os.path.join(self.work, "sh-exec-true")
+        with open(sh, "w") as f:
+            f.write("#!/bin/sh\nexec /bin/true\n")
+        os.chmod(sh, 0o755)
+        st = self.steady(group)
+        envb = a.env(group, "m2", PORTS_M, "monitor", dict(st, **BACKUP_MON))
+        enva = a.env(group, "m1", PORTS_M, "monitor", dict(st, **ACTIVE_MON))
+        h = self.args.ours_helper
+        cases = [("exec /bin/true", ["/bin/true"], envb),
+                 ("/bin/sh script that execs /bin/true", [sh], envb),
+                 ("helper meta-data, no shell", [h, "meta-data"], envb),
+                 ("helper monitor on the backup, no shell", [h, "monitor"],
+                  envb),
+                 ("agent monitor on the backup", [a.program, "monitor"],
+                  envb),
+                 ("helper monitor on the active, no shell", [h, "monitor"],
+                  enva),
+                 ("agent monitor on the active", [a.program, "monitor"],
+                  enva)]
+        res = {c[0]: {"wall": [], "cpu": []} for c in cases}
+        fa = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+              (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+              (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
+        self.enter(a)
+        log("decomposition of our monitor: %d runs each" % self.args.runs)
+        for _ in range(self.args.runs + 1):
+            for name, argv, env in cases:
+                t0 = time.perf_counter_ns()
+                pid = os.posix_spawn(argv[0], argv, env, file_actions=fa)
+                _, status, ru = os.wait4(pid, 0)
+                res[name]["wall"].append((time.perf_counter_ns() - t0) / 1e6)
+                res[name]["cpu"].append((ru.ru_utime + ru.ru_stime) * 1000)
+                time.sleep(0.01)
+        self.results["decomposition"] = [
+            (name, statistics.median(res[name]["wall"][1:]),
+             statistics.median(res[name]["cpu"][1:])) for name, _, _ in cases]
+
     def setup_pair(self, group, rows, ports):
         """An active a-node ("m1") and a backup ("m2") replicating from it,
         for each agent."""
@@ -572,6 +617,7 @@ class Bench:
                            ports, "monitor", env, 7, R,
                            server_nodes=("m1", "m2"))
         self.monitors(group, ports, R)
+        self.decomposition(group)
 
         # start and stop of a backup joining the active (fresh copy of the
         # same database each time).
@@ -765,6 +811,8 @@ def main():
     ap.add_argument("--ns-ref", required=True)
     ap.add_argument("--ours-program", default=OURS_PROGRAM,
                     help="our agent (default: the installed one)")
+    ap.add_argument("--ours-helper",
+                    help="our helper, to time it without the shell agent")
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--rows", type=int, default=1000)
     ap.add_argument("--scale-sizes", default="0,10000,100000")

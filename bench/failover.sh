@@ -189,6 +189,21 @@ wait_clean() {
     ovl_wait_clean "$1"
 }
 
+# restore: every node running (a crashed one restarted, a few tries) and
+# online.
+restore() {
+    local n try
+    for n in "${LAB_NODES[@]}"; do
+        for ((try = 1; try <= 3; try++)); do
+            lab_node_running "$n" && break
+            lab_node_restart "$n" >>"$WDIR/restart.log" 2>&1 && break
+            say "restarting $n failed (try $try; see $WDIR/restart.log)"
+            sleep 2
+        done
+    done
+    lab_wait_online 60 || say "not all nodes online after the restart"
+}
+
 view_node() {
     local n
     for n in "${LAB_NODES[@]}"; do
@@ -286,10 +301,7 @@ d.update(json.loads(a[10]))
 print(json.dumps(d))
 EOF
     # Restore: the crashed node boots again; a killed server is cleaned up.
-    case $fault in
-        crash*) lab_node_restart "$p" >/dev/null 2>&1 ;;
-    esac
-    sleep 1
+    restore
     wait_clean 120 || say "$agent: not clean after the run: $OVL_WHY"
     # Clear the failure history so that it does not weigh on the next run.
     lab_exec "$(view_node)" pcs resource cleanup ovndb_servers-clone \
@@ -342,8 +354,33 @@ agent_block() {
             done
             ;;
     esac
+    record_exec_times "$agent"
     lab_down >/dev/null 2>&1 || say "$agent: lab teardown left something"
     return 0
+}
+
+# record_exec_times AGENT: every start, stop, promote, demote and notify of
+# the clone, with the execution time pacemaker-execd logged for it.
+record_exec_times() {
+    python3 - "$1" "$OPSLOG" "$LAB_DIR"/node*/var-log-pacemaker/pacemaker.log <<'EOF'
+import json, re, sys
+agent, out = sys.argv[1], sys.argv[2]
+pat = re.compile(r" (node\d+) pacemaker-execd .* ovndb_servers "
+                 r"(start|stop|promote|demote|notify) \(call (\d+), "
+                 r"PID \d+\) exited with status (\d+) "
+                 r"\(execution time ([0-9.]+)(ms|s)\)")
+with open(out, "a") as f:
+    for path in sys.argv[3:]:
+        for line in open(path, errors="replace"):
+            m = pat.search(line)
+            if m:
+                t = float(m.group(5)) * (1000 if m.group(6) == "s" else 1)
+                f.write(json.dumps({
+                    "agent": agent, "node": m.group(1), "op": m.group(2),
+                    "interval": 0, "rc": int(m.group(4)),
+                    "exec_ms": int(round(t)), "call": int(m.group(3)),
+                    "source": "log"}) + "\n")
+EOF
 }
 
 # ------------------------------------------------------------------ main

@@ -55,6 +55,7 @@ done
 if [ -n "${BENCH_QUICK:-}" ]; then
     : "${BENCH_RUNS:=3}" "${BENCH_SCALE:=0,10000}" "${BENCH_SCALE_RUNS:=3}"
     : "${BENCH_FRESH_RUNS:=1}" "${BENCH_LAB_RUNS:=1}"
+    export BENCH_LAB_NLB_RUNS=${BENCH_LAB_NLB_RUNS:-1}
 fi
 RUNS=${BENCH_RUNS:-30}
 ROWS=${BENCH_ROWS:-1000}
@@ -119,6 +120,12 @@ make_ns() {
 
 START=$(date +%s)
 snapshot before
+# Which agent is measured: the tree's commit and whether its agent or
+# helper sources differ from it.
+{
+    git -C "$ROOT" log -1 --format='%h %cs %s' 2>/dev/null || echo unknown
+    git -C "$ROOT" status --porcelain -- helper agent 2>/dev/null | wc -l
+} > "$WORK/agent-version"
 say "work directory $WORK"
 
 # Our agent: the tree's build, installed into the work directory.  The
@@ -142,6 +149,7 @@ say "part 1 and 3: per action and scale ($RUNS runs per figure)"
 snapshot micro-start
 python3 "$HERE/bench.py" --work "$WORK" --out "$WORK/results.json" \
     --ns-ours "$NS_OURS" --ns-ref "$NS_REF" --ours-program "$OURS" \
+    --ours-helper "$INST/usr/libexec/ovndb-servers/ovndb-servers-helper" \
     --runs "$RUNS" --rows "$ROWS" --scale-sizes "$SCALE" \
     --scale-runs "$SCALE_RUNS" --fresh-runs "$FRESH_RUNS" \
     2> >(tee "$WORK/bench.log" >&2) || status=1
