@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2317  # trap handlers and functions run indirectly
 # bench/failover.sh OUT RUNS - part 2 of the bench: cluster failover of
 # both agents in the 3-node lab (tests/cluster/lab.sh; VIP 198.51.100.100).
 #
@@ -67,9 +68,9 @@ export LAB_PREFIX=ovndbbench-lab-
 export LAB_DIR=$WDIR/lab
 export LAB_QUIET=1
 [ -n "${BENCH_KEEP:-}" ] && export LAB_KEEP=1
-# shellcheck source=../tests/cluster/lab.sh
+# shellcheck source=tests/cluster/lab.sh
 . "$LAB_SH"
-# shellcheck source=../tests/cluster/ovndb.sh
+# shellcheck source=tests/cluster/ovndb.sh
 . "$OVNDB_SH"
 
 WPID=
@@ -412,5 +413,5 @@ ops = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
 print(json.dumps({"runs": runs, "ops": ops, "seconds": int(sys.argv[3]),
                   "runs_per_fault": int(sys.argv[4])}, indent=1))
 EOF
-[ "$blocks_ok" = "$(echo $AGENTS | wc -w)" ] || exit 1
+[ "$blocks_ok" = "$(wc -w <<<"$AGENTS")" ] || exit 1
 exit 0

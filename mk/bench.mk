@@ -4,8 +4,8 @@
 #                        OVN's own ovndb-servers.ocf, per action, failover
 #                        in the 3-node lab, scale, a day of monitoring.
 #                        Prints the table and rewrites the generated part
-#                        of docs/benchmarks.md.  About 10 min without the
-#                        lab, 25 with it.
+#                        of docs/benchmarks.md.  About 4.5 min without the
+#                        lab, 12 with it (2-CPU VM).
 #   make bench BENCH_LAB=0     without the lab part ("not measured")
 #   make bench BENCH_QUICK=1   a smoke run (3 runs per figure, 1 lab run)
 #
