@@ -66,10 +66,24 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/debian"
 printf 'Source: ovndb-servers\n\nPackage: ovndb-servers\nArchitecture: any\n' \
     >"$work/debian/control"
-shlibs=$(cd "$work" &&
-         dpkg-shlibdeps -O -e "$root/$libexec/ovndb-servers-helper" \
-             2>/dev/null | sed -n 's/^shlibs:Depends=//p')
-[ -n "$shlibs" ] || die "dpkg-shlibdeps found no dependencies"
+helper="$root/$libexec/ovndb-servers-helper"
+# A static helper (the default, STATIC=1) needs no shared library: the
+# package then says which source packages it has code from (Built-Using),
+# as Debian asks of statically linked binaries.
+if readelf -d "$helper" 2>/dev/null | grep -q '(NEEDED)'; then
+    shlibs=$(cd "$work" &&
+             dpkg-shlibdeps -O -e "$helper" \
+                 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+    [ -n "$shlibs" ] || die "dpkg-shlibdeps found no dependencies"
+    shlibs="$shlibs, "
+    built_using=
+else
+    built_using=$(dpkg-query -W -f='${source:Package} (= ${source:Version}), ' \
+                      libc6-dev libjansson-dev) ||
+        die "cannot find the versions of libc6-dev and libjansson-dev"
+    built_using="Built-Using: ${built_using%, }"
+    shlibs=
+fi
 
 for f in preinst postinst triggers; do
     install -m "$( [ "$f" = triggers ] && echo 0644 || echo 0755)" \
@@ -77,8 +91,10 @@ for f in preinst postinst triggers; do
 done
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" \
-    -e "s/@SHLIBS_DEPENDS@/$shlibs/" "$here/control.in" \
+    -e "s/@SHLIBS_DEPENDS@, /$shlibs/" "$here/control.in" \
     >"$root/DEBIAN/control"
+[ -z "$built_using" ] || sed -i "/^Depends:/a $built_using" \
+    "$root/DEBIAN/control"
 (cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) \
     >"$root/DEBIAN/md5sums"
 

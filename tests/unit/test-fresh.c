@@ -164,6 +164,51 @@ test_touch_overwrites(void **state)
     assert_false(exists(f->tmp));
 }
 
+static ino_t
+inode_of(const char *path)
+{
+    struct stat st;
+
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_ino;
+}
+
+/* A monitor's touch of a record of the same role and length rewrites it in
+ * place (same inode, no rename); a change of role replaces the file. */
+static void
+test_touch_in_place(void **state)
+{
+    struct fixture *f = *state;
+    bool active = true;
+    ino_t ino;
+
+    write_file(f->file, "1000000000000\n");
+    ino = inode_of(f->file);
+    assert_int_equal(fresh_touch(f->dir), 0);
+    assert_true(fresh_read_role(f->dir, &active) > 1000000000000LL);
+    assert_false(active);
+    assert_true(inode_of(f->file) == ino);
+
+    assert_int_equal(fresh_touch_active(f->dir), 0);
+    assert_true(fresh_read_role(f->dir, &active) > 1000000000000LL);
+    assert_true(active);
+    assert_true(inode_of(f->file) != ino);
+
+    ino = inode_of(f->file);
+    write_file(f->file, "1000000000000 active\n");
+    assert_int_equal(fresh_touch_active(f->dir), 0);
+    assert_true(fresh_read_role(f->dir, &active) > 1000000000000LL);
+    assert_true(active);
+    assert_true(inode_of(f->file) == ino);
+
+    /* Fewer digits: the record does not fit in place. */
+    write_file(f->file, "1000 active\n");
+    assert_int_equal(fresh_touch_active(f->dir), 0);
+    assert_true(fresh_read(f->dir) > 1000000000000LL);
+    assert_true(inode_of(f->file) != ino);
+    assert_false(exists(f->tmp));
+}
+
 static void
 test_read_values(void **state)
 {
@@ -286,6 +331,7 @@ main(void)
         T(test_read_missing),
         T(test_touch_read),
         T(test_touch_overwrites),
+        T(test_touch_in_place),
         T(test_read_values),
         T(test_read_garbage),
         T(test_read_out_of_range),
