@@ -1,6 +1,11 @@
 #!/bin/sh
 # Installs the Debian 12 packages ovndb-servers needs to build, test and
-# run, if any is missing.  Needs root (or sudo).
+# run, if any is missing.  Needs root (or sudo).  The 3-node lab of
+# "make demo" and "make check-cluster" (tests/cluster) needs corosync,
+# pacemaker, pacemaker-cli-utils, pcs, crmsh, resource-agents (IPaddr2,
+# send_arp), iproute2, procps, libxml2-utils (xmllint), iputils-ping and
+# OVN (ovsdb-server, ovsdb-client, ovn-nbctl, ovn-northd); util-linux
+# (nsenter, unshare, setsid), coreutils and hostname are always there.
 set -e
 pkgs="build-essential pkg-config pacemaker pacemaker-dev pacemaker-cli-utils
 libqb-dev libjansson-dev libcmocka-dev openvswitch-switch openvswitch-common

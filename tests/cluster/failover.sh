@@ -163,6 +163,11 @@ vip_moved_ms() {
         "$VIPW_FILE"
 }
 
+# vip_double_seen: two nodes or more held the VIP at some point.
+vip_double_seen() {
+    grep -q ' [^ ]*,' "$VIPW_FILE"
+}
+
 # vip_double_ms: total time during which two nodes or more held the VIP.
 vip_double_ms() {
     awk -v now="$(lab_now_ms)" '
@@ -185,6 +190,8 @@ scenario() {
     OVL_WFILES=()
     OVL_VIEW=()
     SCEN_EXPECT_FAIL='^$'
+    SCEN_WARN_FAIL='^$'
+    SCEN_WARN_WHY=
     SCEN_LOSS_OK=
     SCEN_FIGURES=
     echo
@@ -214,6 +221,34 @@ wait_writes_after() {
         sleep 0.2
     done
     return 1
+}
+
+# acked_count_after T0_MS: writes acknowledged after T0 by the current
+# writers.
+acked_count_after() {
+    [ "${#OVL_WFILES[@]}" -gt 0 ] || { echo 0; return; }
+    cat "${OVL_WFILES[@]}" 2>/dev/null \
+        | awk -v t0="$1" '$2 > t0 { n++ } END { print n + 0 }'
+}
+
+# wait_acked N SECS [T0_MS]: waits (bounded poll) until the current
+# writers have N writes acknowledged (after T0 if given).  Used instead of
+# a fixed sleep wherever a scenario needs writes on both sides of an event.
+wait_acked() {
+    local n=$1 end since=${3:-0}
+    end=$(($(lab_now_ms) + $2 * 1000))
+    while :; do
+        [ "$(acked_count_after "$since")" -ge "$n" ] && return 0
+        [ "$(lab_now_ms)" -lt "$end" ] || return 1
+        sleep 0.1
+    done
+}
+
+# warm_up: the writers just started have 20 acknowledged writes (at most
+# 15 s), so that there are writes before the fault.
+warm_up() {
+    wait_acked 20 15 \
+        || fail "S$SCEN: writers got 20 writes acknowledged within 15 s (got $(ovl_writers_count)) [$(ovl_summary)]"
 }
 
 # report_stall T0 [LABEL]: prints and records the write stall around T0.
@@ -282,10 +317,19 @@ finish() {
 
     xml=$(ovl_xml)
     failures=$(ovl_failures_in "$xml")
-    unexpected=$(grep -Ev "$SCEN_EXPECT_FAIL" <<<"$failures" | grep .)
+    unexpected=$(grep -Ev "$SCEN_EXPECT_FAIL" <<<"$failures" \
+                 | grep -Ev "$SCEN_WARN_FAIL" | grep .)
     if [ -n "$failures" ]; then
         while read -r line; do
-            note "failed action: $line"
+            [ -n "$line" ] || continue
+            if ! grep -Eq "$SCEN_EXPECT_FAIL" <<<"$line" \
+                    && grep -Eq "$SCEN_WARN_FAIL" <<<"$line"; then
+                note "WARNING: failed action: $line"
+                note "WARNING: $SCEN_WARN_WHY"
+                SCEN_FIGURES+="WARNING: $line; "
+            else
+                note "failed action: $line"
+            fi
         done <<<"$failures"
     fi
     check "$label: no unexpected failed action" test -z "$unexpected"
@@ -357,6 +401,8 @@ s1_initial_start() {
     pass "S1: 3 nodes online in $(fmt_ms "$t") (fencing is off in the lab)"
     note "agent under test: snapshot of ${AGENT_ROOT:-/}usr/lib/ocf/resource.d/ovn/ovndb-servers taken at bring-up; helper built $(date -r "$AGENT_ROOT/usr/libexec/ovndb-servers/ovndb-servers-helper" '+%F %T'), sha256 $(sha256sum "$LAB_DIR/agent/ovndb-servers-helper" | cut -c1-12)"
     SCEN_FIGURES+="bring-up $(fmt_ms "$t"); "
+    check "S1: every node has net.ipv4.ip_nonlocal_bind=1 (as TripleO sets it)" \
+        test "$(for n in "${LAB_NODES[@]}"; do lab_exec "$n" sysctl -n net.ipv4.ip_nonlocal_bind; done | paste -sd,)" = 1,1,1
 
     # The VIP recipe, both ways, on the live cluster's (empty) CIB.
     cib_pcs=$SCEN_DIR/cib-pcs.xml
@@ -394,7 +440,7 @@ s1_initial_start() {
     check "S1: manage_northd=yes runs ovn-northd on $p only" \
         test "$(ovl_northd_nodes | paste -sd, -)" = "$p"
     writers "$(other_nodes "$p" | head -1)" 1 50
-    sleep 3
+    wait_acked 40 20 || fail "S1: 40 writes acknowledged through the VIP within 20 s"
     finish S1
 }
 
@@ -430,13 +476,20 @@ cib_digest() {
 }
 
 s2_kill_nb() {
-    local p w t0 ms i
+    local p w t0 t ms i
     scenario 2 "kill -9 of the active NB ovsdb-server"
     p=$(ovl_promoted)
     w=$(other_nodes "$p" | head -1)
     SCEN_EXPECT_FAIL="^$p ovndb_servers_monitor_10000 "
+    # Pacemaker first fails over to a backup; the agent's election may
+    # refuse that promotion because the failed active's last record
+    # (made as an active) is newer than the backup's, and Pacemaker then
+    # promotes the restarted $p.  Allowed, with a warning: it costs a
+    # re-plan (see the final report of issue 4).
+    SCEN_WARN_FAIL="^[^ ]+ ovndb_servers_promote_0 rc=1 $p holds newer data than [^ ]+; refusing promotion so that $p is promoted\$"
+    SCEN_WARN_WHY="the agent's election refused a backup's promotion in favour of the failed active $p (its freshness record made as an active beats the backup's older monitor-time record): a known agent behaviour that lengthens this failover"
     writers "$w" 2 50
-    sleep 2
+    warm_up
     vip_watch_start
     t0=$(lab_now_ms)
     lab_exec "$p" sh -c 'kill -9 "$(cat /var/run/ovn/ovnnb_db.pid)"'
@@ -455,9 +508,9 @@ s2_kill_nb() {
     if ovl_wait_clean 60; then
         note "recovered $(fmt_ms $(($(lab_now_ms) - t0))) after the kill; promoted: $OVL_PROMOTED"
     fi
-    wait_writes_after "$(lab_now_ms)" 20 \
+    t=$(lab_now_ms)
+    wait_acked 20 20 "$t" \
         || fail "S2: writes resumed after the recovery [$(ovl_summary)]"
-    sleep 1
     report_stall "$t0"
     SCEN_LOSS_OK="asynchronous replication"
     finish S2
@@ -469,7 +522,7 @@ s3_crash() {
     p=$(ovl_promoted)
     w=$(other_nodes "$p" | head -1)
     writers "$w" 2 50
-    sleep 2
+    warm_up
     vip_watch_start
     t0=$(lab_now_ms)
     lab_crash "$p"
@@ -479,8 +532,7 @@ s3_crash() {
     else
         fail "S3a: a survivor promoted within 30 s [$(ovl_summary)]"
     fi
-    wait_writes_after "$(lab_now_ms)" 20 || fail "S3a: writes resumed within 20 s"
-    sleep 1
+    wait_acked 20 20 "$(lab_now_ms)" || fail "S3a: writes resumed within 20 s"
     if [ -n "$np" ]; then
         ms=$(vip_moved_ms "$t0" "$np")
         note "the VIP came up on $np $(fmt_ms "${ms:--1}") after the crash (50 ms polling)"
@@ -499,7 +551,7 @@ s3_crash() {
     p=$(ovl_promoted)
     w=$(other_nodes "$p" | head -1)
     writers "$w" 2 50
-    sleep 2
+    warm_up
     vip_watch_start
     t0=$(lab_now_ms)
     lab_kill_stack "$p"
@@ -512,7 +564,11 @@ s3_crash() {
         np=
     fi
     wait_writes_after "$t0" 20 || note "no write acknowledged after the fault within 20 s"
-    sleep 4
+    # Observe the split brain: the VIP on both nodes, and writes going on.
+    wait_until 10 vip_double_seen \
+        || note "the VIP was not seen on two nodes within 10 s"
+    wait_acked 40 20 "$(lab_now_ms)" \
+        || note "fewer than 40 writes acknowledged in the 20 s after the promotion"
     note "SPLIT BRAIN: the VIP is on two nodes from $(fmt_rel "$(awk -v t0="$t0" '$2 ~ /,/ { print $1 - t0; exit }' "$VIPW_FILE")") on ($(tail -1 "$VIPW_FILE" | cut -d' ' -f2)), until $p is restarted"
     note "$p still runs: NB $(ovl_sync "$p" nb | head -1), ovn-northd: $(lab_exec "$p" pgrep -x ovn-northd >/dev/null && echo running || echo stopped)"
     report_stall "$t0"
@@ -544,7 +600,7 @@ s4_partition() {
     w=$(other_nodes "$p" | head -1)
     OVL_VIEW=("$w")
     writers "$w" 2 50
-    sleep 2
+    warm_up
     vip_watch_start
     t0=$(lab_now_ms)
     lab_link_down "$p"
@@ -590,7 +646,7 @@ s5_switchover() {
     w=$(other_nodes "$p" "$t")
     writers "$w" 1 50
     writers "$w" 3 0
-    sleep 3
+    wait_acked 200 20 || fail "S5: 200 writes acknowledged before the move"
     vip_watch_start
     t0=$(lab_now_ms)
     note "pcs resource move ovndb_servers-clone $t --promoted (from $p)"
@@ -601,8 +657,7 @@ s5_switchover() {
     t1=$(lab_now_ms)
     check "S5: $t is promoted after the move ($(fmt_ms $((t1 - t0))))" test "$np" = "$t"
     pcs_do resource clear ovndb_servers-clone > /dev/null 2>&1
-    wait_writes_after "$t1" 20 || fail "S5: writes resumed within 20 s"
-    sleep 2
+    wait_acked 200 20 "$t1" || fail "S5: writes resumed within 20 s"
     report_stall "$t0" "write stall"
     finish S5
 }
@@ -634,10 +689,12 @@ cold_restart() {
         fail "$label: the tie-breaker preference for $c"
     fi
     writers "$b" 1 50
-    sleep 2
+    warm_up
     note "stopping $c (it keeps the data it has now: stale)"
     lab_node_stop "$c"
-    sleep 3
+    # Writes that $c will lack.
+    wait_acked 40 20 "$(lab_now_ms)" \
+        || fail "$label: writes go on once $c is stopped"
     ovl_writers_stop
     ovl_writers_acked > "$SCEN_DIR/acked-before"
     before=$(grep -c . "$SCEN_DIR/acked-before")
@@ -662,7 +719,10 @@ cold_restart() {
             lab_node_sees_all "$c" 2 && break
             sleep 0.2
         done
-        sleep 2
+        # Wait until Pacemaker has acted on the two: a promotion attempt
+        # on the stale $c (refused) or a promoted instance.
+        wait_until 30 stale_promotion_tried "$c" \
+            || note "no promotion attempt within 30 s of $c and $b forming a quorum"
         lab_node_start "$p" || fail "$label: $p starts"
     else
         note "whole cluster down; starting the three nodes at once"
@@ -680,8 +740,17 @@ cold_restart() {
     SCEN_FIGURES+="promoted $after (stale was $c); "
     pcs_do constraint delete lab-stale-bias > /dev/null 2>&1
     writers "$(other_nodes "$after" | head -1)" 1 50
-    sleep 2
+    wait_acked 40 20 || fail "$label: writes through the VIP after the cold restart"
     finish "$label"
+}
+
+# stale_promotion_tried NODE: NODE's promote failed, or an instance is
+# promoted (crm_mon as seen from NODE).
+stale_promotion_tried() {
+    local xml
+    xml=$(ovl_xml "$1") || return 1
+    [ -n "$(ovl_promoted_in "$xml")" ] \
+        || ovl_failures_in "$xml" | grep -q "^$1 ovndb_servers_promote_0 "
 }
 
 s6_cold_restart() {
@@ -699,22 +768,29 @@ s7_backup_restart() {
     b=$(other_nodes "$p" | head -1)
     w=$(other_nodes "$p" "$b")
     writers "$w" 2 50
-    sleep 2
+    warm_up
     t0=$(lab_now_ms)
     lab_crash "$b" 2> "$SCEN_DIR/crash.log" \
         || note "crash of $b: $(cat "$SCEN_DIR/crash.log")"
     note "crashed the backup $b"
-    sleep 3
+    # Down until the cluster has noticed (what a reboot takes at least).
+    wait_until 15 lab_node_sees_all "$p" 2 \
+        || note "$p does not see $b gone within 15 s"
     restart_node "$b" || fail "S7: $b restarts ($RESTART_ERR)"
     if ovl_wait_clean 60; then
         note "$b replicating again $(fmt_ms $(($(lab_now_ms) - t0))) after the crash"
     fi
-    sleep 2
+    wait_acked 40 20 "$(lab_now_ms)" || fail "S7: writes go on after the resync"
     report_stall "$t0" "write stall (crash to resync)"
     check "S7: the active $p never stalled (longest gap $(fmt_ms "$STALL") < 1 s)" \
         test "$STALL" -ge 0 -a "$STALL" -lt 1000
     check "S7: $p stayed promoted" test "$(ovl_promoted)" = "$p"
     finish S7
+}
+
+# no_ovsdb_on NODE: no ovsdb-server runs on NODE.
+no_ovsdb_on() {
+    ! lab_exec "$1" pgrep -x ovsdb-server > /dev/null
 }
 
 s8_admin() {
@@ -723,10 +799,13 @@ s8_admin() {
     p=$(ovl_promoted)
     w=$(other_nodes "$p" | head -1)
     writers "$w" 2 50
-    sleep 2
+    warm_up
     t0=$(lab_now_ms)
     pcs_do resource cleanup > /dev/null 2>&1 || fail "S8a: pcs resource cleanup"
-    sleep 5
+    # The cleanup re-probes every instance: wait until the state is clean
+    # again, then watch 150 more writes (~4 s) for a late effect.
+    ovl_wait_clean 30 || fail "S8a: clean state after the cleanup: $OVL_WHY"
+    wait_acked 150 20 "$t0" || fail "S8a: writes go on after the cleanup"
     check "S8a: $p still promoted after the cleanup" test "$(ovl_promoted)" = "$p"
     report_stall "$t0" "write stall (cleanup)"
     check "S8a: writes did not stall (longest gap $(fmt_ms "$STALL") < 1 s)" \
@@ -738,7 +817,7 @@ s8_admin() {
     p=$(ovl_promoted)
     w=$(other_nodes "$p" | head -1)
     writers "$w" 2 50
-    sleep 2
+    warm_up
     t0=$(lab_now_ms)
     pcs_do resource disable ovndb_servers-clone --wait=60 > /dev/null 2>&1 \
         || note "pcs resource disable --wait did not confirm"
@@ -755,8 +834,7 @@ s8_admin() {
     else
         fail "S8b: a node is promoted after enable"
     fi
-    wait_writes_after "$(lab_now_ms)" 20 || fail "S8b: writes resume after enable"
-    sleep 1
+    wait_acked 20 20 "$(lab_now_ms)" || fail "S8b: writes resume after enable"
     report_stall "$t0" "write stall (disable -> enable)"
     finish S8b
 
@@ -765,18 +843,16 @@ s8_admin() {
     p=$(ovl_promoted)
     w=$(other_nodes "$p" | head -1)
     writers "$w" 4 0
-    sleep 2
+    wait_acked 200 20 || fail "S8c: 200 writes acknowledged before the standby"
     t0=$(lab_now_ms)
     pcs_do node standby "$p" > /dev/null 2>&1 || fail "S8c: pcs node standby $p"
     np=$(ovl_wait_promoted 60 "$p") || fail "S8c: another node promoted after standby"
     note "standby $p: $np promoted $(fmt_ms $(($(lab_now_ms) - t0))) later"
-    wait_writes_after "$(lab_now_ms)" 20 || fail "S8c: writes resume after the standby"
-    sleep 1
+    wait_acked 200 20 "$(lab_now_ms)" || fail "S8c: writes resume after the standby"
     report_stall "$t0" "write stall (standby)"
-    check "S8c: nothing runs on the standby node $p" \
-        test -z "$(lab_exec "$p" pgrep -x ovsdb-server)"
+    check "S8c: nothing runs on the standby node $p (within 30 s)" \
+        wait_until 30 no_ovsdb_on "$p"
     pcs_do node unstandby "$p" > /dev/null 2>&1 || fail "S8c: pcs node unstandby $p"
-    sleep 1
     finish S8c
 }
 

@@ -20,7 +20,9 @@
 # bridge that lives in a namespace of its own.  Addresses are TEST-NET-2
 # (198.51.100.0/24), with no default route anywhere: nothing in the lab can
 # reach another network, and the root namespace never gets an address in
-# that range nor sends to it.  Every client runs inside a node.
+# that range nor sends to it.  Every client runs inside a node.  Each node
+# sets net.ipv4.ip_nonlocal_bind=1 in its network namespace, as production
+# OVN deployments (TripleO) do.
 #
 # Fencing is off in the lab (stonith-enabled=false).  A production cluster
 # must have fencing: see heartbeat/README.md.
@@ -89,9 +91,14 @@ lab_net_up() {
         ns=$(lab_ns "$n")
         i=${n#node}
         ip netns add "$ns" || return 1
+        # ip_nonlocal_bind=1 as TripleO (and OVN's own agent) deploys it:
+        # the new active's ovsdb-server can listen on the VIP at promotion,
+        # before IPaddr2 adds the address (without it the bind fails and
+        # is retried up to ~2.5 s later).  Per network namespace.
         nsenter --net="/run/netns/$ns" sysctl -qw \
             net.ipv6.conf.all.disable_ipv6=1 \
-            net.ipv6.conf.default.disable_ipv6=1
+            net.ipv6.conf.default.disable_ipv6=1 \
+            net.ipv4.ip_nonlocal_bind=1 || return 1
         ip -n "$ns" link set lo up
         # Created from the bridge namespace with the peer placed directly
         # in the node: the pair never appears in the root namespace.

@@ -63,11 +63,12 @@ ovl_online_in() {
 
 # ovl_failures_in XML: failed actions, "NODE OPERATION EXIT-REASON" a line.
 ovl_failures_in() {
-    local xml=$1 n i
+    local xml=$1 n i line
     n=$(xmllint --xpath 'count(//failures/failure)' - <<<"$xml" 2>/dev/null)
     for ((i = 1; i <= ${n:-0}; i++)); do
-        xmllint --xpath "concat(//failures/failure[$i]/@node, ' ', //failures/failure[$i]/@op_key, ' rc=', //failures/failure[$i]/@exitcode, ' ', //failures/failure[$i]/@exitreason)" - <<<"$xml" 2>/dev/null
-        echo
+        # $(...) drops the newline xmllint may or may not print.
+        line=$(xmllint --xpath "concat(//failures/failure[$i]/@node, ' ', //failures/failure[$i]/@op_key, ' rc=', //failures/failure[$i]/@exitcode, ' ', //failures/failure[$i]/@exitreason)" - <<<"$xml" 2>/dev/null)
+        echo "$line"
     done
 }
 
