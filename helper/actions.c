@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,10 @@
  * marker (bounded by the promote timeout too). */
 #define ACTIONS_HANDOVER_WAIT_MS 20000
 
+/* How long the first Promoted monitor after a promotion waits for
+ * master_ip to come up (IPaddr2 starts it at the same time). */
+#define ACTIONS_VIP_WAIT_MS 5000
+
 struct actions_ctx {
     struct params p;
     struct server srv[2];       /* NB, SB. */
@@ -50,6 +55,8 @@ struct actions_ctx {
                                  * the active node's own address, or
                                  * master_ip while none is known. */
     char source_file[4096];     /* Remembers the active's address. */
+    char vip_file[4096];        /* Exists from a promotion until master_ip
+                                 * was seen up, with NB and SB on it. */
     char self_addr[64];         /* This node's address ("" until needed). */
     int source_error[2];        /* Set once the source failed to answer:
                                  * not asked again in this action. */
@@ -80,6 +87,8 @@ static int actions_await_handover(struct actions_ctx *, char *handed,
 static void actions_write_handover(struct actions_ctx *);
 static void actions_publish_freshness(struct actions_ctx *, bool final);
 static bool actions_holds_marker(struct actions_ctx *, const char *node);
+static void actions_vip_pending(struct actions_ctx *, bool pending);
+static void actions_await_vip(struct actions_ctx *);
 static int actions_source_id(struct actions_ctx *, int i, char *id);
 static void actions_source_ask(struct actions_ctx *, int i);
 static void actions_source_forget(struct actions_ctx *);
@@ -115,6 +124,8 @@ actions_run(enum ocf_action action)
                  getenv("OCF_RESOURCE_INSTANCE"), ctx.p.run_dir);
     snprintf(ctx.source_file, sizeof ctx.source_file,
              "%s/ovndb-servers.%s.source", ctx.p.run_dir, ctx.cl.instance);
+    snprintf(ctx.vip_file, sizeof ctx.vip_file, "%s/ovndb-servers.%s.vip",
+             ctx.p.run_dir, ctx.cl.instance);
     for (i = 0; i < 2; i++) {
         server_init(&ctx.srv[i], i == 0 ? SERVER_NB : SERVER_SB, &ctx.p);
     }
@@ -224,6 +235,7 @@ actions_start(struct actions_ctx *ctx)
     const char *promoted = ocf_meta("notify_promoted_uname");
     const char *demoting = ocf_meta("notify_demote_uname");
     enum ocf_exitcode rc;
+    bool active = false;
     char node[256];
     const char *p;
 
@@ -231,17 +243,24 @@ actions_start(struct actions_ctx *ctx)
     if (!promoted) {
         promoted = ocf_meta("notify_master_uname");
     }
+    /* Without notify lists (a manual start), an active may answer at
+     * master_ip: watch replication as if one did. */
+    active = !promoted;
     actions_set_source(ctx, NULL);
     for (p = promoted; cluster_list_next(&p, node, sizeof node); ) {
         if (strcmp(node, ctx->cl.node)
             && !cluster_list_has(demoting, node)) {
             actions_follow(ctx, node);
+            active = true;
             break;
         }
     }
     cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
                      actions_self_addr(ctx), ctx->deadline);
-    rc = actions_make_backups(ctx, false, true);
+    /* With no active to replicate from (none promoted, or only one being
+     * demoted, as in the recovery of a failed active), there is no
+     * replication to watch: do not wait on master_ip. */
+    rc = actions_make_backups(ctx, false, active);
 
     if (rc == PCMK_OCF_OK) {
         /* Not in sync yet: the monitor raises the score once it is. */
@@ -304,6 +323,9 @@ actions_monitor(struct actions_ctx *ctx)
     if (!probe && role) {
         expect = !strcmp(role, "Promoted") || !strcmp(role, "Master")
                  ? DECIDE_EXPECT_PROMOTED : DECIDE_EXPECT_UNPROMOTED;
+    }
+    if (expect == DECIDE_EXPECT_PROMOTED && !access(ctx->vip_file, F_OK)) {
+        actions_await_vip(ctx);
     }
     actions_observe(ctx, expect, &in);
     actions_observe_sync(ctx, &in);
@@ -425,6 +447,8 @@ actions_promote(struct actions_ctx *ctx)
     }
     fresh_touch_active(ctx->p.db_dir);
     actions_publish_freshness(ctx, false);
+    actions_vip_pending(ctx, ctx->p.listen_on_master_ip_only
+                        && !addr_is_local(ctx->p.master_ip));
     cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
                      actions_self_addr(ctx), ctx->deadline);
     cluster_record_active(&ctx->cl, ctx->deadline);
@@ -821,6 +845,7 @@ actions_observe_sync(struct actions_ctx *ctx, struct decide_input *in)
     in->last_active = !cluster_get_last_active(&ctx->cl, buf, sizeof buf,
                                                ctx->deadline)
                       && !strcmp(buf, ctx->cl.node);
+    fresh_read_role(ctx->p.db_dir, &in->final_active);
 }
 
 /* Returns the freshness of this node's copy: 0 if it holds no data, 1 if
@@ -1213,4 +1238,74 @@ actions_holds_marker(struct actions_ctx *ctx, const char *node)
     handover_check(ctx->srv[1].sock, ctx->srv[1].db_name,
                    ctx->srv[1].global_table, marker, ctx->deadline, &sb);
     return nb && sb;
+}
+
+/* Remembers, from a promotion, that master_ip was not on this node yet:
+ * ovsdb-server could not listen on it, and retries only when something
+ * wakes it up (up to 2.5 s later if nothing does). */
+static void
+actions_vip_pending(struct actions_ctx *ctx, bool pending)
+{
+    int fd;
+
+    if (!pending) {
+        unlink(ctx->vip_file);
+        return;
+    }
+    fd = open(ctx->vip_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        close(fd);
+    }
+}
+
+/* The first Promoted monitor after a promotion runs while IPaddr2 adds
+ * master_ip.  Waits for the address, then wakes both ovsdb-servers (any
+ * request does; they then bind the listeners they could not) until a
+ * client can connect to both on master_ip: clients do not wait for
+ * ovsdb-server's own retry.  Bounded by ACTIONS_VIP_WAIT_MS; the record
+ * of the promotion is removed either way. */
+static void
+actions_await_vip(struct actions_ctx *ctx)
+{
+    long long until = deadline_after(ACTIONS_VIP_WAIT_MS);
+    long long last = ctx->deadline - ACTIONS_RESERVE_MS;
+    bool logged = false;
+
+    if (until > last) {
+        until = last;
+    }
+    while (!deadline_expired(until)) {
+        if (addr_is_local(ctx->p.master_ip)) {
+            int i, up = 0;
+
+            for (i = 0; i < 2; i++) {
+                const struct params_db *db = i == 0 ? &ctx->p.nb
+                                                    : &ctx->p.sb;
+                struct jsonrpc_conn *conn;
+                char *reply = NULL, *err = NULL;
+
+                jsonrpc_unixctl(ctx->srv[i].ctl, "version", NULL, 0,
+                                deadline_after(200), &reply, &err);
+                free(reply);
+                free(err);
+                if (!jsonrpc_open_tcp(ctx->p.master_ip, db->port,
+                                      deadline_after(200), &conn)) {
+                    jsonrpc_close(conn);
+                    up++;
+                }
+            }
+            if (up == 2) {
+                log_info("master_ip %s is up: NB and SB listen on it",
+                         ctx->p.master_ip);
+                break;
+            }
+        } else if (!logged) {
+            log_info("monitor: waiting for master_ip %s to come up on "
+                     "this node (first monitor after the promotion)",
+                     ctx->p.master_ip);
+            logged = true;
+        }
+        deadline_sleep(20, until);
+    }
+    unlink(ctx->vip_file);
 }

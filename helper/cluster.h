@@ -15,6 +15,10 @@
  * last resort (and refuses promotion while a peer has data). */
 #define CLUSTER_SCORE_ACTIVE 10
 #define CLUSTER_SCORE_ELECTED 7     /* Chosen by a refusing candidate. */
+#define CLUSTER_SCORE_FINAL 6       /* The last active's own copy, which
+                                     * nothing replicated into since it
+                                     * stopped being active (it failed, or
+                                     * stepped down): nothing is newer. */
 #define CLUSTER_SCORE_BACKUP 5      /* Replicating from a live active. */
 #define CLUSTER_SCORE_LAST_ACTIVE 4 /* Not in sync, was the last active. */
 #define CLUSTER_SCORE_STALE 3       /* Not in sync, holds data. */

@@ -36,6 +36,8 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
         } else if (expect_promoted) {
             decide_fail(true, v, "both ovsdb-servers of the promoted "
                         "instance are gone");
+            /* Its files hold the newest data: recover it in place. */
+            v->score = CLUSTER_SCORE_FINAL;
         } else {
             v->state = DECIDE_STOPPED;
         }
@@ -49,11 +51,17 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
         if (!db->running) {
             decide_fail(promoted || any_active, v, "%s ovsdb-server is not "
                         "running while %s runs", tags[i], tags[1 - i]);
+            if (promoted || any_active) {
+                v->score = CLUSTER_SCORE_FINAL;
+            }
             return;
         }
         if (!db->answered) {
             decide_fail(promoted, v, "%s ovsdb-server runs but does not "
                         "answer on its control socket", tags[i]);
+            if (promoted) {
+                v->score = CLUSTER_SCORE_FINAL;
+            }
             return;
         }
         if (db->role == REPL_ROLE_UNKNOWN) {
@@ -117,8 +125,9 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
         v->score = CLUSTER_SCORE_BACKUP;
         v->in_sync = true;
     } else if (in->nb.has_data || in->sb.has_data) {
-        v->score = in->last_active ? CLUSTER_SCORE_LAST_ACTIVE
-                                   : CLUSTER_SCORE_STALE;
+        v->score = !in->last_active ? CLUSTER_SCORE_STALE
+                   : in->final_active ? CLUSTER_SCORE_FINAL
+                   : CLUSTER_SCORE_LAST_ACTIVE;
     } else {
         v->score = CLUSTER_SCORE_EMPTY;
     }

@@ -38,6 +38,9 @@ struct decide_input {
     enum decide_expect expect;
     bool last_active;           /* OVN_REPL_INFO names this node (looked at
                                  * only when not in sync). */
+    bool final_active;          /* This node's freshness record was made
+                                 * while it was the active (looked at only
+                                 * when not in sync). */
 };
 
 enum decide_state {

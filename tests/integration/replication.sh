@@ -107,6 +107,8 @@ kill -9 "$(pid_of node2 sb)"
 expect_rc 9 "promoted monitor on node2 with SB killed is 9" \
     monitor_promoted node2
 check "node2 exit reason names SB" grep -q 'SB ovsdb-server' "$TMP/node2.err"
+check "node2 keeps score 6, above the backups: recovered in place" \
+    test "$(score node2)" = 6
 
 echo "# stop everything"
 for n in $NODES; do

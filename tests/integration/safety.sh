@@ -125,6 +125,8 @@ check "node2 still says 'replicating' (stale status)" replicating node2 nb
 expect_rc 0 "node2 monitor: a healthy backup" monitor_unpromoted node2
 check "but its score drops to 3 (active gone)" test "$(score node2)" = 3
 expect_rc 9 "node1's promoted monitor: 9" monitor_promoted node1
+check "node1 scores 6: its files hold the newest data" \
+    test "$(score node1)" = 6
 agent node1 stop
 
 echo "# a backup whose active is SIGSTOPped"
@@ -259,7 +261,9 @@ N_START=node1
 expect_rc 0 "start node1" agent node1 start
 monitor_unpromoted node1
 N_START=" " N_ACTIVE="node1 node2 node3" N_UNPROMOTED="node1 node2 node3"
-check "node1 (last active) scores 4" test "$(score node1)" = 4
+# Its copy is the one it had as the active: it ranks above any backup.
+check "node1 (last active, its copy as the active) scores 6" \
+    test "$(score node1)" = 6
 check "crm_simulate promotes node1" test "$(simulated_promotion)" = node1
 expect_rc 1 "if node2 is picked anyway, it refuses" promote_node node2
 check "and raises node1 instead (score 7)" test "$(score node1)" = 7

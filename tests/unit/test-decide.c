@@ -6,7 +6,8 @@
  *
  *   1. Nothing runs: a running ovn-northd (managed or not) is a failure,
  *      promoted if Pacemaker expects the promoted role; otherwise
- *      FAILED_PROMOTED if Pacemaker expects the promoted role, else STOPPED.
+ *      FAILED_PROMOTED with CLUSTER_SCORE_FINAL if Pacemaker expects the
+ *      promoted role, else STOPPED.
  *
  *   Let any_active be "some database answered with role active", and
  *   promoted be "Pacemaker expects the promoted role, or it expects any
@@ -15,7 +16,8 @@
  *   2. For NB then SB: a database that does not run (while the other runs)
  *      is a failure, promoted if promoted or any_active; one that runs but
  *      did not answer, or answered with an unknown role, is a failure,
- *      promoted if promoted.
+ *      promoted if promoted.  A promoted failure of the first two kinds
+ *      (a process gone or hung) keeps CLUSTER_SCORE_FINAL.
  *   3. Roles differ: failure, promoted if promoted; repair REBACKUP only if
  *      Pacemaker expects the unpromoted role.
  *   4. Both active: if Pacemaker expects the unpromoted role, FAILED with
@@ -25,11 +27,13 @@
  *      else a running ovn-northd, or a database whose target is not
  *      master_ip, is FAILED; else BACKUP, with CLUSTER_SCORE_BACKUP and in
  *      sync if both replicate from a live source; else, if either holds
- *      data, CLUSTER_SCORE_LAST_ACTIVE if this was the last active node,
- *      else CLUSTER_SCORE_STALE; else CLUSTER_SCORE_EMPTY.
+ *      data, if this was the last active node, CLUSTER_SCORE_FINAL if its
+ *      freshness record was made as the active, else
+ *      CLUSTER_SCORE_LAST_ACTIVE; else CLUSTER_SCORE_STALE; else
+ *      CLUSTER_SCORE_EMPTY.
  *
- * Every failure has CLUSTER_SCORE_NONE, is not in sync, and has a non-empty
- * reason; no other verdict has a reason.  The repair is NONE except where
+ * Every failure has CLUSTER_SCORE_NONE unless stated, is not in sync, and
+ * has a non-empty reason; no other verdict has a reason.  The repair is NONE except where
  * stated.
  *
  * decide_election() is table-tested. */
@@ -120,6 +124,9 @@ oracle(const struct decide_input *in, struct expected *x)
     if (!nb->running && !sb->running) {
         if (in->northd_running || want_promoted) {
             expect_failure(x, want_promoted);
+            if (!in->northd_running) {
+                x->score = CLUSTER_SCORE_FINAL;
+            }
         } else {
             expect_ok(x, DECIDE_STOPPED, CLUSTER_SCORE_NONE, false);
         }
@@ -129,18 +136,26 @@ oracle(const struct decide_input *in, struct expected *x)
     /* Rule 2, NB then SB. */
     if (!nb->running) {
         expect_failure(x, promoted || any_active);
+        x->score = promoted || any_active ? CLUSTER_SCORE_FINAL
+                                          : CLUSTER_SCORE_NONE;
         return;
     }
     if (!nb->answered || nb->role == REPL_ROLE_UNKNOWN) {
         expect_failure(x, promoted);
+        x->score = promoted && !nb->answered ? CLUSTER_SCORE_FINAL
+                                             : CLUSTER_SCORE_NONE;
         return;
     }
     if (!sb->running) {
         expect_failure(x, promoted || any_active);
+        x->score = promoted || any_active ? CLUSTER_SCORE_FINAL
+                                          : CLUSTER_SCORE_NONE;
         return;
     }
     if (!sb->answered || sb->role == REPL_ROLE_UNKNOWN) {
         expect_failure(x, promoted);
+        x->score = promoted && !sb->answered ? CLUSTER_SCORE_FINAL
+                                             : CLUSTER_SCORE_NONE;
         return;
     }
 
@@ -174,8 +189,9 @@ oracle(const struct decide_input *in, struct expected *x)
     } else if (backup_in_sync(nb) && backup_in_sync(sb)) {
         expect_ok(x, DECIDE_BACKUP, CLUSTER_SCORE_BACKUP, true);
     } else if (nb->has_data || sb->has_data) {
-        expect_ok(x, DECIDE_BACKUP, in->last_active
-                  ? CLUSTER_SCORE_LAST_ACTIVE : CLUSTER_SCORE_STALE, false);
+        expect_ok(x, DECIDE_BACKUP, !in->last_active ? CLUSTER_SCORE_STALE
+                  : in->final_active ? CLUSTER_SCORE_FINAL
+                  : CLUSTER_SCORE_LAST_ACTIVE, false);
     } else {
         expect_ok(x, DECIDE_BACKUP, CLUSTER_SCORE_EMPTY, false);
     }
@@ -216,8 +232,9 @@ print_input(const struct decide_input *in)
     print_db("nb", &in->nb);
     print_db("sb", &in->sb);
     print_message("northd{managed=%d running=%d} expect=%d "
-                  "last_active=%d\n", in->northd_managed,
-                  in->northd_running, (int) in->expect, in->last_active);
+                  "last_active=%d final_active=%d\n", in->northd_managed,
+                  in->northd_running, (int) in->expect, in->last_active,
+                  in->final_active);
 }
 
 /* Runs decide_monitor() on 'in' with a verdict full of garbage, so that a
@@ -263,8 +280,9 @@ test_exhaustive(void **state)
     memset(seen, 0, sizeof seen);
     for (nb = 0; nb < N_DB; nb++) {
         for (sb = 0; sb < N_DB; sb++) {
-            /* northd_managed x northd_running x expect x last_active. */
-            for (k = 0; k < 2 * 2 * N_EXPECTS * 2; k++) {
+            /* northd_managed x northd_running x last_active x
+             * final_active x expect. */
+            for (k = 0; k < 2 * 2 * 2 * 2 * N_EXPECTS; k++) {
                 struct decide_input in;
                 struct decide_verdict v;
                 struct expected x;
@@ -275,7 +293,8 @@ test_exhaustive(void **state)
                 in.northd_managed = k & 1;
                 in.northd_running = (k >> 1) & 1;
                 in.last_active = (k >> 2) & 1;
-                in.expect = expects[(k >> 3) % N_EXPECTS];
+                in.final_active = (k >> 3) & 1;
+                in.expect = expects[(k >> 4) % N_EXPECTS];
                 oracle(&in, &x);
                 run_decide(&in, &v);
                 n++;
@@ -286,7 +305,7 @@ test_exhaustive(void **state)
             }
         }
     }
-    assert_int_equal(n, N_DB * N_DB * 2 * 2 * N_EXPECTS * 2);
+    assert_int_equal(n, N_DB * N_DB * 2 * 2 * 2 * 2 * N_EXPECTS);
     assert_int_equal(bad, 0);
     /* The table reaches every state. */
     for (k = 0; k < sizeof seen / sizeof seen[0]; k++) {
@@ -334,12 +353,13 @@ test_exhaustive(void **state)
 #define FAILED_P DECIDE_FAILED_PROMOTED
 
 #define NONE CLUSTER_SCORE_NONE
+#define FINAL CLUSTER_SCORE_FINAL
 #define REBACKUP DECIDE_REPAIR_REBACKUP
 #define NO_REPAIR DECIDE_REPAIR_NONE
 
 struct row {
     struct decide_input in;     /* nb, sb, northd_managed, northd_running,
-                                 * expect, last_active. */
+                                 * expect, last_active, final_active. */
     enum decide_state state;
     int score;
     bool in_sync;
@@ -402,7 +422,9 @@ test_nothing_runs(void **state)
           NO_REPAIR, NULL },
         { { DOWN, DOWN, true, false, ANY, true }, STOPPED, NONE, false,
           NO_REPAIR, NULL },
-        { { DOWN, DOWN, false, false, PROM, false }, FAILED_P, NONE, false,
+        /* The promoted instance's files hold the newest data: it keeps a
+         * score above the backups', to be recovered in place. */
+        { { DOWN, DOWN, false, false, PROM, false }, FAILED_P, FINAL, false,
           NO_REPAIR, "gone" },
         { { DOWN, DOWN, true, true, ANY, false }, FAILED, NONE, false,
           NO_REPAIR, "ovn-northd" },
@@ -428,15 +450,15 @@ test_half_running(void **state)
           NO_REPAIR, "NB ovsdb-server is not running" },
         { { DOWN, BAK, false, false, UNPROM, false }, FAILED, NONE, false,
           NO_REPAIR, "NB" },
-        { { DOWN, BAK, false, false, PROM, false }, FAILED_P, NONE, false,
+        { { DOWN, BAK, false, false, PROM, false }, FAILED_P, FINAL, false,
           NO_REPAIR, "NB" },
         /* The other answered as active: this was a promoted instance,
          * whatever Pacemaker expects. */
-        { { DOWN, ACT, false, false, ANY, false }, FAILED_P, NONE, false,
+        { { DOWN, ACT, false, false, ANY, false }, FAILED_P, FINAL, false,
           NO_REPAIR, "NB" },
-        { { DOWN, ACT, true, true, UNPROM, false }, FAILED_P, NONE, false,
+        { { DOWN, ACT, true, true, UNPROM, false }, FAILED_P, FINAL, false,
           NO_REPAIR, "NB" },
-        { { ACT, DOWN, false, false, UNPROM, false }, FAILED_P, NONE, false,
+        { { ACT, DOWN, false, false, UNPROM, false }, FAILED_P, FINAL, false,
           NO_REPAIR, "SB ovsdb-server is not running" },
         { { BAK, DOWN, false, false, UNPROM, false }, FAILED, NONE, false,
           NO_REPAIR, "SB" },
@@ -467,11 +489,11 @@ test_hung_or_unknown(void **state)
         { { BAK, HUNG, false, false, ANY, false }, FAILED, NONE, false,
           NO_REPAIR, "SB ovsdb-server runs but does not answer" },
         /* The other answered as active: promoted for a probe. */
-        { { HUNG, ACT, false, false, ANY, false }, FAILED_P, NONE, false,
+        { { HUNG, ACT, false, false, ANY, false }, FAILED_P, FINAL, false,
           NO_REPAIR, "NB" },
         { { HUNG, ACT, false, false, UNPROM, false }, FAILED, NONE, false,
           NO_REPAIR, "NB" },
-        { { BAK, HUNG, false, false, PROM, false }, FAILED_P, NONE, false,
+        { { BAK, HUNG, false, false, PROM, false }, FAILED_P, FINAL, false,
           NO_REPAIR, "SB" },
         { { HUNG, HUNG, false, false, ANY, false }, FAILED, NONE, false,
           NO_REPAIR, "NB" },
@@ -486,7 +508,7 @@ test_hung_or_unknown(void **state)
         /* NB is checked first. */
         { { ODD, HUNG, false, false, ANY, false }, FAILED, NONE, false,
           NO_REPAIR, "NB" },
-        { { ACT, HUNG, true, true, ANY, false }, FAILED_P, NONE, false,
+        { { ACT, HUNG, true, true, ANY, false }, FAILED_P, FINAL, false,
           NO_REPAIR, "SB" },
     };
 
@@ -599,6 +621,20 @@ test_both_backup_scores(void **state)
           CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
         { { BAK_OLD, BAK_OLD, true, false, ANY, true }, BACKUP,
           CLUSTER_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+        /* The last active, restarted with the copy it had as the active
+         * (a record another node replicated into would say backup). */
+        { { BAK_OLD, BAK_OLD, false, false, UNPROM, true, true }, BACKUP,
+          CLUSTER_SCORE_FINAL, false, NO_REPAIR, NULL },
+        { { BAK_NEW, BAK_OLD, false, false, ANY, true, true }, BACKUP,
+          CLUSTER_SCORE_FINAL, false, NO_REPAIR, NULL },
+        /* An active record, but another node was active since. */
+        { { BAK_OLD, BAK_OLD, false, false, UNPROM, false, true }, BACKUP,
+          CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
+        /* In sync, or without data, the record does not matter. */
+        { { BAK, BAK, false, false, UNPROM, true, true }, BACKUP,
+          CLUSTER_SCORE_BACKUP, true, NO_REPAIR, NULL },
+        { { BAK_NEW, BAK_NEW, false, false, UNPROM, true, true }, BACKUP,
+          CLUSTER_SCORE_EMPTY, false, NO_REPAIR, NULL },
         /* One of the two holds data. */
         { { BAK_NEW, BAK_OLD, false, false, UNPROM, false }, BACKUP,
           CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
