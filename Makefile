@@ -3,8 +3,10 @@
 #   make                 build the helper and the agent
 #   make install         install (honours DESTDIR and PREFIX)
 #   make check           unit tests, shellcheck, meta-data, integration,
-#                        ocf-tester and offline Pacemaker tests
-#   make check SANITIZE=1  the same with ASan+UBSan
+#                        ocf-tester and offline Pacemaker tests (with and
+#                        without ASan+UBSan), the failover suite on the
+#                        3-node lab (check-cluster) and the packages
+#   make check-all SANITIZE=1  the first group with ASan+UBSan only
 
 PREFIX ?= /usr
 DESTDIR ?=
@@ -122,10 +124,15 @@ check-all: check-unit check-shell check-metadata check-man \
 
 # Installs missing Debian packages, then runs every suite twice: built with
 # AddressSanitizer and UndefinedBehaviorSanitizer, then built normally
-# (which leaves the normal build installed).
+# (which leaves the normal build installed).  Then the failover suite on
+# the 3-node lab (mk/cluster.mk; about 4 minutes), on that installed normal
+# build: it runs before check-packages, which installs and removes the .deb
+# at the same paths (the lab takes a snapshot of the agent at bring-up, so
+# nothing installed later changes what it runs).
 check: deps
 	$(MAKE) check-all SANITIZE=1
 	$(MAKE) check-all
+	$(MAKE) check-cluster
 	$(MAKE) check-packages
 
 deps:
