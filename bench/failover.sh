@@ -67,6 +67,9 @@ done
 export LAB_PREFIX=ovndbbench-lab-
 export LAB_DIR=$WDIR/lab
 export LAB_QUIET=1
+# Without ip_nonlocal_bind first (the lab sets it by default); crash-nlb
+# measures the same crash with it.
+export LAB_NONLOCAL_BIND=0
 [ -n "${BENCH_KEEP:-}" ] && export LAB_KEEP=1
 # shellcheck source=tests/cluster/lab.sh
 . "$LAB_SH"
@@ -346,6 +349,7 @@ agent_block() {
     # TripleO deploys it): the new active binds the VIP at promotion.
     case " $FAULTS " in
         *" crash-nlb "*)
+            export LAB_NONLOCAL_BIND=1      # also for restarted nodes
             for n in "${LAB_NODES[@]}"; do
                 ip netns exec "$(lab_ns "$n")" \
                     sysctl -qw net.ipv4.ip_nonlocal_bind=1

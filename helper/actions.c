@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "child.h"
 #include "cluster.h"
 #include "deadline.h"
 #include "decide.h"
@@ -42,9 +43,10 @@
  * marker (bounded by the promote timeout too). */
 #define ACTIONS_HANDOVER_WAIT_MS 20000
 
-/* How long the first Promoted monitor after a promotion waits for
- * master_ip to come up (IPaddr2 starts it at the same time). */
-#define ACTIONS_VIP_WAIT_MS 5000
+/* How long the watcher that a promotion leaves waits for master_ip to come
+ * up (IPaddr2 starts it once the promotion and its notifications are
+ * done). */
+#define ACTIONS_VIP_WAIT_MS 10000
 
 struct actions_ctx {
     struct params p;
@@ -55,8 +57,6 @@ struct actions_ctx {
                                  * the active node's own address, or
                                  * master_ip while none is known. */
     char source_file[4096];     /* Remembers the active's address. */
-    char vip_file[4096];        /* Exists from a promotion until master_ip
-                                 * was seen up, with NB and SB on it. */
     char self_addr[64];         /* This node's address ("" until needed). */
     int source_error[2];        /* Set once the source failed to answer:
                                  * not asked again in this action. */
@@ -87,8 +87,8 @@ static int actions_await_handover(struct actions_ctx *, char *handed,
 static void actions_write_handover(struct actions_ctx *);
 static void actions_publish_freshness(struct actions_ctx *, bool final);
 static bool actions_holds_marker(struct actions_ctx *, const char *node);
-static void actions_vip_pending(struct actions_ctx *, bool pending);
-static void actions_await_vip(struct actions_ctx *);
+static void actions_spawn_vip_watcher(void);
+static enum ocf_exitcode actions_watch_vip(struct actions_ctx *);
 static int actions_source_id(struct actions_ctx *, int i, char *id);
 static void actions_source_ask(struct actions_ctx *, int i);
 static void actions_source_forget(struct actions_ctx *);
@@ -124,8 +124,6 @@ actions_run(enum ocf_action action)
                  getenv("OCF_RESOURCE_INSTANCE"), ctx.p.run_dir);
     snprintf(ctx.source_file, sizeof ctx.source_file,
              "%s/ovndb-servers.%s.source", ctx.p.run_dir, ctx.cl.instance);
-    snprintf(ctx.vip_file, sizeof ctx.vip_file, "%s/ovndb-servers.%s.vip",
-             ctx.p.run_dir, ctx.cl.instance);
     for (i = 0; i < 2; i++) {
         server_init(&ctx.srv[i], i == 0 ? SERVER_NB : SERVER_SB, &ctx.p);
     }
@@ -174,6 +172,8 @@ actions_run(enum ocf_action action)
         return actions_demote(&ctx);
     case OCF_ACTION_NOTIFY:
         return actions_notify(&ctx);
+    case OCF_ACTION_WATCH_VIP:
+        return actions_watch_vip(&ctx);
     case OCF_ACTION_META_DATA:
     case OCF_ACTION_USAGE:
     case OCF_ACTION_UNKNOWN:
@@ -324,9 +324,6 @@ actions_monitor(struct actions_ctx *ctx)
         expect = !strcmp(role, "Promoted") || !strcmp(role, "Master")
                  ? DECIDE_EXPECT_PROMOTED : DECIDE_EXPECT_UNPROMOTED;
     }
-    if (expect == DECIDE_EXPECT_PROMOTED && !access(ctx->vip_file, F_OK)) {
-        actions_await_vip(ctx);
-    }
     actions_observe(ctx, expect, &in);
     actions_observe_sync(ctx, &in);
     decide_monitor(&in, &v);
@@ -447,8 +444,9 @@ actions_promote(struct actions_ctx *ctx)
     }
     fresh_touch_active(ctx->p.db_dir);
     actions_publish_freshness(ctx, false);
-    actions_vip_pending(ctx, ctx->p.listen_on_master_ip_only
-                        && !addr_is_local(ctx->p.master_ip));
+    if (ctx->p.listen_on_master_ip_only && !addr_is_local(ctx->p.master_ip)) {
+        actions_spawn_vip_watcher();
+    }
     cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
                      actions_self_addr(ctx), ctx->deadline);
     cluster_record_active(&ctx->cl, ctx->deadline);
@@ -1240,41 +1238,49 @@ actions_holds_marker(struct actions_ctx *ctx, const char *node)
     return nb && sb;
 }
 
-/* Remembers, from a promotion, that master_ip was not on this node yet:
- * ovsdb-server could not listen on it, and retries only when something
- * wakes it up (up to 2.5 s later if nothing does). */
+/* master_ip is not on this node at promotion: IPaddr2 adds it only after
+ * the promotion and its notifications.  ovsdb-server could not listen on
+ * it, and retries only when something wakes it up (up to 2.5 s later if
+ * nothing does).  Leaves a watcher (this helper, "watch-vip") that wakes
+ * it up as soon as the address is there. */
 static void
-actions_vip_pending(struct actions_ctx *ctx, bool pending)
+actions_spawn_vip_watcher(void)
 {
-    int fd;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *argv[] = { exe, "watch-vip", NULL };
+    int error;
 
-    if (!pending) {
-        unlink(ctx->vip_file);
+    if (n <= 0) {
+        log_warn("cannot find this program to watch master_ip: %s",
+                 strerror(errno));
         return;
     }
-    fd = open(ctx->vip_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-        close(fd);
+    exe[n] = '\0';
+    error = child_spawn_detached(argv);
+    if (error) {
+        log_warn("cannot start the watcher of master_ip: %s",
+                 strerror(error));
     }
 }
 
-/* The first Promoted monitor after a promotion runs while IPaddr2 adds
- * master_ip.  Waits for the address, then wakes both ovsdb-servers (any
+/* The watcher: waits for master_ip, then wakes both ovsdb-servers (any
  * request does; they then bind the listeners they could not) until a
- * client can connect to both on master_ip: clients do not wait for
- * ovsdb-server's own retry.  Bounded by ACTIONS_VIP_WAIT_MS; the record
- * of the promotion is removed either way. */
-static void
-actions_await_vip(struct actions_ctx *ctx)
+ * client can connect to both on master_ip.  Bounded by
+ * ACTIONS_VIP_WAIT_MS; gives up quietly if this node is no longer the
+ * active. */
+static enum ocf_exitcode
+actions_watch_vip(struct actions_ctx *ctx)
 {
     long long until = deadline_after(ACTIONS_VIP_WAIT_MS);
-    long long last = ctx->deadline - ACTIONS_RESERVE_MS;
     bool logged = false;
 
-    if (until > last) {
-        until = last;
-    }
     while (!deadline_expired(until)) {
+        pid_t pid;
+
+        if (server_pid(&ctx->srv[0], &pid) || server_pid(&ctx->srv[1], &pid)) {
+            return PCMK_OCF_OK;     /* Stopped meanwhile. */
+        }
         if (addr_is_local(ctx->p.master_ip)) {
             int i, up = 0;
 
@@ -1297,15 +1303,16 @@ actions_await_vip(struct actions_ctx *ctx)
             if (up == 2) {
                 log_info("master_ip %s is up: NB and SB listen on it",
                          ctx->p.master_ip);
-                break;
+                return PCMK_OCF_OK;
             }
         } else if (!logged) {
-            log_info("monitor: waiting for master_ip %s to come up on "
-                     "this node (first monitor after the promotion)",
+            log_info("waiting for master_ip %s to come up on this node",
                      ctx->p.master_ip);
             logged = true;
         }
         deadline_sleep(20, until);
     }
-    unlink(ctx->vip_file);
+    log_info("master_ip %s did not come up with NB and SB listening on it "
+             "within %d s", ctx->p.master_ip, ACTIONS_VIP_WAIT_MS / 1000);
+    return PCMK_OCF_OK;
 }

@@ -116,7 +116,8 @@ addr_same_subnet(const struct sockaddr *a, const struct sockaddr *mask,
     size_t i, n = family == AF_INET ? 4 : 16;
 
     if (family == AF_INET) {
-        x = (const unsigned char *) &((const struct sockaddr_in *) a)->sin_addr;
+        x = (const unsigned char *)
+            &((const struct sockaddr_in *) a)->sin_addr;
         m = (const unsigned char *)
             &((const struct sockaddr_in *) mask)->sin_addr;
     } else {

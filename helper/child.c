@@ -236,3 +236,24 @@ child_buf_finish(struct child_buf *buf, char **dst)
     buf->data = NULL;
     buf->len = 0;
 }
+
+int
+child_spawn_detached(const char *const argv[])
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    pid_t pid;
+    int error;
+
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    error = posix_spawn(&pid, argv[0], &fa, &attr, (char *const *) argv,
+                        environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&fa);
+    return error;
+}

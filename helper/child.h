@@ -26,6 +26,12 @@ struct child_result {
 int child_run(const char *const argv[], long long deadline,
               struct child_result *result);
 
+/* Starts 'argv' (argv[0] is an absolute path) in a session of its own,
+ * with stdin, stdout and stderr on /dev/null, and does not wait for it:
+ * it outlives the caller, and must bound its own run time.  Returns 0 or
+ * a positive errno value. */
+int child_spawn_detached(const char *const argv[]);
+
 /* Frees the buffers in 'result'.  Accepts a zeroed result. */
 void child_result_free(struct child_result *result);
 

@@ -30,6 +30,7 @@ ocf_action_parse(const char *name)
         { "meta-data", OCF_ACTION_META_DATA },
         { "usage", OCF_ACTION_USAGE },
         { "help", OCF_ACTION_USAGE },
+        { "watch-vip", OCF_ACTION_WATCH_VIP },
     };
     size_t i;
 

@@ -293,8 +293,8 @@ server_prepare_db(const struct server *s, const struct params *p,
 }
 
 int
-server_start(const struct server *s, const char *sync_from, long long deadline, char *msg,
-             size_t size)
+server_start(const struct server *s, const char *sync_from,
+             long long deadline, char *msg, size_t size)
 {
     const char *argv[40];
     char store[8192], line[200];

@@ -66,8 +66,9 @@ void server_db_remote(const struct server *s, char *buf, size_t size);
  * 'argv' (room for 'max' pointers, NULL-terminated), using 'store' (of
  * 'store_size' bytes) for the option strings.  Pure.  Returns 0, or ENOSPC
  * if 'argv' or 'store' is too small. */
-int server_build_argv(const struct server *s, const char *sync_from, const char **argv, size_t max,
-                      char *store, size_t store_size);
+int server_build_argv(const struct server *s, const char *sync_from,
+                      const char **argv, size_t max, char *store,
+                      size_t store_size);
 
 /* Reads the pid of a live process called 'comm' from 'pidfile'.  Returns 0
  * and stores it in '*pidp' if it runs; ESRCH if there is no pidfile, or it
@@ -90,8 +91,8 @@ int server_prepare_db(const struct server *s, const struct params *p,
 /* Starts ovsdb-server for 's' as a backup of 'sync_from' and returns once it
  * has daemonized (its control socket then answers).  Returns 0 or a positive
  * errno value with an explanation in 'msg'. */
-int server_start(const struct server *s, const char *sync_from, long long deadline,
-                 char *msg, size_t size);
+int server_start(const struct server *s, const char *sync_from,
+                 long long deadline, char *msg, size_t size);
 
 /* Stops the ovsdb-server of 's', asking it to exit first and escalating to
  * SIGTERM and SIGKILL, and returns 0 once it is gone (or was not running).

@@ -95,10 +95,11 @@ lab_net_up() {
         # the new active's ovsdb-server can listen on the VIP at promotion,
         # before IPaddr2 adds the address (without it the bind fails and
         # is retried up to ~2.5 s later).  Per network namespace.
+        # LAB_NONLOCAL_BIND=0 leaves it off (the bench measures both).
         nsenter --net="/run/netns/$ns" sysctl -qw \
             net.ipv6.conf.all.disable_ipv6=1 \
             net.ipv6.conf.default.disable_ipv6=1 \
-            net.ipv4.ip_nonlocal_bind=1 || return 1
+            "net.ipv4.ip_nonlocal_bind=${LAB_NONLOCAL_BIND:-1}" || return 1
         ip -n "$ns" link set lo up
         # Created from the bridge namespace with the peer placed directly
         # in the node: the pair never appears in the root namespace.

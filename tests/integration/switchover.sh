@@ -450,17 +450,15 @@ expect_rc 0 "pre-promote notify" notify_all pre promote
 expect_rc 0 "promote node1" agent node1 promote
 expect_rc 0 "post-promote notify" notify_all post promote
 N_PROMOTE=" " N_PROMOTED="node1" N_UNPROMOTED="node2 node3"
-# Pacemaker runs the first Promoted monitor and IPaddr2's start at the
-# same time, after the post-promote notification.  ovsdb-server could not
-# listen on the VIP at promote (not there yet, no ip_nonlocal_bind) and
-# retries only when woken up; the monitor waits for the VIP and wakes it,
-# so that the first write through the VIP succeeds at once.
-monitor_promoted node1 & mon_pid=$!
-check "the first Promoted monitor waits for the VIP" wait_until 10 \
+# IPaddr2 adds the VIP only after the promotion and its notifications.
+# ovsdb-server could not listen on it at promote (no ip_nonlocal_bind
+# here) and retries only when woken up, up to 2.5 s later; promote leaves
+# a watcher that wakes it as soon as the VIP is there.
+check "promote left a watcher waiting for the VIP" wait_until 10 \
     grep -q "waiting for master_ip $VIP" "$TMP/agent.log"
 check "VIP added on node1" vip_add node1
-wait "$mon_pid"
-check "that monitor returns 8 once the VIP is up" test $? = 8
+check "the watcher saw NB and SB listen on the VIP" wait_until 10 \
+    grep -q "master_ip $VIP is up: NB and SB listen on it" "$TMP/agent.log"
 check "a write through the VIP succeeds at once" vip_write first
 for n in node2 node3; do
     check "$n NB replicates" wait_until 15 replicating "$n" nb

@@ -33,8 +33,8 @@
  *      CLUSTER_SCORE_EMPTY.
  *
  * Every failure has CLUSTER_SCORE_NONE unless stated, is not in sync, and
- * has a non-empty reason; no other verdict has a reason.  The repair is NONE except where
- * stated.
+ * has a non-empty reason; no other verdict has a reason.  The repair is
+ * NONE except where stated.
  *
  * decide_election() is table-tested. */
 #include "unit.h"

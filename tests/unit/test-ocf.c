@@ -55,6 +55,7 @@ test_action_parse(void **state)
         { "meta-data", OCF_ACTION_META_DATA },
         { "usage", OCF_ACTION_USAGE },
         { "help", OCF_ACTION_USAGE },
+        { "watch-vip", OCF_ACTION_WATCH_VIP },
         { "", OCF_ACTION_UNKNOWN },
         { "reload", OCF_ACTION_UNKNOWN },
         { "migrate_to", OCF_ACTION_UNKNOWN },
