@@ -244,8 +244,10 @@ actions_start(struct actions_ctx *ctx)
         promoted = ocf_meta("notify_master_uname");
     }
     /* Without notify lists (a manual start), an active may answer at
-     * master_ip: watch replication as if one did. */
-    active = !promoted;
+     * master_ip: watch replication as if one did.  (An empty list is
+     * NULL for ocf_meta(): look at the variables themselves.) */
+    active = !ocf_reskey("CRM_meta_notify_promoted_uname")
+             && !ocf_reskey("CRM_meta_notify_master_uname");
     actions_set_source(ctx, NULL);
     for (p = promoted; cluster_list_next(&p, node, sizeof node); ) {
         if (strcmp(node, ctx->cl.node)
