@@ -336,9 +336,14 @@ lab_node_kill() {
         kill -KILL "$pid" 2>/dev/null
     fi
     # Wait for the rest (unshare, nsenter parents) even if the init was
-    # gone already.
+    # gone already.  Once they are gone the namespace record is dropped:
+    # the kernel reuses the inode number of a dead namespace at once (for
+    # the next lab node of anyone's).
     for ((i = 0; i < 100; i++)); do
-        lab_node_procs_left "$node" "$since" || return 0
+        if ! lab_node_procs_left "$node" "$since"; then
+            rm -f "$LAB_DIR/$node/mntns"
+            return 0
+        fi
         sleep 0.05
     done
     lab_err "$node: processes left 5 s after SIGKILL of its init:" \
@@ -354,11 +359,23 @@ lab_ticks() {
     echo $((10#$up * $(getconf CLK_TCK) / 100))
 }
 
+# lab_proc_of_node PID NODE: PID's mount namespace has NODE's own
+# /etc/corosync bind mount (from $LAB_DIR/NODE; the mount root in
+# mountinfo is that path, or its tail if /tmp is a file system of its
+# own).  Tells this lab's node from another lab's node whose namespace
+# reuses the inode number of one of ours that died.
+lab_proc_of_node() {
+    awk -v want="$LAB_DIR/$2/etc-corosync" '
+        $5 == "/etc/corosync" && length($4) > 1 \
+            && substr(want, length(want) - length($4) + 1) == $4 { found = 1 }
+        END { exit !found }' "/proc/$1/mountinfo" 2>/dev/null
+}
+
 # lab_node_procs_left NODE SINCE [list]: true if a process that started
 # before SINCE (lab_ticks) still lives in NODE's mount namespace (zombies
-# count as gone); with "list", prints them.  The start time matters: once
-# the namespace is gone its inode number can be reused by a new namespace
-# of anyone's.
+# count as gone); with "list", prints them.  The start time and the
+# mount check matter: once the namespace is gone its inode number can be
+# reused by a new namespace of anyone's (another lab's node, say).
 lab_node_procs_left() {
     local mnt p stat found=1 since=$2 fields
     [ -r "$LAB_DIR/$1/mntns" ] || return 1
@@ -373,6 +390,7 @@ lab_node_procs_left() {
         # Field 22 of /proc/PID/stat, the start time, is the 20th after
         # the command name.
         [ "${fields[19]:-0}" -le "$since" ] || continue
+        lab_proc_of_node "$p" "$1" || continue
         case ${fields[0]} in
             Z|X) ;;
             *)
