@@ -125,7 +125,7 @@ check-all: check-unit check-shell check-metadata check-man \
 # Installs missing Debian packages, then runs every suite twice: built with
 # AddressSanitizer and UndefinedBehaviorSanitizer, then built normally
 # (which leaves the normal build installed).  Then the failover suite on
-# the 3-node lab (mk/cluster.mk; about 4 minutes), on that installed normal
+# the 3-node lab (mk/cluster.mk; about 3 minutes), on that installed normal
 # build: it runs before check-packages, which installs and removes the .deb
 # at the same paths (the lab takes a snapshot of the agent at bring-up, so
 # nothing installed later changes what it runs).

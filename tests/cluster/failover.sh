@@ -399,7 +399,7 @@ build_lab() {
 # ---------------------------------------------------------------- scenarios
 
 s1_initial_start() {
-    local t0 t p ms cib_pcs cib_crm
+    local t0 t p ms cib_pcs cib_crm nlb
     scenario 1 "initial start"
     t0=$(lab_now_ms)
     if ! lab_up; then
@@ -410,8 +410,9 @@ s1_initial_start() {
     pass "S1: 3 nodes online in $(fmt_ms "$t") (fencing is off in the lab)"
     note "agent under test: snapshot of ${AGENT_ROOT:-/}usr/lib/ocf/resource.d/ovn/ovndb-servers taken at bring-up; helper built $(date -r "$AGENT_ROOT/usr/libexec/ovndb-servers/ovndb-servers-helper" '+%F %T'), sha256 $(sha256sum "$LAB_DIR/agent/ovndb-servers-helper" | cut -c1-12)"
     SCEN_FIGURES+="bring-up $(fmt_ms "$t"); "
-    check "S1: every node has net.ipv4.ip_nonlocal_bind=1 (as TripleO sets it)" \
-        test "$(for n in "${LAB_NODES[@]}"; do lab_exec "$n" sysctl -n net.ipv4.ip_nonlocal_bind; done | paste -sd,)" = 1,1,1
+    nlb=${LAB_NONLOCAL_BIND:-1}
+    check "S1: every node has net.ipv4.ip_nonlocal_bind=$nlb (1, as TripleO sets it, unless LAB_NONLOCAL_BIND says otherwise)" \
+        test "$(for n in "${LAB_NODES[@]}"; do lab_exec "$n" sysctl -n net.ipv4.ip_nonlocal_bind; done | paste -sd,)" = "$nlb,$nlb,$nlb"
 
     # The VIP recipe, both ways, on the live cluster's (empty) CIB.
     cib_pcs=$SCEN_DIR/cib-pcs.xml
