@@ -265,11 +265,13 @@ actions_start(struct actions_ctx *ctx)
     rc = actions_make_backups(ctx, false, active);
 
     if (rc == PCMK_OCF_OK) {
-        /* Not in sync yet: the monitor raises the score once it is. */
+        /* Not in sync yet: the monitor raises the score once it is.  (Not
+         * "expect unpromoted": that asks the source ahead, for nothing,
+         * since a backup that just started is not replicating yet.) */
         struct decide_input in;
         struct decide_verdict v;
 
-        actions_observe(ctx, DECIDE_EXPECT_UNPROMOTED, &in);
+        actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
         actions_observe_sync(ctx, &in);
         decide_monitor(&in, &v);
         cluster_set_score(&ctx->cl, v.state == DECIDE_BACKUP ? v.score
@@ -286,7 +288,9 @@ actions_stop(struct actions_ctx *ctx)
     struct decide_input in;
     int error = 0;
 
-    /* An active copy is the newest there is until it stops. */
+    /* An active copy is the newest there is until it stops.  The cluster
+     * writes run while the servers stop. */
+    cluster_batch_begin(&ctx->cl);
     actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
     if (in.nb.answered && in.sb.answered && in.nb.role == REPL_ROLE_ACTIVE
         && in.sb.role == REPL_ROLE_ACTIVE) {
@@ -305,11 +309,13 @@ actions_stop(struct actions_ctx *ctx)
         error = ETIMEDOUT;
     }
     if (error) {
+        cluster_batch_end(&ctx->cl, ctx->deadline);
         ocf_exit_reason("ovsdb-server still runs after SIGKILL; see the "
                         "logs in %s", ctx->p.log_dir);
         return PCMK_OCF_UNKNOWN_ERROR;
     }
     cluster_set_score(&ctx->cl, CLUSTER_SCORE_NONE, true, ctx->deadline);
+    cluster_batch_end(&ctx->cl, ctx->deadline);
     return PCMK_OCF_OK;
 }
 
@@ -445,14 +451,17 @@ actions_promote(struct actions_ctx *ctx)
         }
     }
     fresh_touch_active(ctx->p.db_dir);
-    actions_publish_freshness(ctx, false);
     if (ctx->p.listen_on_master_ip_only && !addr_is_local(ctx->p.master_ip)) {
         actions_spawn_vip_watcher();
     }
+    /* Four cluster writes, at once. */
+    cluster_batch_begin(&ctx->cl);
+    actions_publish_freshness(ctx, false);
     cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
                      actions_self_addr(ctx), ctx->deadline);
     cluster_record_active(&ctx->cl, ctx->deadline);
     cluster_set_score(&ctx->cl, CLUSTER_SCORE_ACTIVE, true, ctx->deadline);
+    cluster_batch_end(&ctx->cl, ctx->deadline);
     log_info("promoted: NB and SB are active on %s", ctx->cl.node);
     return PCMK_OCF_OK;
 }
@@ -475,6 +484,8 @@ actions_demote(struct actions_ctx *ctx)
         ocf_exit_reason("ovn-northd does not stop");
         return PCMK_OCF_UNKNOWN_ERROR;
     }
+    /* The cluster writes run while the servers become backups. */
+    cluster_batch_begin(&ctx->cl);
     if (in.nb.answered && in.sb.answered && in.nb.role == REPL_ROLE_ACTIVE
         && in.sb.role == REPL_ROLE_ACTIVE) {
         /* Clients no longer reach this node (the VIP went first) and
@@ -493,6 +504,7 @@ actions_demote(struct actions_ctx *ctx)
                           ctx->deadline);
         log_info("demoted: NB and SB are backups of %s", ctx->target[0]);
     }
+    cluster_batch_end(&ctx->cl, ctx->deadline);
     return rc;
 }
 
@@ -1126,6 +1138,26 @@ actions_source_ask(struct actions_ctx *ctx, int i)
 
     if (ctx->source_asked[i] || ctx->source_error[i]) {
         return;
+    }
+    if (i == 1 && ctx->source_asked[0] && !ctx->source_conn[0]
+        && (ctx->source_start_error[0] == ETIMEDOUT
+            || ctx->source_start_error[0] == EHOSTUNREACH
+            || ctx->source_start_error[0] == ENETUNREACH)) {
+        char host0[128], host1[128];
+        int port;
+        bool ssl;
+
+        /* NB's source could not even be reached: SB's, on the same host,
+         * would cost the same wait for the same answer. */
+        if (!repl_parse_target(ctx->target[0], host0, sizeof host0, &port,
+                               &ssl)
+            && !repl_parse_target(ctx->target[1], host1, sizeof host1,
+                                  &port, &ssl)
+            && !strcmp(host0, host1)) {
+            ctx->source_start_error[1] = ctx->source_start_error[0];
+            ctx->source_asked[1] = true;
+            return;
+        }
     }
     ctx->source_start_error[i] = repl_source_id_start(
         ctx->target[i], check < ctx->deadline ? check : ctx->deadline,

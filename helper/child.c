@@ -29,91 +29,51 @@ static bool child_read(int *fd, struct child_buf *);
 static int child_status(int wstatus);
 static void child_buf_finish(struct child_buf *, char **);
 
+struct child {
+    pid_t pid;
+    int out_fd, err_fd, pidfd;
+    struct child_buf out, err;
+};
+
 int
-child_run(const char *const argv[], long long deadline,
-          struct child_result *result)
+child_start(const char *const argv[], struct child **cp)
 {
     posix_spawn_file_actions_t fa;
-    struct child_buf out = { NULL, 0 }, err = { NULL, 0 };
     int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
-    int pidfd = -1, wstatus = 0, error;
-    bool exited = false;
-    pid_t pid;
+    struct child *c;
+    int error;
 
-    memset(result, 0, sizeof *result);
+    *cp = NULL;
+    c = calloc(1, sizeof *c);
+    if (!c) {
+        return ENOMEM;
+    }
     if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
         error = errno;
-        goto close_pipes;
+        goto fail;
     }
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
     posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
-    error = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *) argv,
+    error = posix_spawnp(&c->pid, argv[0], &fa, NULL, (char *const *) argv,
                          environ);
     posix_spawn_file_actions_destroy(&fa);
     close(outp[1]);
     close(errp[1]);
     outp[1] = errp[1] = -1;
     if (error) {
-        goto close_pipes;
+        goto fail;
     }
     fcntl(outp[0], F_SETFL, O_NONBLOCK);
     fcntl(errp[0], F_SETFL, O_NONBLOCK);
-    pidfd = child_pidfd(pid);
+    c->out_fd = outp[0];
+    c->err_fd = errp[0];
+    c->pidfd = child_pidfd(c->pid);
+    *cp = c;
+    return 0;
 
-    while (!exited) {
-        struct pollfd pfd[3] = {
-            { .fd = outp[0], .events = POLLIN },
-            { .fd = errp[0], .events = POLLIN },
-            { .fd = pidfd, .events = POLLIN },
-        };
-        int timeout = deadline_left(deadline);
-
-        if (timeout == 0) {
-            break;
-        }
-        if (pidfd < 0 && timeout > 5) {
-            timeout = 5;        /* No pidfd: check the child every 5 ms. */
-        }
-        if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
-            break;
-        }
-        if (pfd[0].revents) {
-            child_read(&outp[0], &out);
-        }
-        if (pfd[1].revents) {
-            child_read(&errp[0], &err);
-        }
-        if (waitpid(pid, &wstatus, WNOHANG) == pid) {
-            exited = true;
-        }
-    }
-    if (!exited) {
-        kill(pid, SIGKILL);
-        while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-            continue;
-        }
-        error = ETIMEDOUT;
-        goto close_pipes;
-    }
-
-    /* Take what is already in the pipes, but do not wait for EOF: a daemon
-     * may still hold them. */
-    while (outp[0] >= 0 && child_read(&outp[0], &out)) {
-        continue;
-    }
-    while (errp[0] >= 0 && child_read(&errp[0], &err)) {
-        continue;
-    }
-    result->status = child_status(wstatus);
-    child_buf_finish(&out, &result->out);
-    child_buf_finish(&err, &result->err);
-    error = 0;
-
-close_pipes:
-    free(out.data);
-    free(err.data);
+fail:
     for (int i = 0; i < 2; i++) {
         if (outp[i] >= 0) {
             close(outp[i]);
@@ -122,13 +82,95 @@ close_pipes:
             close(errp[i]);
         }
     }
-    if (pidfd >= 0) {
-        close(pidfd);
-    }
-    if (error) {
-        memset(result, 0, sizeof *result);
-    }
+    free(c);
     return error;
+}
+
+int
+child_finish(struct child *c, long long deadline,
+             struct child_result *result)
+{
+    int wstatus = 0, error;
+    bool exited = false;
+
+    memset(result, 0, sizeof *result);
+    if (!c) {
+        return EINVAL;
+    }
+    while (!exited) {
+        struct pollfd pfd[3] = {
+            { .fd = c->out_fd, .events = POLLIN },
+            { .fd = c->err_fd, .events = POLLIN },
+            { .fd = c->pidfd, .events = POLLIN },
+        };
+        int timeout = deadline_left(deadline);
+
+        if (waitpid(c->pid, &wstatus, WNOHANG) == c->pid) {
+            exited = true;
+            break;
+        }
+        if (timeout == 0) {
+            break;
+        }
+        if (c->pidfd < 0 && timeout > 5) {
+            timeout = 5;        /* No pidfd: check the child every 5 ms. */
+        }
+        if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
+            break;
+        }
+        if (pfd[0].revents) {
+            child_read(&c->out_fd, &c->out);
+        }
+        if (pfd[1].revents) {
+            child_read(&c->err_fd, &c->err);
+        }
+    }
+    if (!exited) {
+        kill(c->pid, SIGKILL);
+        while (waitpid(c->pid, &wstatus, 0) < 0 && errno == EINTR) {
+            continue;
+        }
+        error = ETIMEDOUT;
+    } else {
+        /* Take what is already in the pipes, but do not wait for EOF: a
+         * daemon may still hold them. */
+        while (c->out_fd >= 0 && child_read(&c->out_fd, &c->out)) {
+            continue;
+        }
+        while (c->err_fd >= 0 && child_read(&c->err_fd, &c->err)) {
+            continue;
+        }
+        result->status = child_status(wstatus);
+        child_buf_finish(&c->out, &result->out);
+        child_buf_finish(&c->err, &result->err);
+        error = 0;
+    }
+
+    free(c->out.data);
+    free(c->err.data);
+    if (c->out_fd >= 0) {
+        close(c->out_fd);
+    }
+    if (c->err_fd >= 0) {
+        close(c->err_fd);
+    }
+    if (c->pidfd >= 0) {
+        close(c->pidfd);
+    }
+    free(c);
+    return error;
+}
+
+int
+child_run(const char *const argv[], long long deadline,
+          struct child_result *result)
+{
+    struct child *c;
+    int error;
+
+    memset(result, 0, sizeof *result);
+    error = child_start(argv, &c);
+    return error ? error : child_finish(c, deadline, result);
 }
 
 void

@@ -32,6 +32,16 @@ int child_run(const char *const argv[], long long deadline,
  * a positive errno value. */
 int child_spawn_detached(const char *const argv[]);
 
+/* child_run() in two halves, so that several programs run at once:
+ * child_start() starts 'argv' and stores a handle in '*cp' (NULL on
+ * failure); child_finish() waits for it as child_run() does, fills
+ * 'result' the same way and releases the handle, whatever it returns.
+ * Each returns 0 or a positive errno value. */
+struct child;
+int child_start(const char *const argv[], struct child **cp);
+int child_finish(struct child *c, long long deadline,
+                 struct child_result *result);
+
 /* Frees the buffers in 'result'.  Accepts a zeroed result. */
 void child_result_free(struct child_result *result);
 

@@ -16,6 +16,10 @@
 
 static int cluster_run(struct cluster *, const char *const argv[],
                        long long deadline);
+static int cluster_run_score(struct cluster *, const char *const argv[],
+                             long long deadline, bool has_score, int score);
+static int cluster_result(struct cluster *, const char *what, int error,
+                          struct child_result *);
 static int cluster_query(struct cluster *, const char *const argv[],
                          char *buf, size_t size, long long deadline);
 static bool cluster_cache_matches(const struct cluster *, int score);
@@ -61,14 +65,14 @@ cluster_set_score(struct cluster *c, int score, bool force,
         const char *argv[] = { "crm_attribute", promotion, "-N", c->node,
                                "-D", NULL };
 
-        error = cluster_run(c, argv, deadline);
+        error = cluster_run_score(c, argv, deadline, true, score);
     } else {
         const char *argv[] = { "crm_attribute", promotion, "-N", c->node,
                                "-v", value, NULL };
 
-        error = cluster_run(c, argv, deadline);
+        error = cluster_run_score(c, argv, deadline, true, score);
     }
-    if (!error) {
+    if (!error && (!c->batching || c->no_cluster)) {
         /* Without a cluster there is nothing to write; remember the score
          * all the same, since a cluster that starts probes first and a
          * probe always writes. */
@@ -206,34 +210,104 @@ cluster_list_has(const char *list, const char *node)
     return false;
 }
 
-/* Runs a crm_attribute command.  Exit 102 (no cluster) is logged once and
- * is not an error. */
+void
+cluster_batch_begin(struct cluster *c)
+{
+    /* A CIB file (CIB_file, offline tools and tests) is read, changed and
+     * written back by each program: writes to it must not overlap.  A
+     * live CIB serialises them itself. */
+    c->batching = !getenv("CIB_file");
+    c->n_pending = 0;
+}
+
+int
+cluster_batch_end(struct cluster *c, long long deadline)
+{
+    int i, first = 0;
+
+    for (i = 0; i < c->n_pending; i++) {
+        struct child_result r;
+        int error;
+
+        error = child_finish(c->pending[i].child, deadline, &r);
+        error = cluster_result(c, c->pending[i].what, error, &r);
+        if (!error && c->pending[i].has_score) {
+            cluster_cache_store(c, c->pending[i].score);
+        }
+        if (error && !first) {
+            first = error;
+        }
+    }
+    c->n_pending = 0;
+    c->batching = false;
+    return first;
+}
+
+/* Runs a crm_attribute command (or, in a batch, starts it).  Exit 102 (no
+ * cluster) is logged once and is not an error. */
 static int
 cluster_run(struct cluster *c, const char *const argv[], long long deadline)
 {
+    return cluster_run_score(c, argv, deadline, false, 0);
+}
+
+static int
+cluster_run_score(struct cluster *c, const char *const argv[],
+                  long long deadline, bool has_score, int score)
+{
+    char what[64];
     struct child_result r;
-    char line[200];
     int error;
 
     if (c->no_cluster) {
         return 0;
     }
+    snprintf(what, sizeof what, "%s %s", argv[0], argv[1] ? argv[1] : "");
+    if (c->batching && c->n_pending < CLUSTER_MAX_PENDING) {
+        struct child *child;
+
+        error = child_start(argv, &child);
+        if (error) {
+            log_err("%s failed: %s", argv[0], strerror(error));
+            return error;
+        }
+        c->pending[c->n_pending].child = child;
+        snprintf(c->pending[c->n_pending].what,
+                 sizeof c->pending[c->n_pending].what, "%s", what);
+        c->pending[c->n_pending].has_score = has_score;
+        c->pending[c->n_pending].score = score;
+        c->n_pending++;
+        return 0;
+    }
     error = child_run(argv, deadline, &r);
+    return cluster_result(c, what, error, &r);
+}
+
+/* The outcome of a crm_attribute write that ran with 'error' and 'r';
+ * frees 'r'. */
+static int
+cluster_result(struct cluster *c, const char *what, int error,
+               struct child_result *r)
+{
+    char line[200];
+
     if (error) {
-        log_err("%s failed: %s", argv[0], strerror(error));
+        log_err("%s failed: %s", what, strerror(error));
         return error;
     }
-    if (r.status == CLUSTER_EXIT_DISCONNECT) {
-        log_info("no cluster to record attributes in (%s); going on "
-                 "without", child_result_line(&r, line, sizeof line));
+    if (r->status == CLUSTER_EXIT_DISCONNECT) {
+        if (!c->no_cluster) {
+            log_info("no cluster to record attributes in (%s); going on "
+                     "without", child_result_line(r, line, sizeof line));
+        }
         c->no_cluster = true;
         error = 0;
-    } else if (r.status != 0) {
-        log_err("%s %s failed (%d): %s", argv[0], argv[1], r.status,
-                child_result_line(&r, line, sizeof line));
+    } else if (r->status != 0) {
+        log_err("%s failed (%d): %s", what, r->status,
+                child_result_line(r, line, sizeof line));
         error = EIO;
     }
-    child_result_free(&r);
+    child_result_free(r);
     return error;
 }
 

@@ -26,11 +26,26 @@
 /* Means "no score": delete the attribute. */
 #define CLUSTER_SCORE_NONE (-1000001)
 
+struct child;
+
+/* Most writes queued between cluster_batch_begin() and _end(). */
+#define CLUSTER_MAX_PENDING 8
+
 struct cluster {
     char node[256];             /* Node the attributes belong to. */
     char instance[256];         /* OCF_RESOURCE_INSTANCE. */
     char cache[4096];           /* File remembering the last score set. */
     bool no_cluster;            /* crm_attribute reported 102. */
+
+    /* Writes running at once (see cluster_batch_begin()). */
+    bool batching;
+    int n_pending;
+    struct {
+        struct child *child;
+        char what[64];          /* For logs: program and first option. */
+        bool has_score;         /* A score write: cache it on success. */
+        int score;
+    } pending[CLUSTER_MAX_PENDING];
 };
 
 /* Works out the node name ('on_node', or 'physical_host' inside a bundle
@@ -39,6 +54,16 @@ struct cluster {
 void cluster_init(struct cluster *c, const char *on_node,
                   const char *physical_host, const char *attribute_target,
                   const char *instance, const char *run_dir);
+
+/* From cluster_batch_begin() to cluster_batch_end(), the writes below
+ * (scores, attributes, OVN_REPL_INFO) start their program and return 0 at
+ * once, so that they run at the same time; cluster_batch_end() waits for
+ * them all (at most until 'deadline') and returns 0 or the first error.
+ * Queries still run one at a time.  A batch starts nothing once a program
+ * reported that there is no cluster.  With a CIB file (CIB_file set),
+ * which concurrent writers would corrupt, writes run one at a time. */
+void cluster_batch_begin(struct cluster *c);
+int cluster_batch_end(struct cluster *c, long long deadline);
 
 /* Sets the promotion score of this node to 'score', or deletes it for
  * CLUSTER_SCORE_NONE.  Skips the write if the cache says the cluster has

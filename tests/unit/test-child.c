@@ -497,6 +497,55 @@ test_result_line(void **state)
     check_line("", "abc\n", 1, "");
 }
 
+/* child_start() and child_finish(): programs run at the same time.  The
+ * first waits for a file that only the second creates: it finishes only
+ * if the second runs while the first is being waited for. */
+static void
+test_start_finish_concurrent(void **state)
+{
+    struct fixture *f = *state;
+    char flag[300], script_a[400], script_b[400];
+    const char *argv_a[] = { "sh", "-c", script_a, NULL };
+    const char *argv_b[] = { "sh", "-c", script_b, NULL };
+    struct child *a, *b;
+    struct child_result r;
+
+    snprintf(flag, sizeof flag, "%s/flag", f->dir);
+    snprintf(script_a, sizeof script_a,
+             "while [ ! -e '%s' ]; do sleep 0.01; done; echo A", flag);
+    snprintf(script_b, sizeof script_b, "touch '%s'; echo B; exit 4", flag);
+    assert_int_equal(child_start(argv_a, &a), 0);
+    assert_non_null(a);
+    assert_int_equal(child_start(argv_b, &b), 0);
+    assert_non_null(b);
+
+    assert_int_equal(child_finish(a, deadline_after(10000), &r), 0);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "A\n");
+    child_result_free(&r);
+    assert_int_equal(child_finish(b, deadline_after(10000), &r), 0);
+    assert_int_equal(r.status, 4);
+    assert_string_equal(r.out, "B\n");
+    child_result_free(&r);
+    unlink(flag);
+}
+
+/* A program that cannot start leaves no handle; a NULL handle is an
+ * error, not a crash. */
+static void
+test_start_missing(void **state)
+{
+    static const char *const argv[] = { "/nonexistent/program", NULL };
+    struct child *c = (struct child *) 1;
+    struct child_result r;
+
+    (void) state;
+    assert_int_equal(child_start(argv, &c), ENOENT);
+    assert_null(c);
+    assert_int_equal(child_finish(NULL, deadline_after(1000), &r), EINVAL);
+    assert_null(r.out);
+}
+
 int
 main(void)
 {
@@ -518,6 +567,8 @@ main(void)
         T(test_no_fd_leak),
         T(test_result_free_zeroed),
         T(test_result_line),
+        T(test_start_finish_concurrent),
+        T(test_start_missing),
     };
 #undef T
 

@@ -31,8 +31,9 @@ struct fixture {
 
 static const char fake_script[] =
     "#!/bin/sh\n"
-    "for a in \"$@\"; do printf '%s|' \"$a\"; done >> \"$FAKE_CRM_LOG\"\n"
-    "printf '\\n' >> \"$FAKE_CRM_LOG\"\n"
+    "line=; for a in \"$@\"; do line=\"$line$a|\"; done\n"
+    /* One write per call: calls may run at once (batches). */
+    "printf '%s\\n' \"$line\" >> \"$FAKE_CRM_LOG\"\n"
     "echo \"fake crm_attribute says hello\" >&2\n"
     "if [ -n \"$FAKE_CRM_OUT\" ]; then printf '%s' \"$FAKE_CRM_OUT\"; fi\n"
     "if [ -n \"$FAKE_CRM_SLEEP\" ]; then exec sleep \"$FAKE_CRM_SLEEP\"; fi\n"
@@ -704,6 +705,93 @@ test_query_errors(void **state)
     expect_calls(f, "");
 }
 
+/* Writes in a batch start at once and are collected at its end: each runs
+ * (in any order), the score is cached only once it succeeded, and the
+ * first failure is returned. */
+static void
+test_batch(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+    char *got;
+
+    unsetenv("CIB_file");
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    cluster_batch_begin(&c);
+    assert_int_equal(cluster_set_attr(&c, "node1", "addr", false, "1.2.3.4",
+                                      deadline_after(10000)), 0);
+    assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, true,
+                                       deadline_after(10000)), 0);
+    assert_int_equal(c.n_pending, 3);
+    assert_int_equal(access(c.cache, F_OK), -1);    /* Not yet. */
+    assert_int_equal(cluster_batch_end(&c, deadline_after(10000)), 0);
+    assert_false(c.batching);
+    assert_int_equal(c.n_pending, 0);
+    got = take_calls(f);
+    assert_non_null(strstr(got, "-N|node1|-n|ovndb-addr|-l|reboot|-v|"
+                                "1.2.3.4|\n"));
+    assert_non_null(strstr(got, "--name|OVN_REPL_INFO|"));
+    assert_non_null(strstr(got, "--promotion=ovndb|-N|node1|-v|10|\n"));
+    free(got);
+    /* The score was cached: an unforced write of it is skipped. */
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "");
+
+    /* A failed write: its error, and no cache. */
+    setenv("FAKE_CRM_RC", "1", 1);
+    cluster_batch_begin(&c);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, true,
+                                       deadline_after(10000)), 0);
+    assert_int_equal(cluster_batch_end(&c, deadline_after(10000)), EIO);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+    unsetenv("FAKE_CRM_RC");
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
+
+    /* No cluster: found at the end, not an error; later batches start
+     * nothing, and the score is still remembered. */
+    setenv("FAKE_CRM_RC", "102", 1);
+    cluster_batch_begin(&c);
+    assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
+    assert_int_equal(cluster_batch_end(&c, deadline_after(10000)), 0);
+    assert_true(c.no_cluster);
+    expect_calls(f, "--type|crm_config|--name|OVN_REPL_INFO|"
+                 "-s|ovn_ovsdb_master_server|-v|node1|\n");
+    cluster_batch_begin(&c);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_STALE, true,
+                                       deadline_after(10000)), 0);
+    assert_int_equal(c.n_pending, 0);
+    assert_int_equal(cluster_batch_end(&c, deadline_after(10000)), 0);
+    expect_calls(f, "");
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_STALE, false,
+                                       deadline_after(10000)), 0);
+    expect_calls(f, "");
+}
+
+/* With a CIB file, which each program reads, changes and writes back,
+ * writes in a batch run one at a time. */
+static void
+test_batch_cib_file(void **state)
+{
+    struct fixture *f = *state;
+    struct cluster c;
+
+    setenv("CIB_file", "/nonexistent/cib.xml", 1);
+    cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
+    cluster_batch_begin(&c);
+    assert_false(c.batching);
+    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, true,
+                                       deadline_after(10000)), 0);
+    assert_int_equal(c.n_pending, 0);
+    expect_calls(f, "--promotion=ovndb|-N|node1|-v|10|\n");
+    assert_int_equal(cluster_batch_end(&c, deadline_after(10000)), 0);
+    expect_calls(f, "");
+    unsetenv("CIB_file");
+}
+
 int
 main(void)
 {
@@ -727,6 +815,8 @@ main(void)
         T(test_no_cluster_query),
         T(test_no_cluster_set_attr),
         T(test_query_errors),
+        T(test_batch),
+        T(test_batch_cib_file),
     };
 #undef T
 
