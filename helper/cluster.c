@@ -263,7 +263,7 @@ cluster_run_score(struct cluster *c, const char *const argv[],
         return 0;
     }
     snprintf(what, sizeof what, "%s %s", argv[0], argv[1] ? argv[1] : "");
-    if (c->batching && c->n_pending < CLUSTER_MAX_PENDING) {
+    if (c->batching && c->known && c->n_pending < CLUSTER_MAX_PENDING) {
         struct child *child;
 
         error = child_start(argv, &child);
@@ -295,6 +295,7 @@ cluster_result(struct cluster *c, const char *what, int error,
         log_err("%s failed: %s", what, strerror(error));
         return error;
     }
+    c->known = true;
     if (r->status == CLUSTER_EXIT_DISCONNECT) {
         if (!c->no_cluster) {
             log_info("no cluster to record attributes in (%s); going on "
@@ -327,6 +328,7 @@ cluster_query(struct cluster *c, const char *const argv[], char *buf,
     if (error) {
         return error;
     }
+    c->known = true;
     if (r.status == CLUSTER_EXIT_DISCONNECT) {
         c->no_cluster = true;
     }

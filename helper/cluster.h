@@ -36,6 +36,8 @@ struct cluster {
     char instance[256];         /* OCF_RESOURCE_INSTANCE. */
     char cache[4096];           /* File remembering the last score set. */
     bool no_cluster;            /* crm_attribute reported 102. */
+    bool known;                 /* Some crm_attribute answered: whether
+                                 * there is a cluster is known. */
 
     /* Writes running at once (see cluster_batch_begin()). */
     bool batching;
@@ -59,8 +61,9 @@ void cluster_init(struct cluster *c, const char *on_node,
  * (scores, attributes, OVN_REPL_INFO) start their program and return 0 at
  * once, so that they run at the same time; cluster_batch_end() waits for
  * them all (at most until 'deadline') and returns 0 or the first error.
- * Queries still run one at a time.  A batch starts nothing once a program
- * reported that there is no cluster.  With a CIB file (CIB_file set),
+ * Queries still run one at a time.  Until some program has told whether
+ * there is a cluster at all, the first write runs alone; a batch starts
+ * nothing once a program reported that there is none.  With a CIB file (CIB_file set),
  * which concurrent writers would corrupt, writes run one at a time. */
 void cluster_batch_begin(struct cluster *c);
 int cluster_batch_end(struct cluster *c, long long deadline);
