@@ -81,6 +81,8 @@ static void actions_observe(struct actions_ctx *, enum decide_expect,
 static void actions_observe_sync(struct actions_ctx *,
                                  struct decide_input *);
 static long long actions_freshness(struct actions_ctx *, bool *active);
+static long long actions_promoted_at(struct actions_ctx *);
+static void actions_record_promotion(struct actions_ctx *);
 static int actions_election(struct actions_ctx *, const char *handed);
 static int actions_await_handover(struct actions_ctx *, char *handed,
                                   size_t size);
@@ -443,6 +445,7 @@ actions_promote(struct actions_ctx *ctx)
             return PCMK_OCF_UNKNOWN_ERROR;
         }
     }
+    actions_record_promotion(ctx);
     if (ctx->p.manage_northd) {
         error = server_northd_start(&ctx->p, ctx->deadline, msg, sizeof msg);
         if (error) {
@@ -867,7 +870,7 @@ static long long
 actions_freshness(struct actions_ctx *ctx, bool *active)
 {
     bool nb = false, sb = false;
-    long long fresh;
+    long long fresh, promoted;
 
     *active = false;
     repl_has_data(ctx->srv[0].sock, ctx->srv[0].db_name,
@@ -878,7 +881,65 @@ actions_freshness(struct actions_ctx *ctx, bool *active)
         return 0;
     }
     fresh = fresh_read_role(ctx->p.db_dir, active);
+    promoted = actions_promoted_at(ctx);
+    if (promoted > fresh) {
+        /* The copy replicated the last promotion's record since its own
+         * record was made: it was current then, at least. */
+        fresh = promoted;
+        *active = false;
+    }
     return fresh > 0 ? fresh : 1;
+}
+
+/* Returns the time (ms since the epoch) of the promotion whose record both
+ * local databases hold (see HANDOVER_PROMOTED_KEY), or 0. */
+static long long
+actions_promoted_at(struct actions_ctx *ctx)
+{
+    long long at = 0;
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &ctx->srv[i];
+        char value[300], *colon, *end;
+        long long ms;
+
+        if (handover_get(s->sock, s->db_name, s->global_table,
+                         HANDOVER_PROMOTED_KEY, value, sizeof value,
+                         ctx->deadline)
+            || !(colon = strrchr(value, ':'))) {
+            return 0;
+        }
+        errno = 0;
+        ms = strtoll(colon + 1, &end, 10);
+        if (errno || *end || ms <= 0) {
+            return 0;
+        }
+        at = i == 0 || ms < at ? ms : at;
+    }
+    return at;
+}
+
+/* Records this node's promotion in both databases (see
+ * HANDOVER_PROMOTED_KEY): the backups that replicate it know that they
+ * were current at that time. */
+static void
+actions_record_promotion(struct actions_ctx *ctx)
+{
+    char value[300];
+    int i;
+
+    snprintf(value, sizeof value, "%s:%lld", ctx->cl.node, fresh_now());
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &ctx->srv[i];
+        int error = handover_set(s->sock, s->db_name, s->global_table,
+                                 HANDOVER_PROMOTED_KEY, value, ctx->deadline);
+
+        if (error) {
+            log_warn("%s: cannot record the promotion: %s", s->tag,
+                     strerror(error));
+        }
+    }
 }
 
 /* The promotion election (see decide_election()).  Returns 0 if this node

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "jsonrpc.h"
@@ -10,8 +11,8 @@ static int handover_transact(const char *sock, json_t *params,
                              long long deadline, json_t **resultp);
 
 int
-handover_write(const char *sock, const char *db, const char *table,
-               const char *marker, long long deadline)
+handover_set(const char *sock, const char *db, const char *table,
+             const char *key, const char *value, long long deadline)
 {
     json_t *result, *count;
     int error;
@@ -20,8 +21,8 @@ handover_write(const char *sock, const char *db, const char *table,
         sock,
         json_pack("[s{s:s,s:s,s:[],s:[[s,s,[s,[s]]],[s,s,[s,[[s,s]]]]]}]",
                   db, "op", "mutate", "table", table, "where", "mutations",
-                  "external_ids", "delete", "set", HANDOVER_KEY,
-                  "external_ids", "insert", "map", HANDOVER_KEY, marker),
+                  "external_ids", "delete", "set", key,
+                  "external_ids", "insert", "map", key, value),
         deadline, &result);
     if (error) {
         return error;
@@ -37,14 +38,16 @@ handover_write(const char *sock, const char *db, const char *table,
 }
 
 int
-handover_check(const char *sock, const char *db, const char *table,
-               const char *marker, long long deadline, bool *present)
+handover_get(const char *sock, const char *db, const char *table,
+             const char *key, char *buf, size_t size, long long deadline)
 {
     json_t *result, *rows, *ids, *pair;
     size_t i;
     int error;
 
-    *present = false;
+    if (size) {
+        buf[0] = '\0';
+    }
     error = handover_transact(
         sock,
         json_pack("[s{s:s,s:s,s:[],s:[s]}]", db, "op", "select",
@@ -53,6 +56,7 @@ handover_check(const char *sock, const char *db, const char *table,
     if (error) {
         return error;
     }
+    error = ENODATA;
     rows = json_object_get(json_array_get(result, 0), "rows");
     ids = json_array_get(json_object_get(json_array_get(rows, 0),
                                          "external_ids"), 1);
@@ -60,12 +64,39 @@ handover_check(const char *sock, const char *db, const char *table,
         const char *k = json_string_value(json_array_get(pair, 0));
         const char *v = json_string_value(json_array_get(pair, 1));
 
-        if (k && v && !strcmp(k, HANDOVER_KEY) && !strcmp(v, marker)) {
-            *present = true;
+        if (k && v && !strcmp(k, key)) {
+            snprintf(buf, size, "%s", v);
+            error = 0;
         }
     }
     json_decref(result);
-    return 0;
+    return error;
+}
+
+int
+handover_write(const char *sock, const char *db, const char *table,
+               const char *marker, long long deadline)
+{
+    return handover_set(sock, db, table, HANDOVER_KEY, marker, deadline);
+}
+
+int
+handover_check(const char *sock, const char *db, const char *table,
+               const char *marker, long long deadline, bool *present)
+{
+    char value[512];
+    int error;
+
+    *present = false;
+    error = handover_get(sock, db, table, HANDOVER_KEY, value, sizeof value,
+                         deadline);
+    if (error == ENODATA) {
+        return 0;
+    }
+    if (!error) {
+        *present = !strcmp(value, marker);
+    }
+    return error;
 }
 
 /* Runs one transaction; on success '*resultp' is its result array, whose

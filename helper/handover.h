@@ -13,6 +13,24 @@
 /* The external_ids key of the marker. */
 #define HANDOVER_KEY "ovndb-servers-handover"
 
+/* The external_ids key of the promotion record: "NODE:MS", written by each
+ * node promoted, as its first transaction as the active, at MS (ms since
+ * the epoch).  A copy that holds it has everything up to that promotion:
+ * it was current at MS at least. */
+#define HANDOVER_PROMOTED_KEY "ovndb-servers-promoted"
+
+/* Sets external_ids:'key' to 'value' in the global row(s) of 'table' in
+ * database 'db' behind 'sock'.  Returns 0, ENOENT if the table has no row,
+ * or another positive errno value. */
+int handover_set(const char *sock, const char *db, const char *table,
+                 const char *key, const char *value, long long deadline);
+
+/* Copies external_ids:'key' of the global row of 'table' into 'buf'.
+ * Returns 0, ENODATA if there is no such row or key, or another positive
+ * errno value (ENOENT: no server at 'sock'). */
+int handover_get(const char *sock, const char *db, const char *table,
+                 const char *key, char *buf, size_t size, long long deadline);
+
 /* Writes 'marker' into the global row(s) of 'table' in database 'db'
  * behind 'sock'.  Returns 0, ENOENT if the table has no row, or another
  * positive errno value. */

@@ -622,6 +622,43 @@ test_write_backup(void **state)
     assert_true(present(NB, "NB_Global", "m2"));
 }
 
+/* handover_set() and handover_get(): another key, next to the marker and
+ * the operator's own external_ids; a missing row or key is ENODATA. */
+static void
+test_set_get_key(void **state)
+{
+    char buf[64];
+
+    (void) state;
+    require_server();
+    insert_row(NB, "NB_Global", NULL, 0);
+    assert_int_equal(handover_get(group.sock, NB, "NB_Global",
+                                  HANDOVER_PROMOTED_KEY, buf, sizeof buf,
+                                  deadline_after(5000)), ENODATA);
+    assert_string_equal(buf, "");
+    assert_int_equal(handover_write(group.sock, NB, "NB_Global", "m1",
+                                    deadline_after(5000)), 0);
+    assert_int_equal(handover_set(group.sock, NB, "NB_Global",
+                                  HANDOVER_PROMOTED_KEY, "node1:1700000000000",
+                                  deadline_after(5000)), 0);
+    assert_int_equal(handover_get(group.sock, NB, "NB_Global",
+                                  HANDOVER_PROMOTED_KEY, buf, sizeof buf,
+                                  deadline_after(5000)), 0);
+    assert_string_equal(buf, "node1:1700000000000");
+    assert_true(present(NB, "NB_Global", "m1"));
+    assert_int_equal(handover_set(group.sock, NB, "NB_Global",
+                                  HANDOVER_PROMOTED_KEY, "node2:1700000000001",
+                                  deadline_after(5000)), 0);
+    assert_int_equal(handover_get(group.sock, NB, "NB_Global",
+                                  HANDOVER_PROMOTED_KEY, buf, sizeof buf,
+                                  deadline_after(5000)), 0);
+    assert_string_equal(buf, "node2:1700000000001");
+    /* No row at all. */
+    assert_int_equal(handover_get(group.sock, SB, "SB_Global",
+                                  HANDOVER_PROMOTED_KEY, buf, sizeof buf,
+                                  deadline_after(5000)), ENODATA);
+}
+
 static void
 test_errors(void **state)
 {
@@ -664,6 +701,7 @@ main(void)
         cmocka_unit_test(test_write_overwrite_sb),
         cmocka_unit_test(test_write_odd_marker),
         cmocka_unit_test(test_write_backup),
+        cmocka_unit_test(test_set_get_key),
         cmocka_unit_test(test_errors),
     };
 
