@@ -318,6 +318,9 @@ agent_block() {
     local agent=$1 i t0 n f
     t0=$(now_ms)
     LAB_DIR=$WDIR/lab-$agent
+    # Each agent's lab starts without ip_nonlocal_bind (crash-nlb of the
+    # previous agent turned it on).
+    export LAB_NONLOCAL_BIND=0
     if ! lab_up; then
         return 2
     fi
