@@ -82,11 +82,13 @@ static void actions_observe_sync(struct actions_ctx *,
                                  struct decide_input *);
 static long long actions_freshness(struct actions_ctx *, bool *active);
 static long long actions_promoted_at(struct actions_ctx *);
+static long long actions_local_marker(struct actions_ctx *, char *node,
+                                      size_t size);
 static void actions_record_promotion(struct actions_ctx *);
 static int actions_election(struct actions_ctx *, const char *handed);
 static int actions_await_handover(struct actions_ctx *, char *handed,
                                   size_t size);
-static void actions_write_handover(struct actions_ctx *);
+static long long actions_write_handover(struct actions_ctx *);
 static void actions_publish_freshness(struct actions_ctx *, bool final);
 static bool actions_holds_marker(struct actions_ctx *, const char *node);
 static void actions_spawn_vip_watcher(void);
@@ -493,8 +495,11 @@ actions_demote(struct actions_ctx *ctx)
         && in.sb.role == REPL_ROLE_ACTIVE) {
         /* Clients no longer reach this node (the VIP went first) and
          * ovn-northd is stopped: mark the end of this node's writes. */
-        actions_write_handover(ctx);
-        fresh_touch_active(ctx->p.db_dir);
+        /* The final record has the marker's time: a copy holding the
+         * marker is as fresh as this one (see actions_freshness()), not
+         * older, even after a restart of the whole cluster, when the
+         * transient handover attribute is gone. */
+        fresh_record(ctx->p.db_dir, actions_write_handover(ctx), true);
         actions_publish_freshness(ctx, true);
     }
     /* Keep serving the backups that replicate from this node until the
@@ -870,7 +875,8 @@ static long long
 actions_freshness(struct actions_ctx *ctx, bool *active)
 {
     bool nb = false, sb = false;
-    long long fresh, promoted;
+    long long fresh, promoted, handed;
+    char node[256];
 
     *active = false;
     repl_has_data(ctx->srv[0].sock, ctx->srv[0].db_name,
@@ -887,6 +893,14 @@ actions_freshness(struct actions_ctx *ctx, bool *active)
          * record was made: it was current then, at least. */
         fresh = promoted;
         *active = false;
+    }
+    handed = actions_local_marker(ctx, node, sizeof node);
+    if (handed && handed >= fresh) {
+        /* It holds the handover marker, the last transaction of an active
+         * that stepped down, and nothing newer: it is that active's final
+         * copy, as final as the active's own record. */
+        fresh = handed;
+        *active = true;
     }
     return fresh > 0 ? fresh : 1;
 }
@@ -918,6 +932,42 @@ actions_promoted_at(struct actions_ctx *ctx)
         at = i == 0 || ms < at ? ms : at;
     }
     return at;
+}
+
+/* Returns the time (ms since the epoch) in the handover marker that both
+ * local databases hold ("NODE:MS:PID", see actions_write_handover()) and
+ * copies NODE into 'node'; 0 if they hold none, or different ones. */
+static long long
+actions_local_marker(struct actions_ctx *ctx, char *node, size_t size)
+{
+    char value[2][300], *last, *mid, *end;
+    long long ms;
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &ctx->srv[i];
+
+        if (handover_get(s->sock, s->db_name, s->global_table, HANDOVER_KEY,
+                         value[i], sizeof value[i], ctx->deadline)) {
+            return 0;
+        }
+    }
+    if (strcmp(value[0], value[1])
+        || !(last = strrchr(value[0], ':'))) {
+        return 0;
+    }
+    *last = '\0';
+    if (!(mid = strrchr(value[0], ':'))) {
+        return 0;
+    }
+    *mid = '\0';
+    errno = 0;
+    ms = strtoll(mid + 1, &end, 10);
+    if (errno || *end || ms <= 0) {
+        return 0;
+    }
+    snprintf(node, size, "%s", value[0]);
+    return ms;
 }
 
 /* Records this node's promotion in both databases (see
@@ -1076,15 +1126,17 @@ actions_await_handover(struct actions_ctx *ctx, char *handed, size_t size)
 }
 
 /* Writes the handover marker as the last transaction of a demoted active
- * and publishes it for the node to be promoted. */
-static void
+ * and publishes it for the node to be promoted.  Returns the time in the
+ * marker (ms since the epoch). */
+static long long
 actions_write_handover(struct actions_ctx *ctx)
 {
+    long long now = fresh_now();
     char marker[300];
     int i, error = 0;
 
-    snprintf(marker, sizeof marker, "%s:%lld:%ld", ctx->cl.node,
-             fresh_now(), (long) getpid());
+    snprintf(marker, sizeof marker, "%s:%lld:%ld", ctx->cl.node, now,
+             (long) getpid());
     for (i = 0; i < 2 && !error; i++) {
         const struct server *s = &ctx->srv[i];
 
@@ -1097,6 +1149,7 @@ actions_write_handover(struct actions_ctx *ctx)
     }
     cluster_set_attr(&ctx->cl, ctx->cl.node, "handover", false,
                      error ? NULL : marker, ctx->deadline);
+    return now;
 }
 
 static const char *

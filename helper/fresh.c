@@ -11,7 +11,7 @@
 
 #define FRESH_FILE "ovndb-servers.fresh"
 
-static int fresh_write(const char *db_dir, bool active);
+static int fresh_write(const char *db_dir, long long ms, bool active);
 
 long long
 fresh_read(const char *db_dir)
@@ -56,13 +56,19 @@ fresh_read_role(const char *db_dir, bool *active)
 int
 fresh_touch(const char *db_dir)
 {
-    return fresh_write(db_dir, false);
+    return fresh_write(db_dir, fresh_now(), false);
 }
 
 int
 fresh_touch_active(const char *db_dir)
 {
-    return fresh_write(db_dir, true);
+    return fresh_write(db_dir, fresh_now(), true);
+}
+
+int
+fresh_record(const char *db_dir, long long ms, bool active)
+{
+    return fresh_write(db_dir, ms, active);
 }
 
 long long
@@ -79,7 +85,7 @@ fresh_now(void)
  * a few bytes into one block, which a monitor can afford every time.
  * Otherwise writes a new file and renames it over the old one. */
 static int
-fresh_write(const char *db_dir, bool active)
+fresh_write(const char *db_dir, long long ms, bool active)
 {
     char path[PATH_MAX], tmp[PATH_MAX + 8], buf[64], old[64];
     int fd, len, error = 0;
@@ -87,8 +93,7 @@ fresh_write(const char *db_dir, bool active)
 
     snprintf(path, sizeof path, "%s/%s", db_dir, FRESH_FILE);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    len = snprintf(buf, sizeof buf, "%lld%s\n", fresh_now(),
-                   active ? " active" : "");
+    len = snprintf(buf, sizeof buf, "%lld%s\n", ms, active ? " active" : "");
     fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
     if (fd >= 0) {
         size_t digits = strcspn(buf, " \n");

@@ -21,6 +21,10 @@ long long fresh_read_role(const char *db_dir, bool *active);
 int fresh_touch(const char *db_dir);
 int fresh_touch_active(const char *db_dir);
 
+/* Records that the copy in 'db_dir' was current at 'ms' (ms since the
+ * epoch), as the active if 'active'.  Returns 0 or a positive errno. */
+int fresh_record(const char *db_dir, long long ms, bool active);
+
 /* Returns the wall-clock time in ms since the epoch. */
 long long fresh_now(void);
 
