@@ -63,8 +63,9 @@ void cluster_init(struct cluster *c, const char *on_node,
  * them all (at most until 'deadline') and returns 0 or the first error.
  * Queries still run one at a time.  Until some program has told whether
  * there is a cluster at all, the first write runs alone; a batch starts
- * nothing once a program reported that there is none.  With a CIB file (CIB_file set),
- * which concurrent writers would corrupt, writes run one at a time. */
+ * nothing once a program reported that there is none.  With a CIB file
+ * (CIB_file set), which concurrent writers would corrupt, writes run one
+ * at a time. */
 void cluster_batch_begin(struct cluster *c);
 int cluster_batch_end(struct cluster *c, long long deadline);
 
