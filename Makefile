@@ -106,6 +106,14 @@ check-shell:
 	    tests/cluster/*.sh heartbeat/*.sh bench/*.sh
 	shellcheck -s sh -S style pkg/deb/preinst pkg/deb/postinst
 
+# OVS/OVN style, the part a script can check: 79 columns, no tabs.
+check-style:
+	@bad=$$(awk 'length > 79 || /\t/ { print FILENAME ":" FNR }' \
+	    helper/*.c helper/*.h tests/unit/*.c tests/unit/*.h); \
+	if [ -n "$$bad" ]; then \
+	    echo "over 79 columns or with a tab:" $$bad; exit 1; \
+	fi
+
 check-metadata: $(HELPER_BIN)
 	tests/metadata.sh $(HELPER_BIN)
 
@@ -119,7 +127,7 @@ check-ocf-tester: install
 check-offline: install
 	tests/offline/pacemaker.sh
 
-check-all: check-unit check-shell check-metadata check-man \
+check-all: check-unit check-shell check-style check-metadata check-man \
            check-integration check-ocf-tester check-offline
 
 # Installs missing Debian packages, then runs every suite twice: built with
@@ -144,6 +152,6 @@ clean:
 # Further targets (packages, demo, cluster suite) live in mk/*.mk.
 -include $(wildcard mk/*.mk)
 
-.PHONY: all install uninstall check check-all check-unit check-shell \
+.PHONY: check-style all install uninstall check check-all check-unit check-shell \
         check-metadata check-integration check-ocf-tester check-offline \
         deps clean
