@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +80,7 @@ static void actions_observe(struct actions_ctx *, enum decide_expect,
 static void actions_observe_sync(struct actions_ctx *,
                                  struct decide_input *);
 static long long actions_freshness(struct actions_ctx *, bool *active);
-static long long actions_promoted_at(struct actions_ctx *);
-static long long actions_local_marker(struct actions_ctx *, char *node,
-                                      size_t size);
+static long long actions_db_time(struct actions_ctx *, const char *key);
 static void actions_record_promotion(struct actions_ctx *);
 static int actions_election(struct actions_ctx *, const char *handed);
 static int actions_await_handover(struct actions_ctx *, char *handed,
@@ -876,7 +873,6 @@ actions_freshness(struct actions_ctx *ctx, bool *active)
 {
     bool nb = false, sb = false;
     long long fresh, promoted, handed;
-    char node[256];
 
     *active = false;
     repl_has_data(ctx->srv[0].sock, ctx->srv[0].db_name,
@@ -887,14 +883,14 @@ actions_freshness(struct actions_ctx *ctx, bool *active)
         return 0;
     }
     fresh = fresh_read_role(ctx->p.db_dir, active);
-    promoted = actions_promoted_at(ctx);
+    promoted = actions_db_time(ctx, HANDOVER_PROMOTED_KEY);
     if (promoted > fresh) {
         /* The copy replicated the last promotion's record since its own
          * record was made: it was current then, at least. */
         fresh = promoted;
         *active = false;
     }
-    handed = actions_local_marker(ctx, node, sizeof node);
+    handed = actions_db_time(ctx, HANDOVER_KEY);
     if (handed && handed >= fresh) {
         /* It holds the handover marker, the last transaction of an active
          * that stepped down, and nothing newer: it is that active's final
@@ -905,69 +901,40 @@ actions_freshness(struct actions_ctx *ctx, bool *active)
     return fresh > 0 ? fresh : 1;
 }
 
-/* Returns the time (ms since the epoch) of the promotion whose record both
- * local databases hold (see HANDOVER_PROMOTED_KEY), or 0. */
+/* Returns the time (ms since the epoch) that both local databases record
+ * under external_ids:'key' of their global row: the last field of the
+ * promotion record ("NODE:MS", HANDOVER_PROMOTED_KEY) or the one before
+ * the last of the handover marker ("NODE:MS:PID", HANDOVER_KEY).  0 if
+ * either lacks it or they differ. */
 static long long
-actions_promoted_at(struct actions_ctx *ctx)
+actions_db_time(struct actions_ctx *ctx, const char *key)
 {
-    long long at = 0;
-    int i;
-
-    for (i = 0; i < 2; i++) {
-        const struct server *s = &ctx->srv[i];
-        char value[300], *colon, *end;
-        long long ms;
-
-        if (handover_get(s->sock, s->db_name, s->global_table,
-                         HANDOVER_PROMOTED_KEY, value, sizeof value,
-                         ctx->deadline)
-            || !(colon = strrchr(value, ':'))) {
-            return 0;
-        }
-        errno = 0;
-        ms = strtoll(colon + 1, &end, 10);
-        if (errno || *end || ms <= 0) {
-            return 0;
-        }
-        at = i == 0 || ms < at ? ms : at;
-    }
-    return at;
-}
-
-/* Returns the time (ms since the epoch) in the handover marker that both
- * local databases hold ("NODE:MS:PID", see actions_write_handover()) and
- * copies NODE into 'node'; 0 if they hold none, or different ones. */
-static long long
-actions_local_marker(struct actions_ctx *ctx, char *node, size_t size)
-{
-    char value[2][300], *last, *mid, *end;
+    bool marker = !strcmp(key, HANDOVER_KEY);
+    char value[2][300], *colon, *end;
     long long ms;
     int i;
 
     for (i = 0; i < 2; i++) {
         const struct server *s = &ctx->srv[i];
 
-        if (handover_get(s->sock, s->db_name, s->global_table, HANDOVER_KEY,
+        if (handover_get(s->sock, s->db_name, s->global_table, key,
                          value[i], sizeof value[i], ctx->deadline)) {
             return 0;
         }
     }
-    if (strcmp(value[0], value[1])
-        || !(last = strrchr(value[0], ':'))) {
+    if (strcmp(value[0], value[1])) {
         return 0;
     }
-    *last = '\0';
-    if (!(mid = strrchr(value[0], ':'))) {
+    if (marker && (colon = strrchr(value[0], ':'))) {
+        *colon = '\0';             /* Drop the PID. */
+    }
+    colon = strrchr(value[0], ':');
+    if (!colon) {
         return 0;
     }
-    *mid = '\0';
     errno = 0;
-    ms = strtoll(mid + 1, &end, 10);
-    if (errno || *end || ms <= 0) {
-        return 0;
-    }
-    snprintf(node, size, "%s", value[0]);
-    return ms;
+    ms = strtoll(colon + 1, &end, 10);
+    return errno || *end || ms <= 0 ? 0 : ms;
 }
 
 /* Records this node's promotion in both databases (see
