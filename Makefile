@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ovndb-servers: OCF resource agent for OVN's NB/SB ovsdb-server pair.
 #
 #   make                 build the helper and the agent
@@ -62,10 +63,11 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 all: $(HELPER_BIN) $(AGENT)
 
-$(B)/helper/%.o: helper/%.c $(wildcard helper/*.h)
+# Header dependencies come from the compiler (-MMD), in the .d files.
+$(B)/helper/%.o: helper/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libhelper.a: $(HELPER_OBJ)
 	rm -f $@
@@ -79,11 +81,13 @@ $(AGENT): agent/ovndb-servers
 	sed 's|@HELPER@|$(LIBEXECDIR)/ovndb-servers-helper|' $< > $@
 	chmod 755 $@
 
-$(B)/tests/%: tests/unit/%.c $(B)/libhelper.a tests/unit/unit.h
+$(B)/tests/%: tests/unit/%.c $(B)/libhelper.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-field-initializers -Itests/unit \
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Wno-missing-field-initializers -Itests/unit \
 	    $(ALL_LDFLAGS) -o $@ $< \
 	    $(B)/libhelper.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+-include $(HELPER_OBJ:.o=.d) $(B)/helper/main.d $(UNIT_BIN:=.d)
 
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(OCFDIR)/ovn

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """bench.py - per-action and scale benchmarks of ocf:ovn:ovndb-servers
 against OVN's own ovndb-servers.ocf (the reference agent).
 

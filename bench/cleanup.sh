@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # cleanup.sh WORK - kills, by PID, every process whose command line names
 # the bench directory WORK (the ovsdb-servers the bench started, and any
 # agent still running), SIGTERM first, then SIGKILL.

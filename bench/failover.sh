@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2317  # trap handlers and functions run indirectly
 # bench/failover.sh OUT RUNS - part 2 of the bench: cluster failover of
 # both agents in the 3-node lab (tests/cluster/lab.sh; VIP 198.51.100.100).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """labtimes.py LAB_DIR FAULT VICTIM T0_MS
 
 Reads the lab nodes' corosync and Pacemaker logs (millisecond timestamps,

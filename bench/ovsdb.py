@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Small helpers shared by the bench scripts: database templates, a
 JSON-RPC client for ovsdb-server's unixctl and database sockets, and the
 network-namespace switch.  Standard library only."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """report.py --work DIR [--doc FILE] [--seconds N]
 
 Turns the bench results in DIR (results.json from bench.py, failover.json

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2317  # trap handlers and functions run indirectly
 # bench/run.sh - the benchmarks of ocf:ovn:ovndb-servers against OVN's own
 # ovndb-servers.ocf ("make bench" runs it).  Prints a table and writes it

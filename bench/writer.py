@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """writer.py HOST PORT ID ACKED STOPFILE [INTERVAL_MS]
 
 Runs inside a lab node.  Commits one Logical_Switch row "bw<ID>-<SEQ>" per

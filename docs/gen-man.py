@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Builds the man page ocf_ovn_ovndb-servers(7) from the agent's meta-data.
 
     ovndb-servers-helper meta-data | \\

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ovndb-servers-vip.sh - creates the ocf:ovn:ovndb-servers promotable clone
 # and the ocf:heartbeat:IPaddr2 virtual IP that follows its Promoted role.
 # Run it once, on any one node of a running cluster (or on a CIB file with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OCF actions: start, stop, monitor, promote, demote, notify and
  * validate-all, each returning an OCF exit code and recording an exit
  * reason on failure.  This and main.c are the only modules that speak in

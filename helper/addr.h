@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* This node's own address on master_ip's network.  Backups replicate from
  * the active node's own address rather than from master_ip, so that
  * replication does not depend on where the VIP is: when Pacemaker removes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Running other programs: the helper's only way to execute anything.
  *
  * Programs run from a fixed argv with posix_spawnp(), never through a shell,

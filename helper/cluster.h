@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Pacemaker side: which node this is, the promotion score (through
  * "crm_attribute --promotion", written only when it changes), the
  * OVN_REPL_INFO record of the active node, and the notify node lists.

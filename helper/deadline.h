@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Monotonic clock and absolute deadlines, in milliseconds.
  *
  * Every wait in the helper (socket I/O, child processes, polling a server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pure decisions: from what the helper observed of the two databases (and
  * ovn-northd) and what Pacemaker expects, the state to report and the
  * promotion score to publish.  No I/O here; every case is table-tested.

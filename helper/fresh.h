@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Freshness of this node's copy of the databases: the wall-clock time (ms
  * since the epoch) at which the agent last saw it current, that is active,
  * or a backup replicating from a live active.  Kept in a small file next to

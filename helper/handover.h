@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Lossless planned switchover.  When the active is demoted, it writes a
  * marker (a unique value under external_ids:ovndb-servers-handover of the
  * NB_Global and SB_Global rows) as its very last transaction, after it has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON-RPC 1.0 client for ovsdb-server.  See jsonrpc.h.
  *
  * Framing: ovsdb-server writes bare JSON texts back to back with no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON-RPC 1.0 client for ovsdb-server.
  *
  * Talks to the unixctl control socket (ovnnb_db.ctl) and to the OVSDB client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The active database's listener: the Connection row, referenced from
  * NB_Global (SB_Global), through which the active ovsdb-server listens on
  * master_ip (or on every address in load-balancer mode) with the configured

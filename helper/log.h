@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Logging for the helper, the way the cluster expects it.
  *
  * Messages go where Pacemaker's own agents send theirs: to syslog with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ovndb-servers-helper: runs one OCF action of ocf:ovn:ovndb-servers.
  *
  * Usage: ovndb-servers-helper ACTION, with the OCF environment Pacemaker

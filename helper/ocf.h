@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OCF side of the helper: the action asked for, the environment
  * Pacemaker passes (OCF_RESKEY_*, CRM_meta_*), the exit reason, and the OCF
  * exit codes (Pacemaker's public enum ocf_exitcode).  Only the action layer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The agent's parameters: one table that gives each parameter its name,
  * type, default and documentation, and drives parsing, validate-all and the
  * meta-data XML.  Names, defaults and meanings of the parameters of OVN's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Replication state of one ovsdb-server: reading it (the sync-status text,
  * parsed by key for both the OVS <= 3.2 and the OVS >= 3.3 layouts, and the
  * writability probe) and changing it (active, or backup of a source) over

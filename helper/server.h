@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ovsdb-server and ovn-northd process control.
  *
  * Knows ovn-ctl's file layout (ovnnb_db.db, .sock, .ctl, .pid and the SB

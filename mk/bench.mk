@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Benchmarks (included by the Makefile).
 #
 #   make bench           bench/run.sh, as root: this tree's agent against

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The 3-node Pacemaker lab (included by the Makefile).
 #
 #   make demo            a live 3-node cluster: write through the VIP, crash

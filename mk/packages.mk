@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Man page, packages and their tests (included by the Makefile).
 #
 #   make man             build/ocf_ovn_ovndb-servers.7 from the agent's own

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 #
 # ocf-tester/run.sh - runs resource-agents' ocf-tester against the INSTALLED
 # ocf:ovn:ovndb-servers (run "make install" first), with real ovsdb-servers

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # rpm/dist.sh OUT.tar.gz NAME-VERSION - makes the source tarball.
 #
 # In a git work tree it packs the files git knows of (tracked, and untracked

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # demo.sh - ocf:ovn:ovndb-servers on a real 3-node Pacemaker cluster, live.
 #
 # Installs what is missing, builds and installs the agent, starts a

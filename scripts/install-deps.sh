@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian 12 packages ovndb-servers needs to build, test and
 # run, if any is missing.  Needs root (or sudo).  The 3-node lab of
 # "make demo" and "make check-cluster" (tests/cluster) needs corosync,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 #
 # tests/metadata.sh HELPER - checks the meta-data of ocf:ovn:ovndb-servers.
 #

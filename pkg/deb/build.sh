@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # pkg/deb/build.sh STAGE VERSION MAN OUT.deb - builds the Debian package.
 #
 # STAGE is a "make install DESTDIR=STAGE PREFIX=/usr" tree (the agent and

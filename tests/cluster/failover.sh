@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # failover.sh [SCENARIO...] - the failover suite of ocf:ovn:ovndb-servers on
 # a real 3-node Corosync + Pacemaker cluster (tests/cluster/lab.sh).
 #

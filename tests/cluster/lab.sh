@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2317
 #
 # lab.sh - a real 3-node Corosync + Pacemaker cluster on this machine, for

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # node-init.sh STATE_DIR NODE: PID 1 of one lab node.
 #
 # lab.sh starts it inside the node's network namespace with fresh mount,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2120  # results and optional arguments are for the callers
 # ovndb.sh - helpers for the ovndb_servers clone in the lab (sourced after

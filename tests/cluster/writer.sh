@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # writer.sh ID OUT STOPFILE [INTERVAL_MS] [MAX_SECS] [TARGET]
 #
 # Runs inside a lab node.  Commits numbered rows through the VIP, one

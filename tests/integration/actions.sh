@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Integration test: single actions and edge cases of the installed agent
 # against real ovsdb-servers: validation, start of an active node, IPv6,
 # load-balancer mode, manage_northd, probes without binaries.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Helpers to drive the installed agent as Pacemaker would, against several
 # instances ("nodes") on this machine, each with its own directories.

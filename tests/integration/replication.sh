@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Integration test: the installed agent, driven with the action sequences
 # Pacemaker runs for a 3-node promotable notify=true clone, against three
 # real NB/SB ovsdb-server pairs on this machine (each with its own

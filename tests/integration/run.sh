@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs every integration suite against the installed agent; prints one
 # "N passed, N failed" line for all of them.
 here=$(cd "$(dirname "$0")" && pwd)

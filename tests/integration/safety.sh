@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Integration test: roles that never lie and promotions that never lose
 # data (docs/state-table.md).  Three real NB/SB ovsdb-server pairs on this
 # machine, driven through the installed agent with Pacemaker's sequences;

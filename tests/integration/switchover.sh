@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Integration test: lossless planned switchover under saturating load.
 #
 # Three "nodes" (network namespaces on one bridge) run the installed agent

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 #
 # tests/offline/pacemaker.sh - ocf:ovn:ovndb-servers under Pacemaker's own
 # tools, offline: a CIB file (CIB_file is always exported, so nothing talks

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 #
 # tests/packages/deb.sh DEB - installs the Debian package "make deb" built
 # on this machine and checks it, then removes it and puts back what

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 #
 # tests/packages/man.sh HELPER MAN GUIDE - the documentation covers the
 # agent's meta-data.

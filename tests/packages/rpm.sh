@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 #
 # tests/packages/rpm.sh TOPDIR VERSION-RELEASE - checks the RPMs "make rpm"
 # built under TOPDIR (TOPDIR/RPMS/<arch>/ and TOPDIR/SRPMS/), without

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 #
 # tests/packages/run.sh HELPER MAN RPM_TOPDIR VERSION-RELEASE DEB - runs the
 # three package suites ("make check-packages"): man.sh (man page and guide

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Saturating OVSDB writer for the switchover test.
 
 Connects over TCP to an ovsdb-server (through the virtual IP) and commits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/child.c.
  *
  * The programs run are sh, sleep, cat and the like; each test that leaves a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/cluster.c.
  *
  * crm_attribute is replaced by a shell script, first in PATH, that appends

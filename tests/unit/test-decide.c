@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/decide.c.
  *
  * decide_monitor() is compared, for every combination of its inputs, with

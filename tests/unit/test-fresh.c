@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/fresh.c.
  *
  * Each test works in its own temporary directory, removed at teardown. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/handover.c.
  *
  * Against a real ovsdb-server holding a fresh NB and a fresh SB database

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/jsonrpc.c.
  *
  * Most tests run the client against a scripted peer: the test listens on a

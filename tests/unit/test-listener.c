@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/listener.c.
  *
  * listener_plan() is fed hand-written select results and its operations are

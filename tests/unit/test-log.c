@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/log.c.
  *
  * stdout and stderr are redirected to temporary files around each call to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/params.c. */
 #include "unit.h"
 #include "params.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/repl.c.
  *
  * repl_parse() is tested against sync-status texts stored as files in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/server.c.
  *
  * Parameters come from params_parse() with a small lookup table.  The

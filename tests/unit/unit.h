@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Common includes for the cmocka unit tests. */
 #ifndef UNIT_H
 #define UNIT_H 1
