@@ -11,6 +11,7 @@
 
 #include "addr.h"
 #include "child.h"
+#include "clock.h"
 #include "cluster.h"
 #include "deadline.h"
 #include "decide.h"
@@ -19,6 +20,7 @@
 #include "jsonrpc.h"
 #include "listener.h"
 #include "log.h"
+#include "unixctl.h"
 #include "params.h"
 #include "repl.h"
 #include "server.h"
@@ -285,7 +287,7 @@ actions_start(struct actions_ctx *ctx)
 static enum ocf_exitcode
 actions_stop(struct actions_ctx *ctx)
 {
-    long long half = deadline_now()
+    long long half = clock_mono_ms()
                      + deadline_left(ctx->deadline) / 2;
     struct decide_input in;
     int error = 0;
@@ -770,7 +772,7 @@ actions_observe(struct actions_ctx *ctx, enum decide_expect expect,
     /* Both servers are asked at once, so that a hung one costs no more
      * than its own wait and the score can still be written after it. */
     left = deadline_left(ctx->deadline) - ACTIONS_RESERVE_MS;
-    deadline = deadline_now() + (left > 0 ? left : 0);
+    deadline = clock_mono_ms() + (left > 0 ? left : 0);
     for (i = 0; i < 2; i++) {
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;
 
@@ -947,7 +949,7 @@ actions_record_promotion(struct actions_ctx *ctx)
     char value[300];
     int i;
 
-    snprintf(value, sizeof value, "%s:%lld", ctx->cl.node, fresh_now());
+    snprintf(value, sizeof value, "%s:%lld", ctx->cl.node, clock_wall_ms());
     for (i = 0; i < 2; i++) {
         const struct server *s = &ctx->srv[i];
         int error = handover_set(s->sock, s->db_name, s->global_table,
@@ -1099,7 +1101,7 @@ actions_await_handover(struct actions_ctx *ctx, char *handed, size_t size)
 static long long
 actions_write_handover(struct actions_ctx *ctx)
 {
-    long long now = fresh_now();
+    long long now = clock_wall_ms();
     char marker[300];
     int i, error = 0;
 
@@ -1406,7 +1408,7 @@ actions_watch_vip(struct actions_ctx *ctx)
                 struct jsonrpc_conn *conn;
                 char *reply = NULL, *err = NULL;
 
-                jsonrpc_unixctl(ctx->srv[i].ctl, "version", NULL, 0,
+                unixctl_call(ctx->srv[i].ctl, "version", NULL, 0,
                                 deadline_after(200), &reply, &err);
                 free(reply);
                 free(err);

@@ -4,25 +4,18 @@
 #include <limits.h>
 #include <time.h>
 
-long long
-deadline_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
 
 long long
 deadline_after(long long ms)
 {
-    return deadline_now() + (ms > 0 ? ms : 0);
+    return clock_mono_ms() + (ms > 0 ? ms : 0);
 }
 
 int
 deadline_left(long long deadline)
 {
-    long long left = deadline - deadline_now();
+    long long left = deadline - clock_mono_ms();
 
     if (left <= 0) {
         return 0;
@@ -33,7 +26,7 @@ deadline_left(long long deadline)
 int
 deadline_expired(long long deadline)
 {
-    return deadline_now() >= deadline;
+    return clock_mono_ms() >= deadline;
 }
 
 void

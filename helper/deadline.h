@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Monotonic clock and absolute deadlines, in milliseconds.
+/* Absolute deadlines on the monotonic clock (see clock.h), in
+ * milliseconds.
  *
  * Every wait in the helper (socket I/O, child processes, polling a server
  * until it changes role) is bounded by a deadline taken from this module,
  * so that no action can outlive Pacemaker's operation timeout. */
 #ifndef DEADLINE_H
 #define DEADLINE_H 1
-
-/* Milliseconds on the monotonic clock. */
-long long deadline_now(void);
 
 /* Returns the absolute deadline 'ms' milliseconds from now. */
 long long deadline_after(long long ms);

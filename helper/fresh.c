@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 #define FRESH_FILE "ovndb-servers.fresh"
 
@@ -57,28 +58,19 @@ fresh_read_role(const char *db_dir, bool *active)
 int
 fresh_touch(const char *db_dir)
 {
-    return fresh_write(db_dir, fresh_now(), false);
+    return fresh_write(db_dir, clock_wall_ms(), false);
 }
 
 int
 fresh_touch_active(const char *db_dir)
 {
-    return fresh_write(db_dir, fresh_now(), true);
+    return fresh_write(db_dir, clock_wall_ms(), true);
 }
 
 int
 fresh_record(const char *db_dir, long long ms, bool active)
 {
     return fresh_write(db_dir, ms, active);
-}
-
-long long
-fresh_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Rewrites the record in place when the new one has the length of the

@@ -26,7 +26,4 @@ int fresh_touch_active(const char *db_dir);
  * epoch), as the active if 'active'.  Returns 0 or a positive errno. */
 int fresh_record(const char *db_dir, long long ms, bool active);
 
-/* Returns the wall-clock time in ms since the epoch. */
-long long fresh_now(void);
-
 #endif /* fresh.h */

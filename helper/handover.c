@@ -6,10 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonrpc.h"
-
-static int handover_transact(const char *sock, json_t *params,
-                             long long deadline, json_t **resultp);
+#include "ovsdb.h"
 
 int
 handover_set(const char *sock, const char *db, const char *table,
@@ -18,10 +15,10 @@ handover_set(const char *sock, const char *db, const char *table,
     json_t *result, *count;
     int error;
 
-    error = handover_transact(
-        sock,
-        json_pack("[s{s:s,s:s,s:[],s:[[s,s,[s,[s]]],[s,s,[s,[[s,s]]]]]}]",
-                  db, "op", "mutate", "table", table, "where", "mutations",
+    error = ovsdb_transact(
+        sock, db,
+        json_pack("[{s:s,s:s,s:[],s:[[s,s,[s,[s]]],[s,s,[s,[[s,s]]]]]}]",
+                  "op", "mutate", "table", table, "where", "mutations",
                   "external_ids", "delete", "set", key,
                   "external_ids", "insert", "map", key, value),
         deadline, &result);
@@ -49,16 +46,16 @@ handover_get(const char *sock, const char *db, const char *table,
     if (size) {
         buf[0] = '\0';
     }
-    error = handover_transact(
-        sock,
-        json_pack("[s{s:s,s:s,s:[],s:[s]}]", db, "op", "select",
+    error = ovsdb_transact(
+        sock, db,
+        json_pack("[{s:s,s:s,s:[],s:[s]}]", "op", "select",
                   "table", table, "where", "columns", "external_ids"),
         deadline, &result);
     if (error) {
         return error;
     }
     error = ENODATA;
-    rows = json_object_get(json_array_get(result, 0), "rows");
+    rows = ovsdb_rows(result, 0);
     ids = json_array_get(json_object_get(json_array_get(rows, 0),
                                          "external_ids"), 1);
     json_array_foreach (ids, i, pair) {
@@ -98,42 +95,4 @@ handover_check(const char *sock, const char *db, const char *table,
         *present = !strcmp(value, marker);
     }
     return error;
-}
-
-/* Runs one transaction; on success '*resultp' is its result array, whose
- * operations all succeeded. */
-static int
-handover_transact(const char *sock, json_t *params, long long deadline,
-                  json_t **resultp)
-{
-    struct jsonrpc_conn *conn;
-    json_t *result = NULL, *err = NULL, *op;
-    size_t i;
-    int error;
-
-    *resultp = NULL;
-    error = jsonrpc_open_unix(sock, deadline, &conn);
-    if (error) {
-        json_decref(params);
-        return error;
-    }
-    error = jsonrpc_call(conn, "transact", params, deadline, &result, &err);
-    jsonrpc_close(conn);
-    if (!error && (err || !json_is_array(result))) {
-        error = EPROTO;
-    }
-    json_array_foreach (result, i, op) {
-        if (!error && json_object_get(op, "error")) {
-            const char *e = json_string_value(json_object_get(op, "error"));
-
-            error = e && !strcmp(e, "not allowed") ? EROFS : EPROTO;
-        }
-    }
-    json_decref(err);
-    if (error) {
-        json_decref(result);
-        return error;
-    }
-    *resultp = result;
-    return 0;
 }

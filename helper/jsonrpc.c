@@ -73,7 +73,6 @@ static int fill_buf(struct jsonrpc_conn *, long long deadline);
 static int handle_msg(struct jsonrpc_conn *, json_t *msg, const json_t *id,
                       long long deadline, json_t **resultp,
                       json_t **errorp, bool *donep);
-static int json_to_text(const json_t *json, char **textp);
 
 /* Connects to the Unix stream socket at 'path'.  See jsonrpc.h. */
 int
@@ -261,61 +260,6 @@ jsonrpc_wait(struct jsonrpc_conn *conn, long long deadline,
         conn->status = error;
     }
     json_decref(id);
-    return error;
-}
-
-/* Runs one unixctl command on a fresh connection.  See jsonrpc.h. */
-int
-jsonrpc_unixctl(const char *path, const char *cmd,
-                const char *const *args, size_t n_args,
-                long long deadline, char **replyp, char **errp)
-{
-    struct jsonrpc_conn *conn;
-    json_t *params;
-    json_t *result;
-    json_t *error_json;
-    int error;
-    size_t i;
-
-    *replyp = NULL;
-    *errp = NULL;
-    if (!cmd || (n_args && !args)) {
-        return EINVAL;
-    }
-
-    params = json_array();
-    if (!params) {
-        return ENOMEM;
-    }
-    for (i = 0; i < n_args; i++) {
-        if (!args[i]) {
-            json_decref(params);
-            return EINVAL;
-        }
-        if (json_array_append_new(params, json_string(args[i]))) {
-            json_decref(params);
-            return ENOMEM;
-        }
-    }
-
-    error = jsonrpc_open_unix(path, deadline, &conn);
-    if (error) {
-        json_decref(params);
-        return error;
-    }
-    error = jsonrpc_call(conn, cmd, params, deadline, &result, &error_json);
-    jsonrpc_close(conn);
-    if (error) {
-        return error;
-    }
-
-    if (result) {
-        error = json_to_text(result, replyp);
-    } else {
-        error = json_to_text(error_json, errp);
-    }
-    json_decref(result);
-    json_decref(error_json);
     return error;
 }
 
@@ -685,17 +629,4 @@ handle_msg(struct jsonrpc_conn *conn, json_t *msg, const json_t *id,
     }
     *donep = true;
     return 0;
-}
-
-/* Stores in '*textp' a malloc()'d copy of 'json' if it is a string, otherwise
- * its compact serialization.  Returns 0 or ENOMEM. */
-static int
-json_to_text(const json_t *json, char **textp)
-{
-    if (json_is_string(json)) {
-        *textp = strdup(json_string_value(json));
-    } else {
-        *textp = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
-    }
-    return *textp ? 0 : ENOMEM;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON-RPC 1.0 client for ovsdb-server.
  *
- * Talks to the unixctl control socket (ovnnb_db.ctl) and to the OVSDB client
- * sockets (unix or tcp) with the framing ovsdb-server uses: bare JSON texts,
+ * Talks to ovsdb-server's sockets (the unixctl control socket, through
+ * unixctl.h, and the OVSDB client sockets, unix or tcp) with the framing it
+ * uses: bare JSON texts,
  * one after another, no delimiter.  Every call is bounded by an absolute
  * deadline (see deadline.h); while waiting for a reply the client skips
  * notifications and answers the server's "echo" requests. */
@@ -51,16 +52,5 @@ int jsonrpc_send(struct jsonrpc_conn *conn, const char *method,
                  json_t *params, long long deadline);
 int jsonrpc_wait(struct jsonrpc_conn *conn, long long deadline,
                  json_t **resultp, json_t **errorp);
-
-/* Runs one unixctl command 'cmd' with the 'n_args' string arguments 'args'
- * on the control socket at 'path', on a fresh connection, before 'deadline'.
- *
- * On success returns 0 and sets exactly one of '*replyp' (the server's reply
- * text) and '*errp' (the server's error text), both malloc()'d strings owned
- * by the caller.  On failure returns a positive errno value and sets both to
- * NULL. */
-int jsonrpc_unixctl(const char *path, const char *cmd,
-                    const char *const *args, size_t n_args,
-                    long long deadline, char **replyp, char **errp);
 
 #endif /* jsonrpc.h */

@@ -8,6 +8,7 @@
 
 #include "jsonrpc.h"
 #include "log.h"
+#include "ovsdb.h"
 
 static bool listener_references(const json_t *set, const char *uuid);
 static long long listener_probe(const json_t *row);
@@ -91,59 +92,44 @@ listener_ensure(const char *sock, const char *db, const char *table,
                 const char *target, long long probe_ms, long long deadline)
 {
     struct jsonrpc_conn *conn;
-    json_t *result = NULL, *err = NULL, *ops, *op;
+    json_t *result, *ops;
     int error;
-    size_t i;
 
     error = jsonrpc_open_unix(sock, deadline, &conn);
     if (error) {
         return error;
     }
-    error = jsonrpc_call(conn, "transact",
-                         json_pack("[s{s:s,s:s,s:[],s:[s,s]},"
-                                   "{s:s,s:s,s:[],s:[s,s,s]}]", db,
-                                   "op", "select", "table", table,
-                                   "where", "columns", "_uuid",
-                                   "connections",
-                                   "op", "select", "table", "Connection",
-                                   "where", "columns", "_uuid", "target",
-                                   "inactivity_probe"),
-                         deadline, &result, &err);
-    if (error || err || json_array_size(result) != 2) {
-        error = error ? error : EPROTO;
-        goto out;
-    }
-    ops = listener_plan(table, json_object_get(json_array_get(result, 0),
-                                               "rows"),
-                        json_object_get(json_array_get(result, 1), "rows"),
-                        target, probe_ms);
-    json_decref(result);
-    result = NULL;
-    if (!ops) {
-        goto out;
-    }
-    log_info("%s: setting the listener to %s (inactivity probe %lld ms)",
-             db, target, probe_ms);
-    json_array_insert_new(ops, 0, json_string(db));
-    error = jsonrpc_call(conn, "transact", ops, deadline, &result, &err);
-    if (!error && (err || !json_is_array(result))) {
+    error = ovsdb_transact_on(conn, db,
+                              json_pack("[{s:s,s:s,s:[],s:[s,s]},"
+                                        "{s:s,s:s,s:[],s:[s,s,s]}]",
+                                        "op", "select", "table", table,
+                                        "where", "columns", "_uuid",
+                                        "connections",
+                                        "op", "select",
+                                        "table", "Connection",
+                                        "where", "columns", "_uuid",
+                                        "target", "inactivity_probe"),
+                              deadline, &result);
+    if (!error && json_array_size(result) != 2) {
         error = EPROTO;
     }
-    json_array_foreach (result, i, op) {
-        if (json_is_object(op) && json_object_get(op, "error")) {
-            char *text = json_dumps(op, JSON_COMPACT);
-
-            log_err("%s: listener update failed: %s", db,
-                    text ? text : "?");
-            free(text);
-            error = EPROTO;
-            break;
+    if (error) {
+        json_decref(result);
+        jsonrpc_close(conn);
+        return error;
+    }
+    ops = listener_plan(table, ovsdb_rows(result, 0), ovsdb_rows(result, 1),
+                        target, probe_ms);
+    json_decref(result);
+    if (ops) {
+        log_info("%s: setting the listener to %s (inactivity probe %lld "
+                 "ms)", db, target, probe_ms);
+        error = ovsdb_transact_on(conn, db, ops, deadline, &result);
+        json_decref(result);
+        if (error) {
+            log_err("%s: listener update failed: %s", db, strerror(error));
         }
     }
-
-out:
-    json_decref(result);
-    json_decref(err);
     jsonrpc_close(conn);
     return error;
 }

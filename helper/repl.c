@@ -9,6 +9,8 @@
 
 #include "jsonrpc.h"
 #include "log.h"
+#include "ovsdb.h"
+#include "unixctl.h"
 
 /* unixctl commands of ovsdb-server used by the agent. */
 #define REPL_CMD_SYNC_STATUS "ovsdb-server/sync-status"
@@ -226,43 +228,22 @@ int
 repl_probe_writable(const char *sock, const char *db_name,
                     long long deadline, bool *writable)
 {
-    struct jsonrpc_conn *conn;
-    json_t *result = NULL, *error_json = NULL, *params, *op;
+    json_t *result;
     int error;
 
     *writable = false;
-    error = jsonrpc_open_unix(sock, deadline, &conn);
-    if (error) {
-        return error;
+    error = ovsdb_transact(sock, db_name,
+                           json_pack("[{s:s,s:b}]", "op", "commit",
+                                     "durable", 0),
+                           deadline, &result);
+    if (error == EROFS) {
+        return 0;               /* "not allowed": a read-only backup. */
     }
-    params = json_pack("[s{s:s,s:b}]", db_name, "op", "commit",
-                       "durable", 0);
-    error = jsonrpc_call(conn, "transact", params, deadline, &result,
-                         &error_json);
-    jsonrpc_close(conn);
-    if (error) {
-        return error;
+    if (!error) {
+        *writable = json_array_size(result) > 0;
+        error = *writable ? 0 : EPROTO;
     }
-    if (error_json || !json_is_array(result) || !json_array_size(result)) {
-        error = EPROTO;
-        goto out;
-    }
-    op = json_array_get(result, 0);
-    if (!json_is_object(op)) {
-        error = EPROTO;
-    } else if (!json_object_get(op, "error")) {
-        *writable = true;
-    } else {
-        const char *e = json_string_value(json_object_get(op, "error"));
-
-        if (!e || strcmp(e, "not allowed")) {
-            error = EPROTO;
-        }
-    }
-
-out:
     json_decref(result);
-    json_decref(error_json);
     return error;
 }
 
@@ -427,31 +408,24 @@ int
 repl_has_data(const char *sock, const char *db, const char *table,
               long long deadline, bool *has_data)
 {
-    struct jsonrpc_conn *conn;
-    json_t *result = NULL, *err = NULL, *rows;
+    json_t *result, *rows;
     int error;
 
     *has_data = false;
-    error = jsonrpc_open_unix(sock, deadline, &conn);
-    if (error) {
-        return error;
-    }
-    error = jsonrpc_call(conn, "transact",
-                         json_pack("[s{s:s,s:s,s:[],s:[s]}]", db,
-                                   "op", "select", "table", table,
-                                   "where", "columns", "_uuid"),
-                         deadline, &result, &err);
-    jsonrpc_close(conn);
+    error = ovsdb_transact(sock, db,
+                           json_pack("[{s:s,s:s,s:[],s:[s]}]", "op", "select",
+                                     "table", table, "where", "columns",
+                                     "_uuid"),
+                           deadline, &result);
     if (!error) {
-        rows = json_object_get(json_array_get(result, 0), "rows");
-        if (err || !json_is_array(rows)) {
+        rows = ovsdb_rows(result, 0);
+        if (!rows) {
             error = EPROTO;
         } else {
             *has_data = json_array_size(rows) > 0;
         }
     }
     json_decref(result);
-    json_decref(err);
     return error;
 }
 
@@ -527,7 +501,7 @@ repl_command(const char *ctl, const char *cmd, const char *arg,
     int error;
 
     *replyp = NULL;
-    error = jsonrpc_unixctl(ctl, cmd, args, arg ? 1 : 0, deadline, replyp,
+    error = unixctl_call(ctl, cmd, args, arg ? 1 : 0, deadline, replyp,
                             &err);
     if (error) {
         log_debug("%s: %s: %s", ctl, cmd, strerror(error));

@@ -13,8 +13,10 @@
 #include "deadline.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "unixctl.h"
 #include "params.h"
 #include "child.h"
+#include "clock.h"
 
 #define SERVER_COMM "ovsdb-server"
 #define NORTHD_COMM "ovn-northd"
@@ -341,7 +343,7 @@ server_stop(const struct server *s, long long deadline)
 
     /* Ask politely first: ovsdb-server then removes its pidfile and
      * sockets itself. */
-    if (!jsonrpc_unixctl(s->ctl, "exit", NULL, 0,
+    if (!unixctl_call(s->ctl, "exit", NULL, 0,
                          deadline_after(deadline_left(deadline) / 4),
                          &reply, &err)) {
         free(reply);
@@ -547,14 +549,14 @@ static int
 server_kill_wait(pid_t pid, const char *comm, const char *pidfile,
                  long long deadline)
 {
-    long long start = deadline_now();
+    long long start = clock_mono_ms();
     long long span = deadline - start;
     long long term_at = start + span / 3;
     long long kill_at = start + span * 2 / 3;
     bool termed = false, killed = false;
 
     while (!server_gone(pid, comm)) {
-        long long now = deadline_now();
+        long long now = clock_mono_ms();
 
         if (now >= deadline) {
             log_err("process %ld (%s) still runs after SIGKILL",

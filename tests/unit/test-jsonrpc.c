@@ -8,6 +8,8 @@
  * uses cmocka; it reports failures on stderr and through its exit status,
  * which the parent asserts.  One test runs against a real ovsdb-server. */
 #include "unit.h"
+#include "unixctl.h"
+#include "clock.h"
 #include "jsonrpc.h"
 
 #include <arpa/inet.h>
@@ -932,10 +934,10 @@ test_call_timeout(void **state)
 
     start_peer(f, play_silent, NULL);
     conn = open_peer(f);
-    start = deadline_now();
+    start = clock_mono_ms();
     assert_int_equal(jsonrpc_call(conn, "m", NULL, start + 300,
                                   &result, &error), ETIMEDOUT);
-    elapsed = deadline_now() - start;
+    elapsed = clock_mono_ms() - start;
     assert_null(result);
     assert_null(error);
     assert_true(elapsed >= 300);
@@ -944,10 +946,10 @@ test_call_timeout(void **state)
     /* A timeout leaves the connection usable; an expired deadline times out
      * at once. */
     for (i = 0; i < 2; i++) {
-        start = deadline_now();
+        start = clock_mono_ms();
         assert_int_equal(jsonrpc_call(conn, "again", NULL, start - 1,
                                       &result, &error), ETIMEDOUT);
-        assert_true(deadline_now() - start < 200);
+        assert_true(clock_mono_ms() - start < 200);
     }
 
     jsonrpc_close(conn);
@@ -1048,7 +1050,7 @@ test_open_unix_fails(void **state)
                      ENOENT);
     assert_null(conn);
     reply = err = (char *) 1;
-    assert_int_equal(jsonrpc_unixctl(path, "version", NULL, 0,
+    assert_int_equal(unixctl_call(path, "version", NULL, 0,
                                      deadline_after(1000), &reply, &err),
                      ENOENT);
     assert_null(reply);
@@ -1083,7 +1085,7 @@ struct unixctl_case {
     const char *err;            /* Expected '*errp', or NULL. */
 };
 
-/* jsonrpc_unixctl() end to end. */
+/* unixctl_call() end to end. */
 static void
 test_unixctl(void **state)
 {
@@ -1149,7 +1151,7 @@ test_unixctl(void **state)
 
         print_message("unixctl case %zu\n", i);
         start_peer(f, play_script, &c->script);
-        assert_int_equal(jsonrpc_unixctl(f->path, c->script.method,
+        assert_int_equal(unixctl_call(f->path, c->script.method,
                                          c->args, c->n_args,
                                          deadline_after(5000),
                                          &reply, &err), 0);
@@ -1181,10 +1183,10 @@ test_unixctl_timeout(void **state)
     char *reply, *err;
 
     start_peer(f, play_script, &s);
-    start = deadline_now();
-    assert_int_equal(jsonrpc_unixctl(f->path, "m", NULL, 0, start + 200,
+    start = clock_mono_ms();
+    assert_int_equal(unixctl_call(f->path, "m", NULL, 0, start + 200,
                                      &reply, &err), ETIMEDOUT);
-    elapsed = deadline_now() - start;
+    elapsed = clock_mono_ms() - start;
     assert_null(reply);
     assert_null(err);
     assert_true(elapsed >= 200);
@@ -1314,7 +1316,7 @@ test_real_server(void **state)
     }
 
     /* unixctl. */
-    assert_int_equal(jsonrpc_unixctl(ctl, "ovsdb-server/sync-status", NULL,
+    assert_int_equal(unixctl_call(ctl, "ovsdb-server/sync-status", NULL,
                                      0, deadline_after(5000), &reply, &err),
                      0);
     assert_null(err);
@@ -1322,7 +1324,7 @@ test_real_server(void **state)
     assert_non_null(strstr(reply, "state: active"));
     free(reply);
 
-    assert_int_equal(jsonrpc_unixctl(ctl, "nosuch-command", NULL, 0,
+    assert_int_equal(unixctl_call(ctl, "nosuch-command", NULL, 0,
                                      deadline_after(5000), &reply, &err), 0);
     assert_null(reply);
     assert_non_null(err);
@@ -1332,7 +1334,7 @@ test_real_server(void **state)
     {
         static const char *const args[] = { "x" };
 
-        assert_int_equal(jsonrpc_unixctl(ctl, "ovsdb-server/sync-status",
+        assert_int_equal(unixctl_call(ctl, "ovsdb-server/sync-status",
                                          args, 1, deadline_after(5000),
                                          &reply, &err), 0);
         assert_null(reply);
