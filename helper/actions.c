@@ -20,6 +20,7 @@
 #include "jsonrpc.h"
 #include "listener.h"
 #include "log.h"
+#include "northd.h"
 #include "unixctl.h"
 #include "params.h"
 #include "repl.h"
@@ -302,7 +303,7 @@ actions_stop(struct actions_ctx *ctx)
         actions_publish_freshness(ctx, true);
     }
 
-    if (ctx->p.manage_northd && server_northd_stop(&ctx->p, half)) {
+    if (ctx->p.manage_northd && northd_stop(&ctx->p, half)) {
         error = ETIMEDOUT;
     }
     /* Ask both servers to exit before waiting for either. */
@@ -449,7 +450,7 @@ actions_promote(struct actions_ctx *ctx)
     }
     actions_record_promotion(ctx);
     if (ctx->p.manage_northd) {
-        error = server_northd_start(&ctx->p, ctx->deadline, msg, sizeof msg);
+        error = northd_start(&ctx->p, ctx->deadline, msg, sizeof msg);
         if (error) {
             ocf_exit_reason("%s", msg);
             return PCMK_OCF_UNKNOWN_ERROR;
@@ -485,7 +486,7 @@ actions_demote(struct actions_ctx *ctx)
         ocf_exit_reason("cannot demote: neither ovsdb-server is running");
         return PCMK_OCF_NOT_RUNNING;
     }
-    if (ctx->p.manage_northd && server_northd_stop(&ctx->p, ctx->deadline)) {
+    if (ctx->p.manage_northd && northd_stop(&ctx->p, ctx->deadline)) {
         ocf_exit_reason("ovn-northd does not stop");
         return PCMK_OCF_UNKNOWN_ERROR;
     }
@@ -543,7 +544,7 @@ actions_notify(struct actions_ctx *ctx)
     /* Another node became active: replicate from its own address, at
      * once rather than after a reconnection back-off. */
     if (ctx->p.manage_northd) {
-        server_northd_stop(&ctx->p, ctx->deadline);
+        northd_stop(&ctx->p, ctx->deadline);
     }
     {
         const char *p = ocf_meta("notify_promote_uname");
@@ -596,7 +597,7 @@ actions_make_backups(struct actions_ctx *ctx, bool keep_remote, bool watch)
 
     actions_observe(ctx, DECIDE_EXPECT_ANY, &in);
     if (in.northd_running) {
-        server_northd_stop(&ctx->p, ctx->deadline);
+        northd_stop(&ctx->p, ctx->deadline);
     }
     for (i = 0; i < 2; i++) {
         const struct server *s = &ctx->srv[i];
@@ -767,7 +768,7 @@ actions_observe(struct actions_ctx *ctx, enum decide_expect expect,
     in->northd_managed = ctx->p.manage_northd;
     /* An ovn-northd the agent does not manage is none of its business. */
     in->northd_running = ctx->p.manage_northd
-                         && !server_northd_pid(&ctx->p, &pid);
+                         && !northd_pid(&ctx->p, &pid);
 
     /* Both servers are asked at once, so that a hung one costs no more
      * than its own wait and the score can still be written after it. */

@@ -10,16 +10,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "deadline.h"
-#include "jsonrpc.h"
-#include "log.h"
-#include "unixctl.h"
-#include "params.h"
 #include "child.h"
 #include "clock.h"
+#include "deadline.h"
+#include "log.h"
+#include "params.h"
+#include "proc.h"
+#include "unixctl.h"
 
 #define SERVER_COMM "ovsdb-server"
-#define NORTHD_COMM "ovn-northd"
 
 static int server_mkdirs(const struct params *, char *, size_t);
 static int server_tool(const char *const argv[], long long deadline,
@@ -27,9 +26,6 @@ static int server_tool(const char *const argv[], long long deadline,
 static int server_version_cmp(const char *a, const char *b);
 static int server_copy_aside(const char *file, const char *version,
                              char *dst, size_t dst_size);
-static int server_kill_wait(pid_t, const char *comm, const char *pidfile,
-                            long long deadline);
-static bool server_gone(pid_t, const char *comm);
 
 void
 server_init(struct server *s, enum server_which which, const struct params *p)
@@ -152,52 +148,9 @@ server_build_argv(const struct server *s,
 }
 
 int
-server_pidfile_pid(const char *pidfile, const char *comm, pid_t *pidp)
-{
-    char buf[64], path[64], name[32];
-    long pid;
-    ssize_t n;
-    int fd;
-
-    *pidp = 0;
-    fd = open(pidfile, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return errno == ENOENT ? ESRCH : errno;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return ESRCH;
-    }
-    buf[n] = '\0';
-    pid = strtol(buf, NULL, 10);
-    if (pid <= 1) {
-        return ESRCH;
-    }
-
-    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return ESRCH;
-    }
-    n = read(fd, name, sizeof name - 1);
-    close(fd);
-    if (n <= 0) {
-        return ESRCH;
-    }
-    name[n] = '\0';
-    name[strcspn(name, "\n")] = '\0';
-    if (strcmp(name, comm) || server_gone((pid_t) pid, comm)) {
-        return ESRCH;
-    }
-    *pidp = (pid_t) pid;
-    return 0;
-}
-
-int
 server_pid(const struct server *s, pid_t *pidp)
 {
-    return server_pidfile_pid(s->pidfile, SERVER_COMM, pidp);
+    return proc_pidfile_pid(s->pidfile, SERVER_COMM, pidp);
 }
 
 int
@@ -349,75 +302,7 @@ server_stop(const struct server *s, long long deadline)
         free(reply);
         free(err);
     }
-    return server_kill_wait(pid, SERVER_COMM, s->pidfile, deadline);
-}
-
-int
-server_northd_pid(const struct params *p, pid_t *pidp)
-{
-    char pidfile[PATH_MAX];
-
-    snprintf(pidfile, sizeof pidfile, "%s/ovn-northd.pid", p->run_dir);
-    return server_pidfile_pid(pidfile, NORTHD_COMM, pidp);
-}
-
-int
-server_northd_start(const struct params *p, long long deadline, char *msg,
-                    size_t size)
-{
-    char pidfile[PATH_MAX + 16], logfile[PATH_MAX + 16], ctl[PATH_MAX + 16];
-    char nb[PATH_MAX + 32], sb[PATH_MAX + 32], line[200];
-    struct child_result r;
-    pid_t pid;
-    int error;
-
-    if (!server_northd_pid(p, &pid)) {
-        return 0;
-    }
-    snprintf(pidfile, sizeof pidfile, "--pidfile=%s/ovn-northd.pid",
-             p->run_dir);
-    snprintf(logfile, sizeof logfile, "--log-file=%s/ovn-northd.log",
-             p->log_dir);
-    snprintf(ctl, sizeof ctl, "--unixctl=%s/ovn-northd.ctl", p->run_dir);
-    snprintf(nb, sizeof nb, "--ovnnb-db=unix:%s/ovnnb_db.sock", p->run_dir);
-    snprintf(sb, sizeof sb, "--ovnsb-db=unix:%s/ovnsb_db.sock", p->run_dir);
-    {
-        const char *argv[] = { "ovn-northd", "-vconsole:off", "-vfile:info",
-                               logfile, pidfile, ctl, nb, sb, "--detach",
-                               "--no-chdir", NULL };
-
-        log_info("starting ovn-northd");
-        error = child_run(argv, deadline, &r);
-    }
-    if (error) {
-        snprintf(msg, size, "ovn-northd did not start: %s",
-                 error == ENOENT ? "ovn-northd not found in PATH"
-                 : strerror(error));
-        return error;
-    }
-    if (r.status != 0) {
-        snprintf(msg, size, "ovn-northd exited with %d: %s", r.status,
-                 child_result_line(&r, line, sizeof line));
-        child_result_free(&r);
-        return EIO;
-    }
-    child_result_free(&r);
-    return 0;
-}
-
-int
-server_northd_stop(const struct params *p, long long deadline)
-{
-    char pidfile[PATH_MAX + 16];
-    pid_t pid;
-
-    if (server_northd_pid(p, &pid)) {
-        return 0;
-    }
-    log_info("stopping ovn-northd (pid %ld)", (long) pid);
-    snprintf(pidfile, sizeof pidfile, "%s/ovn-northd.pid", p->run_dir);
-    kill(pid, SIGTERM);
-    return server_kill_wait(pid, NORTHD_COMM, pidfile, deadline);
+    return proc_stop_wait(pid, SERVER_COMM, s->pidfile, deadline);
 }
 
 static int
@@ -541,71 +426,4 @@ server_copy_aside(const char *file, const char *version, char *dst,
     close(in);
     close(out);
     return error;
-}
-
-/* Waits for 'pid' to go away, sending SIGTERM after a third of the time
- * left and SIGKILL after two thirds.  Removes a stale pidfile. */
-static int
-server_kill_wait(pid_t pid, const char *comm, const char *pidfile,
-                 long long deadline)
-{
-    long long start = clock_mono_ms();
-    long long span = deadline - start;
-    long long term_at = start + span / 3;
-    long long kill_at = start + span * 2 / 3;
-    bool termed = false, killed = false;
-
-    while (!server_gone(pid, comm)) {
-        long long now = clock_mono_ms();
-
-        if (now >= deadline) {
-            log_err("process %ld (%s) still runs after SIGKILL",
-                    (long) pid, comm);
-            return ETIMEDOUT;
-        }
-        if (!termed && now >= term_at) {
-            log_warn("%s (pid %ld) did not exit; sending SIGTERM", comm,
-                     (long) pid);
-            kill(pid, SIGTERM);
-            termed = true;
-        } else if (!killed && now >= kill_at) {
-            log_warn("%s (pid %ld) did not exit; sending SIGKILL", comm,
-                     (long) pid);
-            kill(pid, SIGKILL);
-            killed = true;
-        }
-        deadline_sleep(10, deadline);
-    }
-    if (unlink(pidfile) && errno != ENOENT) {
-        log_warn("cannot remove %s: %s", pidfile, strerror(errno));
-    }
-    return 0;
-}
-
-/* Returns true if 'pid' no longer runs 'comm' (gone, zombie, or reused). */
-static bool
-server_gone(pid_t pid, const char *comm)
-{
-    char path[64], buf[512], *p;
-    ssize_t n;
-    int fd;
-
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return true;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return true;
-    }
-    buf[n] = '\0';
-    /* "pid (comm) S ..." */
-    p = strchr(buf, '(');
-    if (!p || strncmp(p + 1, comm, strlen(comm))) {
-        return true;
-    }
-    p = strrchr(buf, ')');
-    return !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ovsdb-server and ovn-northd process control.
+/* ovsdb-server process control.
  *
  * Knows ovn-ctl's file layout (ovnnb_db.db, .sock, .ctl, .pid and the SB
  * equivalents), creates a missing database from the installed schema,
@@ -71,14 +71,8 @@ int server_build_argv(const struct server *s, const char *sync_from,
                       const char **argv, size_t max, char *store,
                       size_t store_size);
 
-/* Reads the pid of a live process called 'comm' from 'pidfile'.  Returns 0
- * and stores it in '*pidp' if it runs; ESRCH if there is no pidfile, or it
- * names a process that is gone, a zombie, or not 'comm'; another positive
- * errno value if the pidfile cannot be read. */
-int server_pidfile_pid(const char *pidfile, const char *comm, pid_t *pidp);
-
 /* Returns 0 and the pid of 's' in '*pidp' if its ovsdb-server runs; ESRCH if
- * not; see server_pidfile_pid(). */
+ * not; see proc_pidfile_pid(). */
 int server_pid(const struct server *s, pid_t *pidp);
 
 /* Makes sure the directories exist and the database file of 's' is usable:
@@ -99,11 +93,5 @@ int server_start(const struct server *s, const char *sync_from,
  * SIGTERM and SIGKILL, and returns 0 once it is gone (or was not running).
  * Returns ETIMEDOUT if it still runs at 'deadline'. */
 int server_stop(const struct server *s, long long deadline);
-
-/* ovn-northd, run on the active node with manage_northd=yes. */
-int server_northd_pid(const struct params *p, pid_t *pidp);
-int server_northd_start(const struct params *p, long long deadline,
-                        char *msg, size_t size);
-int server_northd_stop(const struct params *p, long long deadline);
 
 #endif /* server.h */

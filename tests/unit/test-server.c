@@ -7,6 +7,8 @@
  * "ovsdb-server" or "ovn-northd".  Everything lives in a fresh temporary
  * directory per test; every process started is killed by pid at the end. */
 #include "unit.h"
+#include "northd.h"
+#include "proc.h"
 #include "unixctl.h"
 #include "clock.h"
 #include "server.h"
@@ -754,7 +756,7 @@ test_build_argv_enospc(void **state)
 }
 
 /* ---------------------------------------------------------------------- */
-/* server_pidfile_pid(). */
+/* proc_pidfile_pid(). */
 
 static void
 own_comm(char *buf, size_t size)
@@ -782,20 +784,20 @@ test_pidfile_pid(void **state)
 
     /* No pidfile. */
     pid = 42;
-    assert_int_equal(server_pidfile_pid(path, "ovsdb-server", &pid), ESRCH);
+    assert_int_equal(proc_pidfile_pid(path, "ovsdb-server", &pid), ESRCH);
     assert_int_equal(pid, 0);
 
     for (i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
         write_file(path, garbage[i]);
-        assert_int_equal(server_pidfile_pid(path, "ovsdb-server", &pid),
+        assert_int_equal(proc_pidfile_pid(path, "ovsdb-server", &pid),
                          ESRCH);
     }
 
     /* A live process that is not an ovsdb-server: ourselves. */
     write_pid(path, (long) getpid());
-    assert_int_equal(server_pidfile_pid(path, "ovsdb-server", &pid), ESRCH);
+    assert_int_equal(proc_pidfile_pid(path, "ovsdb-server", &pid), ESRCH);
     own_comm(comm, sizeof comm);
-    assert_int_equal(server_pidfile_pid(path, comm, &pid), 0);
+    assert_int_equal(proc_pidfile_pid(path, comm, &pid), 0);
     assert_int_equal(pid, getpid());
 
     /* Without a newline. */
@@ -804,7 +806,7 @@ test_pidfile_pid(void **state)
 
         snprintf(buf, sizeof buf, "%ld", (long) getpid());
         write_file(path, buf);
-        assert_int_equal(server_pidfile_pid(path, comm, &pid), 0);
+        assert_int_equal(proc_pidfile_pid(path, comm, &pid), 0);
         assert_int_equal(pid, getpid());
     }
 
@@ -818,12 +820,12 @@ test_pidfile_pid(void **state)
     }
     assert_int_equal(waitpid(dead, NULL, 0), dead);
     write_pid(path, (long) dead);
-    assert_int_equal(server_pidfile_pid(path, comm, &pid), ESRCH);
+    assert_int_equal(proc_pidfile_pid(path, comm, &pid), ESRCH);
 
     /* A directory where the pidfile should be. */
     unlink(path);
     assert_int_equal(mkdir(path, 0755), 0);
-    assert_int_not_equal(server_pidfile_pid(path, "ovsdb-server", &pid), 0);
+    assert_int_not_equal(proc_pidfile_pid(path, "ovsdb-server", &pid), 0);
     rmdir(path);
 }
 
@@ -839,9 +841,9 @@ test_pidfile_pid_named(void **state)
     snprintf(path, sizeof path, "%s/fake.pid", f->dir);
     child = spawn_named(f, "ovsdb-server", false);
     write_pid(path, (long) child);
-    assert_int_equal(server_pidfile_pid(path, "ovsdb-server", &pid), 0);
+    assert_int_equal(proc_pidfile_pid(path, "ovsdb-server", &pid), 0);
     assert_int_equal(pid, child);
-    assert_int_equal(server_pidfile_pid(path, "ovn-northd", &pid), ESRCH);
+    assert_int_equal(proc_pidfile_pid(path, "ovn-northd", &pid), ESRCH);
 
     /* Killed but not reaped: a zombie. */
     kill(child, SIGKILL);
@@ -863,7 +865,7 @@ test_pidfile_pid_named(void **state)
         assert_false(deadline_expired(deadline));
         deadline_sleep(5, deadline);
     }
-    assert_int_equal(server_pidfile_pid(path, "ovsdb-server", &pid), ESRCH);
+    assert_int_equal(proc_pidfile_pid(path, "ovsdb-server", &pid), ESRCH);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1159,7 +1161,7 @@ test_start_stop(void **state)
     }
     assert_int_equal(server_pid(&s, &pid), 0);
     remember_pid(f, pid);
-    assert_int_equal(server_pidfile_pid(s.pidfile, "ovsdb-server", &pid2),
+    assert_int_equal(proc_pidfile_pid(s.pidfile, "ovsdb-server", &pid2),
                      0);
     assert_int_equal(pid, pid2);
     assert_int_equal(stat(s.sock, &st), 0);
@@ -1316,24 +1318,24 @@ test_northd_pid_stop(void **state)
         mkdir(d, 0755);
         mkdir(f->run_dir, 0755);
     }
-    assert_int_equal(server_northd_pid(&p, &pid), ESRCH);
-    assert_int_equal(server_northd_stop(&p, deadline_after(2000)), 0);
+    assert_int_equal(northd_pid(&p, &pid), ESRCH);
+    assert_int_equal(northd_stop(&p, deadline_after(2000)), 0);
 
     snprintf(pidfile, sizeof pidfile, "%s/ovn-northd.pid", f->run_dir);
     child = spawn_named(f, "ovsdb-server", false);
     write_pid(pidfile, (long) child);
-    assert_int_equal(server_northd_pid(&p, &pid), ESRCH);
+    assert_int_equal(northd_pid(&p, &pid), ESRCH);
     kill_pid(child);
     forget_pid(f, child);
 
     child = spawn_named(f, "ovn-northd", false);
     write_pid(pidfile, (long) child);
-    assert_int_equal(server_northd_pid(&p, &pid), 0);
+    assert_int_equal(northd_pid(&p, &pid), 0);
     assert_int_equal(pid, child);
-    assert_int_equal(server_northd_stop(&p, deadline_after(6000)), 0);
+    assert_int_equal(northd_stop(&p, deadline_after(6000)), 0);
     assert_true(process_gone(child));
     forget_pid(f, child);
-    assert_int_equal(server_northd_pid(&p, &pid), ESRCH);
+    assert_int_equal(northd_pid(&p, &pid), ESRCH);
 }
 
 int
