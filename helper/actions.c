@@ -254,9 +254,9 @@ actions_start(struct actions_ctx *ctx)
     active = !ocf_reskey("CRM_meta_notify_promoted_uname")
              && !ocf_reskey("CRM_meta_notify_master_uname");
     actions_set_source(ctx, NULL);
-    for (p = promoted; cluster_list_next(&p, node, sizeof node); ) {
+    for (p = promoted; nodelist_next(&p, node, sizeof node); ) {
         if (strcmp(node, ctx->cl.node)
-            && !cluster_list_has(demoting, node)) {
+            && !nodelist_has(demoting, node)) {
             actions_follow(ctx, node);
             active = true;
             break;
@@ -280,7 +280,7 @@ actions_start(struct actions_ctx *ctx)
         actions_observe_sync(ctx, &in);
         decide_monitor(&in, &v);
         cluster_set_score(&ctx->cl, v.state == DECIDE_BACKUP ? v.score
-                          : CLUSTER_SCORE_EMPTY, true, ctx->deadline);
+                          : DECIDE_SCORE_EMPTY, true, ctx->deadline);
     }
     return rc;
 }
@@ -319,7 +319,7 @@ actions_stop(struct actions_ctx *ctx)
                         "logs in %s", ctx->p.log_dir);
         return PCMK_OCF_UNKNOWN_ERROR;
     }
-    cluster_set_score(&ctx->cl, CLUSTER_SCORE_NONE, true, ctx->deadline);
+    cluster_set_score(&ctx->cl, DECIDE_SCORE_NONE, true, ctx->deadline);
     cluster_batch_end(&ctx->cl, ctx->deadline);
     return PCMK_OCF_OK;
 }
@@ -466,7 +466,7 @@ actions_promote(struct actions_ctx *ctx)
     cluster_set_attr(&ctx->cl, ctx->cl.node, "addr", false,
                      actions_self_addr(ctx), ctx->deadline);
     cluster_record_active(&ctx->cl, ctx->deadline);
-    cluster_set_score(&ctx->cl, CLUSTER_SCORE_ACTIVE, true, ctx->deadline);
+    cluster_set_score(&ctx->cl, DECIDE_SCORE_ACTIVE, true, ctx->deadline);
     cluster_batch_end(&ctx->cl, ctx->deadline);
     log_info("promoted: NB and SB are active on %s", ctx->cl.node);
     return PCMK_OCF_OK;
@@ -509,7 +509,7 @@ actions_demote(struct actions_ctx *ctx)
     actions_set_source(ctx, NULL);
     rc = actions_make_backups(ctx, true, false);
     if (rc == PCMK_OCF_OK) {
-        cluster_set_score(&ctx->cl, CLUSTER_SCORE_BACKUP, true,
+        cluster_set_score(&ctx->cl, DECIDE_SCORE_BACKUP, true,
                           ctx->deadline);
         log_info("demoted: NB and SB are backups of %s", ctx->target[0]);
     }
@@ -536,7 +536,7 @@ actions_notify(struct actions_ctx *ctx)
     if (!type || !op || strcmp(type, "post") || strcmp(op, "promote")) {
         return PCMK_OCF_OK;
     }
-    if (cluster_list_has(ocf_meta("notify_promote_uname"), ctx->cl.node)) {
+    if (nodelist_has(ocf_meta("notify_promote_uname"), ctx->cl.node)) {
         cluster_record_active(&ctx->cl, ctx->deadline);
         return PCMK_OCF_OK;
     }
@@ -551,7 +551,7 @@ actions_notify(struct actions_ctx *ctx)
         char node[256];
 
         actions_set_source(ctx, NULL);
-        if (cluster_list_next(&p, node, sizeof node)) {
+        if (nodelist_next(&p, node, sizeof node)) {
             actions_follow(ctx, node);
         }
     }
@@ -993,12 +993,12 @@ actions_election(struct actions_ctx *ctx, const char *handed)
         bool up = k < sizeof lists / sizeof lists[0];
 
         p = up ? lists[k] : ocf_meta("notify_all_uname");
-        while (n < 32 && cluster_list_next(&p, names[n], sizeof names[n])) {
+        while (n < 32 && nodelist_next(&p, names[n], sizeof names[n])) {
             for (j = 0; j < n && strcmp(names[j], names[n]); j++) {
                 continue;
             }
             if (j < n || !strcmp(names[n], handed)
-                || (up && cluster_list_has(stopping, names[n]))
+                || (up && nodelist_has(stopping, names[n]))
                 || (!up && !strcmp(names[n], ctx->cl.node))) {
                 continue;
             }
@@ -1015,7 +1015,7 @@ actions_election(struct actions_ctx *ctx, const char *handed)
                  * handing over) to the new active: its final record must
                  * not veto the promotion it is part of. */
                 peers[n].active = !strcmp(end, ":active")
-                                  && !cluster_list_has(demoting, names[n])
+                                  && !nodelist_has(demoting, names[n])
                                   && !actions_holds_marker(ctx, names[n]);
             }
             n++;
@@ -1029,11 +1029,11 @@ actions_election(struct actions_ctx *ctx, const char *handed)
     }
     log_err("promotion refused: %s", reason);
     ocf_exit_reason("%s", reason);
-    cluster_set_score(&ctx->cl, mine ? CLUSTER_SCORE_STALE
-                      : CLUSTER_SCORE_EMPTY, true, ctx->deadline);
+    cluster_set_score(&ctx->cl, mine ? DECIDE_SCORE_STALE
+                      : DECIDE_SCORE_EMPTY, true, ctx->deadline);
     if (best < n) {
         cluster_set_node_score(&ctx->cl, peers[best].node,
-                               CLUSTER_SCORE_ELECTED, ctx->deadline);
+                               DECIDE_SCORE_ELECTED, ctx->deadline);
     }
     return EAGAIN;
 }
@@ -1050,7 +1050,7 @@ actions_await_handover(struct actions_ctx *ctx, char *handed, size_t size)
     long long wait, deadline;
     const char *p = demoted;
 
-    while (cluster_list_next(&p, node, sizeof node)) {
+    while (nodelist_next(&p, node, sizeof node)) {
         long long until = deadline_after(ACTIONS_MARKER_ATTR_WAIT_MS);
         int error;
 

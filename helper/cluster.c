@@ -62,7 +62,7 @@ cluster_set_score(struct cluster *c, int score, bool force,
     }
     snprintf(promotion, sizeof promotion, "--promotion=%s", c->instance);
     snprintf(value, sizeof value, "%d", score);
-    if (score == CLUSTER_SCORE_NONE) {
+    if (score == CLUSTER_SCORE_DELETE) {
         const char *argv[] = { "crm_attribute", promotion, "-N", c->node,
                                "-D", NULL };
 
@@ -78,7 +78,7 @@ cluster_set_score(struct cluster *c, int score, bool force,
          * all the same, since a cluster that starts probes first and a
          * probe always writes. */
         log_debug("promotion score of %s set to %s", c->node,
-                  score == CLUSTER_SCORE_NONE ? "(none)" : value);
+                  score == CLUSTER_SCORE_DELETE ? "(none)" : value);
         cluster_cache_store(c, score);
     }
     return error;
@@ -171,44 +171,6 @@ cluster_get_last_active(struct cluster *c, char *buf, size_t size,
                            NULL };
 
     return cluster_query(c, argv, buf, size, deadline);
-}
-
-bool
-cluster_list_next(const char **p, char *buf, size_t size)
-{
-    while (*p && **p) {
-        size_t len;
-
-        *p += strspn(*p, " \t");
-        len = strcspn(*p, " \t");
-        if (len && len < size) {
-            memcpy(buf, *p, len);
-            buf[len] = '\0';
-            *p += len;
-            return true;
-        }
-        *p += len;
-    }
-    return false;
-}
-
-bool
-cluster_list_has(const char *list, const char *node)
-{
-    size_t n = strlen(node);
-    const char *p = list;
-
-    while (p && *p) {
-        size_t len;
-
-        p += strspn(p, " \t");
-        len = strcspn(p, " \t");
-        if (len == n && n && !strncmp(p, node, n)) {
-            return true;
-        }
-        p += len;
-    }
-    return false;
 }
 
 void

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The Pacemaker side: which node this is, the promotion score (through
  * "crm_attribute --promotion", written only when it changes), the
- * OVN_REPL_INFO record of the active node, and the notify node lists.
+ * OVN_REPL_INFO record of the active node, and node attributes.
  * Only public Pacemaker interfaces are used.  Without a cluster
  * (crm_attribute exits 102) the writes are skipped and logged once. */
 #ifndef CLUSTER_H
@@ -10,22 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Promotion scores, highest first.  The active keeps the highest; a backup
- * whose copy is current comes next; copies that may be behind come after,
- * the last active node's first; a copy that was never synchronised is the
- * last resort (and refuses promotion while a peer has data). */
-#define CLUSTER_SCORE_ACTIVE 10
-#define CLUSTER_SCORE_ELECTED 7     /* Chosen by a refusing candidate. */
-#define CLUSTER_SCORE_FINAL 6       /* The last active's own copy, which
-                                     * nothing replicated into since it
-                                     * stopped being active (it failed, or
-                                     * stepped down): nothing is newer. */
-#define CLUSTER_SCORE_BACKUP 5      /* Replicating from a live active. */
-#define CLUSTER_SCORE_LAST_ACTIVE 4 /* Not in sync, was the last active. */
-#define CLUSTER_SCORE_STALE 3       /* Not in sync, holds data. */
-#define CLUSTER_SCORE_EMPTY 1       /* Never synchronised, no data. */
-/* Means "no score": delete the attribute. */
-#define CLUSTER_SCORE_NONE (-1000001)
+#include "nodelist.h"
+
+/* The score value that deletes the promotion score attribute: below
+ * -INFINITY, so no real score is ever this.  decide.h's DECIDE_SCORE_NONE
+ * is the same value. */
+#define CLUSTER_SCORE_DELETE (-1000001)
 
 struct child;
 
@@ -33,7 +23,7 @@ struct child;
 #define CLUSTER_MAX_PENDING 8
 
 struct cluster {
-    char node[256];             /* Node the attributes belong to. */
+    char node[NODELIST_NAME_MAX];   /* Node the attributes belong to. */
     char instance[256];         /* OCF_RESOURCE_INSTANCE. */
     char cache[4096];           /* File remembering the last score set. */
     bool no_cluster;            /* crm_attribute reported 102. */
@@ -71,7 +61,7 @@ void cluster_batch_begin(struct cluster *c);
 int cluster_batch_end(struct cluster *c, long long deadline);
 
 /* Sets the promotion score of this node to 'score', or deletes it for
- * CLUSTER_SCORE_NONE.  Skips the write if the cache says the cluster has
+ * CLUSTER_SCORE_DELETE.  Skips the write if the cache says the cluster has
  * that value already, unless 'force'.  Returns 0 or a positive errno value;
  * no cluster is not an error. */
 int cluster_set_score(struct cluster *c, int score, bool force,
@@ -103,14 +93,5 @@ int cluster_get_attr(struct cluster *c, const char *node, const char *name,
  * if none is recorded (or there is no cluster), or a positive errno. */
 int cluster_get_last_active(struct cluster *c, char *buf, size_t size,
                             long long deadline);
-
-/* Copies the next node name of the space-separated list at '*p' (which may
- * be NULL) into 'buf' and advances '*p' past it.  Returns false at the end
- * of the list.  A name too long for 'buf' is skipped. */
-bool cluster_list_next(const char **p, char *buf, size_t size);
-
-/* Returns true if the space-separated node list 'list' (may be NULL)
- * contains exactly 'node'. */
-bool cluster_list_has(const char *list, const char *node);
 
 #endif /* cluster.h */

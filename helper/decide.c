@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cluster.h"
 
 static void decide_fail(bool promoted, struct decide_verdict *,
                         const char *fmt, ...)
@@ -27,7 +26,7 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
     int i;
 
     memset(v, 0, sizeof *v);
-    v->score = CLUSTER_SCORE_NONE;
+    v->score = DECIDE_SCORE_NONE;
 
     /* 1. Nothing runs at all. */
     if (!in->nb.running && !in->sb.running) {
@@ -38,7 +37,7 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
             decide_fail(true, v, "both ovsdb-servers of the promoted "
                         "instance are gone");
             /* Its files hold the newest data: recover it in place. */
-            v->score = CLUSTER_SCORE_FINAL;
+            v->score = DECIDE_SCORE_FINAL;
         } else {
             v->state = DECIDE_STOPPED;
         }
@@ -53,7 +52,7 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
             decide_fail(promoted || any_active, v, "%s ovsdb-server is not "
                         "running while %s runs", tags[i], tags[1 - i]);
             if (promoted || any_active) {
-                v->score = CLUSTER_SCORE_FINAL;
+                v->score = DECIDE_SCORE_FINAL;
             }
             return;
         }
@@ -61,7 +60,7 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
             decide_fail(promoted, v, "%s ovsdb-server runs but does not "
                         "answer on its control socket", tags[i]);
             if (promoted) {
-                v->score = CLUSTER_SCORE_FINAL;
+                v->score = DECIDE_SCORE_FINAL;
             }
             return;
         }
@@ -99,7 +98,7 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
             return;
         }
         v->state = DECIDE_ACTIVE;
-        v->score = CLUSTER_SCORE_ACTIVE;
+        v->score = DECIDE_SCORE_ACTIVE;
         v->in_sync = true;
         return;
     }
@@ -123,14 +122,14 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
     }
     v->state = DECIDE_BACKUP;
     if (decide_in_sync(&in->nb) && decide_in_sync(&in->sb)) {
-        v->score = CLUSTER_SCORE_BACKUP;
+        v->score = DECIDE_SCORE_BACKUP;
         v->in_sync = true;
     } else if (in->nb.has_data || in->sb.has_data) {
-        v->score = !in->last_active ? CLUSTER_SCORE_STALE
-                   : in->final_active ? CLUSTER_SCORE_FINAL
-                   : CLUSTER_SCORE_LAST_ACTIVE;
+        v->score = !in->last_active ? DECIDE_SCORE_STALE
+                   : in->final_active ? DECIDE_SCORE_FINAL
+                   : DECIDE_SCORE_LAST_ACTIVE;
     } else {
-        v->score = CLUSTER_SCORE_EMPTY;
+        v->score = DECIDE_SCORE_EMPTY;
     }
 }
 
@@ -212,7 +211,7 @@ decide_fail(bool promoted, struct decide_verdict *v, const char *fmt, ...)
     va_list args;
 
     v->state = promoted ? DECIDE_FAILED_PROMOTED : DECIDE_FAILED;
-    v->score = CLUSTER_SCORE_NONE;
+    v->score = DECIDE_SCORE_NONE;
     v->in_sync = false;
     va_start(args, fmt);
     vsnprintf(v->reason, sizeof v->reason, fmt, args);

@@ -11,6 +11,23 @@
 
 #include "repl.h"
 
+/* Promotion scores, highest first.  The active keeps the highest; a backup
+ * whose copy is current comes next; copies that may be behind come after,
+ * the last active node's first; a copy that was never synchronised is the
+ * last resort (and refuses promotion while a peer has data). */
+#define DECIDE_SCORE_ACTIVE 10
+#define DECIDE_SCORE_ELECTED 7     /* Chosen by a refusing candidate. */
+#define DECIDE_SCORE_FINAL 6       /* The last active's own copy, which
+                                     * nothing replicated into since it
+                                     * stopped being active (it failed, or
+                                     * stepped down): nothing is newer. */
+#define DECIDE_SCORE_BACKUP 5      /* Replicating from a live active. */
+#define DECIDE_SCORE_LAST_ACTIVE 4 /* Not in sync, was the last active. */
+#define DECIDE_SCORE_STALE 3       /* Not in sync, holds data. */
+#define DECIDE_SCORE_EMPTY 1       /* Never synchronised, no data. */
+/* Means "no score": the attribute is deleted (see CLUSTER_SCORE_DELETE). */
+#define DECIDE_SCORE_NONE (-1000001)
+
 /* The role Pacemaker expects from this monitor. */
 enum decide_expect {
     DECIDE_EXPECT_ANY,          /* Probe, or an action's own check. */
@@ -61,7 +78,7 @@ enum decide_repair {
 
 struct decide_verdict {
     enum decide_state state;
-    int score;                  /* A CLUSTER_SCORE_* value. */
+    int score;                  /* A DECIDE_SCORE_* value. */
     bool in_sync;               /* Active, or a backup replicating from a
                                  * live active: its data is current. */
     enum decide_repair repair;

@@ -8,6 +8,8 @@
 #include "unit.h"
 #include "clock.h"
 #include "cluster.h"
+#include "decide.h"
+#include "nodelist.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -156,21 +158,21 @@ static void
 test_list_has(void **state)
 {
     (void) state;
-    assert_true(cluster_list_has("node1", "node1"));
-    assert_true(cluster_list_has("node0 node1 node2", "node1"));
-    assert_true(cluster_list_has(" node1 ", "node1"));
-    assert_true(cluster_list_has("node2  node1", "node1"));
-    assert_true(cluster_list_has("node2\tnode1", "node1"));
-    assert_false(cluster_list_has("node10 node11", "node1"));
-    assert_false(cluster_list_has("xnode1 node1x", "node1"));
-    assert_false(cluster_list_has("node", "node1"));
-    assert_false(cluster_list_has(" ", "node1"));
-    assert_false(cluster_list_has("", "node1"));
-    assert_false(cluster_list_has(NULL, "node1"));
+    assert_true(nodelist_has("node1", "node1"));
+    assert_true(nodelist_has("node0 node1 node2", "node1"));
+    assert_true(nodelist_has(" node1 ", "node1"));
+    assert_true(nodelist_has("node2  node1", "node1"));
+    assert_true(nodelist_has("node2\tnode1", "node1"));
+    assert_false(nodelist_has("node10 node11", "node1"));
+    assert_false(nodelist_has("xnode1 node1x", "node1"));
+    assert_false(nodelist_has("node", "node1"));
+    assert_false(nodelist_has(" ", "node1"));
+    assert_false(nodelist_has("", "node1"));
+    assert_false(nodelist_has(NULL, "node1"));
     /* An empty node name is in no list. */
-    assert_false(cluster_list_has("node1", ""));
-    assert_false(cluster_list_has(" ", ""));
-    assert_false(cluster_list_has("a  b", ""));
+    assert_false(nodelist_has("node1", ""));
+    assert_false(nodelist_has(" ", ""));
+    assert_false(nodelist_has("a  b", ""));
 }
 
 static void
@@ -229,37 +231,37 @@ test_set_score(void **state)
     struct stat st;
 
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
     assert_int_equal(stat(c.cache, &st), 0);
 
     /* Same value again: the cache skips the write. */
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "");
 
     /* Unless forced. */
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, true,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, true,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
 
     /* A new value is written, once. */
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, false,
                                        deadline_after(10000)), 0);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|10|\n");
 
     /* No score: the attribute is deleted, once. */
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_NONE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_NONE, false,
                                        deadline_after(10000)), 0);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_NONE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_NONE, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-D|\n");
 
     /* Back to a score. */
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
 }
@@ -273,23 +275,23 @@ test_cache_persistent(void **state)
     struct cluster c;
 
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|10|\n");
 
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "");
 
     cluster_init(&c, "node2", NULL, NULL, "ovndb", f->run);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node2|-v|10|\n");
 
     /* Another instance has its own cache. */
     cluster_init(&c, "node2", NULL, NULL, "other", f->run);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=other|-N|node2|-v|10|\n");
 }
@@ -307,14 +309,14 @@ test_cache_garbage(void **state)
     assert_non_null(file);
     fputs("node1 5 garbage\n", file);
     fclose(file);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
 
     file = fopen(c.cache, "w");
     assert_non_null(file);
     fclose(file);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
 }
@@ -328,13 +330,13 @@ test_set_score_failure(void **state)
 
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
     setenv("FAKE_CRM_RC", "1", 1);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), EIO);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
     assert_false(c.no_cluster);
 
     unsetenv("FAKE_CRM_RC");
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
 }
@@ -348,12 +350,12 @@ test_no_cluster(void **state)
 
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
     setenv("FAKE_CRM_RC", "102", 1);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
     assert_true(c.no_cluster);
 
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, true,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, true,
                                        deadline_after(10000)), 0);
     assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
     expect_calls(f, "");
@@ -370,7 +372,7 @@ test_missing_crm_attribute(void **state)
     assert_int_equal(mkdir(empty, 0755), 0);
     setenv("PATH", empty, 1);
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), ENOENT);
     assert_int_equal(cluster_record_active(&c, deadline_after(10000)),
                      ENOENT);
@@ -387,14 +389,14 @@ test_set_score_timeout(void **state)
 
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
     setenv("FAKE_CRM_SLEEP", "10", 1);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(300)), ETIMEDOUT);
     assert_true(clock_mono_ms() - start < 300 + 500);
     unsetenv("FAKE_CRM_SLEEP");
 
     /* Not cached. */
     free(take_calls(f));
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
 }
@@ -571,26 +573,26 @@ test_set_node_score(void **state)
 
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
     assert_int_equal(cluster_set_node_score(&c, "node3",
-                                            CLUSTER_SCORE_ELECTED,
+                                            DECIDE_SCORE_ELECTED,
                                             deadline_after(10000)), 0);
     assert_int_equal(cluster_set_node_score(&c, "node3",
-                                            CLUSTER_SCORE_ELECTED,
+                                            DECIDE_SCORE_ELECTED,
                                             deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node3|-v|7|\n"
                  "--promotion=ovndb|-N|node3|-v|7|\n");
     assert_int_equal(access(c.cache, F_OK), -1);
 
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ELECTED, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ELECTED, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|7|\n");
     assert_int_equal(cluster_set_node_score(&c, "node1",
-                                            CLUSTER_SCORE_BACKUP,
+                                            DECIDE_SCORE_BACKUP,
                                             deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
 
     setenv("FAKE_CRM_RC", "1", 1);
     assert_int_equal(cluster_set_node_score(&c, "node3",
-                                            CLUSTER_SCORE_ELECTED,
+                                            DECIDE_SCORE_ELECTED,
                                             deadline_after(10000)), EIO);
     expect_calls(f, "--promotion=ovndb|-N|node3|-v|7|\n");
 }
@@ -631,9 +633,9 @@ test_no_cluster_query(void **state)
     assert_int_equal(cluster_set_attr(&c, "node1", "handover", false, NULL,
                                       deadline_after(10000)), 0);
     assert_int_equal(cluster_set_node_score(&c, "node3",
-                                            CLUSTER_SCORE_ELECTED,
+                                            DECIDE_SCORE_ELECTED,
                                             deadline_after(10000)), 0);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, true,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, true,
                                        deadline_after(10000)), 0);
     assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
     expect_calls(f, "");
@@ -727,7 +729,7 @@ test_batch(void **state)
     assert_int_equal(c.n_pending, 0);
     assert_true(c.known);
     assert_int_equal(cluster_record_active(&c, deadline_after(10000)), 0);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, true,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, true,
                                        deadline_after(10000)), 0);
     assert_int_equal(c.n_pending, 2);
     assert_int_equal(access(c.cache, F_OK), -1);    /* Not yet. */
@@ -741,19 +743,19 @@ test_batch(void **state)
     assert_non_null(strstr(got, "--promotion=ovndb|-N|node1|-v|10|\n"));
     free(got);
     /* The score was cached: an unforced write of it is skipped. */
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "");
 
     /* A failed write: its error, and no cache. */
     setenv("FAKE_CRM_RC", "1", 1);
     cluster_batch_begin(&c);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, true,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, true,
                                        deadline_after(10000)), 0);
     assert_int_equal(cluster_batch_end(&c, deadline_after(10000)), EIO);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
     unsetenv("FAKE_CRM_RC");
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_BACKUP, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_BACKUP, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|5|\n");
 
@@ -767,12 +769,12 @@ test_batch(void **state)
     expect_calls(f, "--type|crm_config|--name|OVN_REPL_INFO|"
                  "-s|ovn_ovsdb_master_server|-v|node1|\n");
     cluster_batch_begin(&c);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_STALE, true,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_STALE, true,
                                        deadline_after(10000)), 0);
     assert_int_equal(c.n_pending, 0);
     assert_int_equal(cluster_batch_end(&c, deadline_after(10000)), 0);
     expect_calls(f, "");
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_STALE, false,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_STALE, false,
                                        deadline_after(10000)), 0);
     expect_calls(f, "");
 }
@@ -789,7 +791,7 @@ test_batch_cib_file(void **state)
     cluster_init(&c, "node1", NULL, NULL, "ovndb", f->run);
     cluster_batch_begin(&c);
     assert_false(c.batching);
-    assert_int_equal(cluster_set_score(&c, CLUSTER_SCORE_ACTIVE, true,
+    assert_int_equal(cluster_set_score(&c, DECIDE_SCORE_ACTIVE, true,
                                        deadline_after(10000)), 0);
     assert_int_equal(c.n_pending, 0);
     expect_calls(f, "--promotion=ovndb|-N|node1|-v|10|\n");

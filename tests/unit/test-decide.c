@@ -7,7 +7,7 @@
  *
  *   1. Nothing runs: a running ovn-northd (managed or not) is a failure,
  *      promoted if Pacemaker expects the promoted role; otherwise
- *      FAILED_PROMOTED with CLUSTER_SCORE_FINAL if Pacemaker expects the
+ *      FAILED_PROMOTED with DECIDE_SCORE_FINAL if Pacemaker expects the
  *      promoted role, else STOPPED.
  *
  *   Let any_active be "some database answered with role active", and
@@ -18,22 +18,22 @@
  *      is a failure, promoted if promoted or any_active; one that runs but
  *      did not answer, or answered with an unknown role, is a failure,
  *      promoted if promoted.  A promoted failure of the first two kinds
- *      (a process gone or hung) keeps CLUSTER_SCORE_FINAL.
+ *      (a process gone or hung) keeps DECIDE_SCORE_FINAL.
  *   3. Roles differ: failure, promoted if promoted; repair REBACKUP only if
  *      Pacemaker expects the unpromoted role.
  *   4. Both active: if Pacemaker expects the unpromoted role, FAILED with
  *      repair REBACKUP; else, with ovn-northd managed and not running,
- *      FAILED_PROMOTED; else ACTIVE, CLUSTER_SCORE_ACTIVE, in sync.
+ *      FAILED_PROMOTED; else ACTIVE, DECIDE_SCORE_ACTIVE, in sync.
  *   5. Both backup: if Pacemaker expects the promoted role, FAILED_PROMOTED;
  *      else a running ovn-northd, or a database whose target is not
- *      master_ip, is FAILED; else BACKUP, with CLUSTER_SCORE_BACKUP and in
+ *      master_ip, is FAILED; else BACKUP, with DECIDE_SCORE_BACKUP and in
  *      sync if both replicate from a live source; else, if either holds
- *      data, if this was the last active node, CLUSTER_SCORE_FINAL if its
+ *      data, if this was the last active node, DECIDE_SCORE_FINAL if its
  *      freshness record was made as the active, else
- *      CLUSTER_SCORE_LAST_ACTIVE; else CLUSTER_SCORE_STALE; else
- *      CLUSTER_SCORE_EMPTY.
+ *      DECIDE_SCORE_LAST_ACTIVE; else DECIDE_SCORE_STALE; else
+ *      DECIDE_SCORE_EMPTY.
  *
- * Every failure has CLUSTER_SCORE_NONE unless stated, is not in sync, and
+ * Every failure has DECIDE_SCORE_NONE unless stated, is not in sync, and
  * has a non-empty reason; no other verdict has a reason.  The repair is
  * NONE except where stated.
  *
@@ -83,7 +83,7 @@ static void
 expect_failure(struct expected *x, bool promoted)
 {
     x->state = promoted ? DECIDE_FAILED_PROMOTED : DECIDE_FAILED;
-    x->score = CLUSTER_SCORE_NONE;
+    x->score = DECIDE_SCORE_NONE;
     x->in_sync = false;
     x->repair = DECIDE_REPAIR_NONE;
 }
@@ -126,10 +126,10 @@ oracle(const struct decide_input *in, struct expected *x)
         if (in->northd_running || want_promoted) {
             expect_failure(x, want_promoted);
             if (!in->northd_running) {
-                x->score = CLUSTER_SCORE_FINAL;
+                x->score = DECIDE_SCORE_FINAL;
             }
         } else {
-            expect_ok(x, DECIDE_STOPPED, CLUSTER_SCORE_NONE, false);
+            expect_ok(x, DECIDE_STOPPED, DECIDE_SCORE_NONE, false);
         }
         return;
     }
@@ -137,26 +137,26 @@ oracle(const struct decide_input *in, struct expected *x)
     /* Rule 2, NB then SB. */
     if (!nb->running) {
         expect_failure(x, promoted || any_active);
-        x->score = promoted || any_active ? CLUSTER_SCORE_FINAL
-                                          : CLUSTER_SCORE_NONE;
+        x->score = promoted || any_active ? DECIDE_SCORE_FINAL
+                                          : DECIDE_SCORE_NONE;
         return;
     }
     if (!nb->answered || nb->role == REPL_ROLE_UNKNOWN) {
         expect_failure(x, promoted);
-        x->score = promoted && !nb->answered ? CLUSTER_SCORE_FINAL
-                                             : CLUSTER_SCORE_NONE;
+        x->score = promoted && !nb->answered ? DECIDE_SCORE_FINAL
+                                             : DECIDE_SCORE_NONE;
         return;
     }
     if (!sb->running) {
         expect_failure(x, promoted || any_active);
-        x->score = promoted || any_active ? CLUSTER_SCORE_FINAL
-                                          : CLUSTER_SCORE_NONE;
+        x->score = promoted || any_active ? DECIDE_SCORE_FINAL
+                                          : DECIDE_SCORE_NONE;
         return;
     }
     if (!sb->answered || sb->role == REPL_ROLE_UNKNOWN) {
         expect_failure(x, promoted);
-        x->score = promoted && !sb->answered ? CLUSTER_SCORE_FINAL
-                                             : CLUSTER_SCORE_NONE;
+        x->score = promoted && !sb->answered ? DECIDE_SCORE_FINAL
+                                             : DECIDE_SCORE_NONE;
         return;
     }
 
@@ -177,7 +177,7 @@ oracle(const struct decide_input *in, struct expected *x)
         } else if (in->northd_managed && !in->northd_running) {
             expect_failure(x, true);
         } else {
-            expect_ok(x, DECIDE_ACTIVE, CLUSTER_SCORE_ACTIVE, true);
+            expect_ok(x, DECIDE_ACTIVE, DECIDE_SCORE_ACTIVE, true);
         }
         return;
     }
@@ -188,13 +188,13 @@ oracle(const struct decide_input *in, struct expected *x)
     } else if (in->northd_running || !nb->target_ok || !sb->target_ok) {
         expect_failure(x, false);
     } else if (backup_in_sync(nb) && backup_in_sync(sb)) {
-        expect_ok(x, DECIDE_BACKUP, CLUSTER_SCORE_BACKUP, true);
+        expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_BACKUP, true);
     } else if (nb->has_data || sb->has_data) {
-        expect_ok(x, DECIDE_BACKUP, !in->last_active ? CLUSTER_SCORE_STALE
-                  : in->final_active ? CLUSTER_SCORE_FINAL
-                  : CLUSTER_SCORE_LAST_ACTIVE, false);
+        expect_ok(x, DECIDE_BACKUP, !in->last_active ? DECIDE_SCORE_STALE
+                  : in->final_active ? DECIDE_SCORE_FINAL
+                  : DECIDE_SCORE_LAST_ACTIVE, false);
     } else {
-        expect_ok(x, DECIDE_BACKUP, CLUSTER_SCORE_EMPTY, false);
+        expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_EMPTY, false);
     }
 }
 
@@ -353,8 +353,8 @@ test_exhaustive(void **state)
 #define FAILED DECIDE_FAILED
 #define FAILED_P DECIDE_FAILED_PROMOTED
 
-#define NONE CLUSTER_SCORE_NONE
-#define FINAL CLUSTER_SCORE_FINAL
+#define NONE DECIDE_SCORE_NONE
+#define FINAL DECIDE_SCORE_FINAL
 #define REBACKUP DECIDE_REPAIR_REBACKUP
 #define NO_REPAIR DECIDE_REPAIR_NONE
 
@@ -548,16 +548,16 @@ test_both_active(void **state)
 {
     static const struct row rows[] = {
         { { ACT, ACT, false, false, ANY, false }, ACTIVE,
-          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
         { { ACT, ACT, false, false, PROM, false }, ACTIVE,
-          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
         { { ACT, ACT, true, true, PROM, false }, ACTIVE,
-          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
         { { ACT, ACT, true, true, ANY, true }, ACTIVE,
-          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
         /* An unmanaged ovn-northd does not matter. */
         { { ACT, ACT, false, true, ANY, false }, ACTIVE,
-          CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
         { { ACT, ACT, true, false, PROM, false }, FAILED_P, NONE, false,
           NO_REPAIR, "ovn-northd is not running" },
         { { ACT, ACT, true, false, ANY, true }, FAILED_P, NONE, false,
@@ -609,43 +609,43 @@ test_both_backup_scores(void **state)
     static const struct row rows[] = {
         /* In sync: last_active does not matter. */
         { { BAK, BAK, false, false, ANY, false }, BACKUP,
-          CLUSTER_SCORE_BACKUP, true, NO_REPAIR, NULL },
+          DECIDE_SCORE_BACKUP, true, NO_REPAIR, NULL },
         { { BAK, BAK, true, false, UNPROM, true }, BACKUP,
-          CLUSTER_SCORE_BACKUP, true, NO_REPAIR, NULL },
+          DECIDE_SCORE_BACKUP, true, NO_REPAIR, NULL },
         /* "replicating" from a source that does not answer. */
         { { BAK_DEAD, BAK, false, false, UNPROM, false }, BACKUP,
-          CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_STALE, false, NO_REPAIR, NULL },
         { { BAK, BAK_DEAD, false, false, UNPROM, true }, BACKUP,
-          CLUSTER_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
         /* Not connected. */
         { { BAK_OLD, BAK_OLD, false, false, ANY, false }, BACKUP,
-          CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_STALE, false, NO_REPAIR, NULL },
         { { BAK_OLD, BAK_OLD, true, false, ANY, true }, BACKUP,
-          CLUSTER_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
         /* The last active, restarted with the copy it had as the active
          * (a record another node replicated into would say backup). */
         { { BAK_OLD, BAK_OLD, false, false, UNPROM, true, true }, BACKUP,
-          CLUSTER_SCORE_FINAL, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_FINAL, false, NO_REPAIR, NULL },
         { { BAK_NEW, BAK_OLD, false, false, ANY, true, true }, BACKUP,
-          CLUSTER_SCORE_FINAL, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_FINAL, false, NO_REPAIR, NULL },
         /* An active record, but another node was active since. */
         { { BAK_OLD, BAK_OLD, false, false, UNPROM, false, true }, BACKUP,
-          CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_STALE, false, NO_REPAIR, NULL },
         /* In sync, or without data, the record does not matter. */
         { { BAK, BAK, false, false, UNPROM, true, true }, BACKUP,
-          CLUSTER_SCORE_BACKUP, true, NO_REPAIR, NULL },
+          DECIDE_SCORE_BACKUP, true, NO_REPAIR, NULL },
         { { BAK_NEW, BAK_NEW, false, false, UNPROM, true, true }, BACKUP,
-          CLUSTER_SCORE_EMPTY, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_EMPTY, false, NO_REPAIR, NULL },
         /* One of the two holds data. */
         { { BAK_NEW, BAK_OLD, false, false, UNPROM, false }, BACKUP,
-          CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_STALE, false, NO_REPAIR, NULL },
         { { BAK_OLD, BAK_NEW, false, false, UNPROM, true }, BACKUP,
-          CLUSTER_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
         /* Neither: never synchronised, last active or not. */
         { { BAK_NEW, BAK_NEW, false, false, UNPROM, false }, BACKUP,
-          CLUSTER_SCORE_EMPTY, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_EMPTY, false, NO_REPAIR, NULL },
         { { BAK_NEW, BAK_NEW, true, false, ANY, true }, BACKUP,
-          CLUSTER_SCORE_EMPTY, false, NO_REPAIR, NULL },
+          DECIDE_SCORE_EMPTY, false, NO_REPAIR, NULL },
     };
 
     (void) state;
@@ -665,7 +665,7 @@ test_backup_link(void **state)
             for (alive = 0; alive < 4; alive++) {
                 struct row r = {
                     { BAK, BAK, false, false, UNPROM, false }, BACKUP,
-                    CLUSTER_SCORE_STALE, false, NO_REPAIR, NULL
+                    DECIDE_SCORE_STALE, false, NO_REPAIR, NULL
                 };
 
                 r.in.nb.link = links[i];
@@ -674,7 +674,7 @@ test_backup_link(void **state)
                 r.in.sb.source_alive = alive >> 1;
                 if (links[i] == REPL_LINK_REPLICATING
                     && links[j] == REPL_LINK_REPLICATING && alive == 3) {
-                    r.score = CLUSTER_SCORE_BACKUP;
+                    r.score = DECIDE_SCORE_BACKUP;
                     r.in_sync = true;
                 }
                 check_rows(&r, 1);
@@ -693,7 +693,7 @@ test_active_ignores_backup_fields(void **state)
     for (k = 0; k < 64; k++) {
         struct row r = {
             { ACT, ACT, true, true, PROM, false }, ACTIVE,
-            CLUSTER_SCORE_ACTIVE, true, NO_REPAIR, NULL
+            DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL
         };
 
         r.in.nb.target_ok = k & 1;
