@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -299,4 +301,25 @@ child_spawn_detached(const char *const argv[])
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     return error;
+}
+
+bool
+child_in_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char file[PATH_MAX];
+
+    if (!path) {
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    }
+    while (*path) {
+        size_t len = strcspn(path, ":");
+
+        snprintf(file, sizeof file, "%.*s/%s", (int) len, path, name);
+        if (len && !access(file, X_OK)) {
+            return true;
+        }
+        path += len + (path[len] == ':');
+    }
+    return false;
 }

@@ -7,6 +7,7 @@
 #ifndef CHILD_H
 #define CHILD_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct child_result {
@@ -51,5 +52,9 @@ void child_result_free(struct child_result *result);
  * written into 'buf'.  Returns 'buf'. */
 char *child_result_line(const struct child_result *result, char *buf,
                         size_t size);
+
+/* Returns true if an executable 'name' is in $PATH (or, without PATH, in
+ * the usual system directories), as execvp() would find it. */
+bool child_in_path(const char *name);
 
 #endif /* child.h */

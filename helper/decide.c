@@ -3,8 +3,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
-
 
 static void decide_fail(bool promoted, struct decide_verdict *,
                         const char *fmt, ...)
@@ -185,6 +186,110 @@ decide_election(const char *me, long long mine,
         return n;
     }
     return -1;
+}
+
+long long
+decide_freshness(bool has_data, long long fresh, bool fresh_active,
+                 long long promoted, long long handed, bool *active)
+{
+    *active = false;
+    if (!has_data) {
+        return 0;
+    }
+    *active = fresh_active;
+    if (promoted > fresh) {
+        /* The copy replicated the last promotion's record since its own
+         * record was made: it was current then, at least. */
+        fresh = promoted;
+        *active = false;
+    }
+    if (handed && handed >= fresh) {
+        /* It holds the handover marker, the last transaction of an active
+         * that stepped down, and nothing newer: it is that active's final
+         * copy, as final as the active's own record. */
+        fresh = handed;
+        *active = true;
+    }
+    return fresh > 0 ? fresh : 1;
+}
+
+long long
+decide_record_time(const char *value, bool marker)
+{
+    const char *colon, *start;
+    char digits[32], *end;
+    size_t len = strlen(value);
+    long long ms;
+
+    if (marker) {
+        /* Drop the PID. */
+        colon = memrchr(value, ':', len);
+        if (colon) {
+            len = colon - value;
+        }
+    }
+    colon = memrchr(value, ':', len);
+    if (!colon) {
+        return 0;
+    }
+    start = colon + 1;
+    len -= start - value;
+    if (len >= sizeof digits) {
+        return 0;
+    }
+    memcpy(digits, start, len);
+    digits[len] = '\0';
+    errno = 0;
+    ms = strtoll(digits, &end, 10);
+    return errno || *end || ms <= 0 ? 0 : ms;
+}
+
+void
+decide_parse_freshness(const char *value, long long *ms, bool *final)
+{
+    char *end;
+
+    *ms = strtoll(value, &end, 10);
+    *final = !strcmp(end, ":active");
+}
+
+int
+decide_peers(const char *me, const char *handed,
+             const struct decide_lists *lists,
+             struct decide_peer peers[DECIDE_MAX_PEERS],
+             char names[DECIDE_MAX_PEERS][NODELIST_NAME_MAX])
+{
+    const char *up_lists[] = { lists->active, lists->start, lists->promote };
+    size_t n_up = sizeof up_lists / sizeof up_lists[0];
+    char name[NODELIST_NAME_MAX];
+    int n = 0, j;
+    size_t k;
+
+    for (k = 0; k <= n_up; k++) {
+        bool up = k < n_up;
+        const char *p = up ? up_lists[k] : lists->all;
+
+        while (nodelist_next(&p, name, sizeof name)) {
+            for (j = 0; j < n && strcmp(names[j], name); j++) {
+                continue;
+            }
+            if (j < n || (handed && !strcmp(name, handed))
+                || (up && nodelist_has(lists->stopping, name))
+                || (!up && !strcmp(name, me))) {
+                continue;
+            }
+            if (n == DECIDE_MAX_PEERS) {
+                return -1;
+            }
+            memcpy(names[n], name, sizeof name);
+            peers[n] = (struct decide_peer) {
+                .node = names[n],
+                .up = up,
+            };
+            n++;
+        }
+    }
+    return n;
 }
 
 const char *

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "nodelist.h"
 #include "repl.h"
 
 /* Promotion scores, highest first.  The active keeps the highest; a backup
@@ -117,6 +118,50 @@ void decide_monitor(const struct decide_input *in, struct decide_verdict *v);
 int decide_election(const char *me, long long mine,
                     const struct decide_peer *peers, int n,
                     const char *last_active, char *reason, size_t size);
+
+/* The freshness of this node's copy, from what it holds: 'has_data'
+ * whether it holds its global rows; 'fresh' its own freshness record (0 if
+ * none) and 'fresh_active' whether that record was made as the active;
+ * 'promoted' the time in the promotion record the copy holds and 'handed'
+ * the time in the handover marker it holds (0 for none or malformed).
+ * Returns 0 without data, 1 for data never seen current, else the time
+ * (ms since the epoch) until which the copy is known current, and sets
+ * '*active' to whether that makes it an active's final copy. */
+long long decide_freshness(bool has_data, long long fresh, bool fresh_active,
+                           long long promoted, long long handed,
+                           bool *active);
+
+/* Returns the time (ms since the epoch) in a promotion record "NODE:MS",
+ * or, with 'marker', in a handover marker "NODE:MS:PID"; 0 if 'value' is
+ * not of that form or the time is not positive. */
+long long decide_record_time(const char *value, bool marker);
+
+/* Parses a published freshness "MS" or "MS:active" into '*ms' and
+ * '*final' (the ":active" suffix: recorded as the active stepped down).
+ * A value without digits gives 0. */
+void decide_parse_freshness(const char *value, long long *ms, bool *final);
+
+/* Most peers an election looks at. */
+#define DECIDE_MAX_PEERS 32
+
+/* The node lists of a promotion (Pacemaker's notify_*_uname variables). */
+struct decide_lists {
+    const char *active, *start, *promote;   /* Up in this transition. */
+    const char *all;            /* Every node with an instance. */
+    const char *stopping;       /* Stopping in this transition. */
+};
+
+/* Fills 'peers' (names stored in 'names') with the nodes of 'lists' that
+ * count in the election of 'me': those up in this transition (active,
+ * starting or being promoted), except those stopping, then the others
+ * (down, or standby, with up = false); each once, never 'me' among the
+ * others, never 'handed' (a node whose handover marker reached this copy).
+ * Freshness and active are left 0 and false for the caller.  Returns the
+ * number of peers, or -1 if there are more than DECIDE_MAX_PEERS. */
+int decide_peers(const char *me, const char *handed,
+                 const struct decide_lists *lists,
+                 struct decide_peer peers[DECIDE_MAX_PEERS],
+                 char names[DECIDE_MAX_PEERS][NODELIST_NAME_MAX]);
 
 /* Returns a static name for 'state'. */
 const char *decide_state_name(enum decide_state state);

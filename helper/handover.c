@@ -82,7 +82,7 @@ int
 handover_check(const char *sock, const char *db, const char *table,
                const char *marker, long long deadline, bool *present)
 {
-    char value[512];
+    char value[HANDOVER_VALUE_MAX];
     int error;
 
     *present = false;

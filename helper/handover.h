@@ -11,6 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Room for a marker or a promotion record, with its NUL: a node name
+ * (NODELIST_NAME_MAX), two colons, a time in ms and a PID. */
+#define HANDOVER_VALUE_MAX 320
+
 /* The external_ids key of the marker. */
 #define HANDOVER_KEY "ovndb-servers-handover"
 

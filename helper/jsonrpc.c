@@ -13,9 +13,7 @@
  * from "garbage" by itself.) */
 #include "jsonrpc.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "deadline.h"
+#include "sock.h"
 
 /* Largest message accepted from the server, so that a peer sending garbage
  * cannot make us allocate without bound. */
@@ -56,10 +54,7 @@ struct jsonrpc_conn {
     bool escaped;
 };
 
-static int open_socket(int family, const struct sockaddr *sa,
-                       socklen_t sa_len, long long deadline,
-                       struct jsonrpc_conn **connp);
-static int wait_fd(int fd, short events, long long deadline);
+static int jsonrpc_wrap(int error, int fd, struct jsonrpc_conn **connp);
 static int send_all(struct jsonrpc_conn *, const char *data, size_t size,
                     long long deadline);
 static int send_json(struct jsonrpc_conn *, const json_t *msg,
@@ -74,66 +69,24 @@ static int handle_msg(struct jsonrpc_conn *, json_t *msg, const json_t *id,
                       long long deadline, json_t **resultp,
                       json_t **errorp, bool *donep);
 
-/* Connects to the Unix stream socket at 'path'.  See jsonrpc.h. */
 int
 jsonrpc_open_unix(const char *path, long long deadline,
                   struct jsonrpc_conn **connp)
 {
-    struct sockaddr_un sun;
-    size_t path_len;
+    int fd;
+    int error = sock_connect_unix(path, deadline, &fd);
 
-    *connp = NULL;
-    if (!path) {
-        return EINVAL;
-    }
-    path_len = strlen(path);
-    if (!path_len) {
-        return EINVAL;
-    }
-    if (path_len >= sizeof sun.sun_path) {
-        return ENAMETOOLONG;
-    }
-
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    memcpy(sun.sun_path, path, path_len + 1);
-    return open_socket(AF_UNIX, (const struct sockaddr *) &sun,
-                       (socklen_t) (offsetof(struct sockaddr_un, sun_path)
-                                    + path_len + 1),
-                       deadline, connp);
+    return jsonrpc_wrap(error, fd, connp);
 }
 
-/* Connects over TCP to the literal address 'host' on 'port'.  See
- * jsonrpc.h. */
 int
 jsonrpc_open_tcp(const char *host, int port, long long deadline,
                  struct jsonrpc_conn **connp)
 {
-    struct sockaddr_in sin;
-    struct sockaddr_in6 sin6;
+    int fd;
+    int error = sock_connect_tcp(host, port, deadline, &fd);
 
-    *connp = NULL;
-    if (!host || port <= 0 || port > 65535) {
-        return EINVAL;
-    }
-
-    memset(&sin, 0, sizeof sin);
-    if (inet_pton(AF_INET, host, &sin.sin_addr) == 1) {
-        sin.sin_family = AF_INET;
-        sin.sin_port = htons((uint16_t) port);
-        return open_socket(AF_INET, (const struct sockaddr *) &sin,
-                           sizeof sin, deadline, connp);
-    }
-
-    memset(&sin6, 0, sizeof sin6);
-    if (inet_pton(AF_INET6, host, &sin6.sin6_addr) == 1) {
-        sin6.sin6_family = AF_INET6;
-        sin6.sin6_port = htons((uint16_t) port);
-        return open_socket(AF_INET6, (const struct sockaddr *) &sin6,
-                           sizeof sin6, deadline, connp);
-    }
-
-    return EINVAL;
+    return jsonrpc_wrap(error, fd, connp);
 }
 
 /* Closes and frees 'conn'.  See jsonrpc.h. */
@@ -263,89 +216,6 @@ jsonrpc_wait(struct jsonrpc_conn *conn, long long deadline,
     return error;
 }
 
-/* Creates a non-blocking stream socket of 'family', connects it to 'sa'
- * before 'deadline' and wraps it in a new connection stored in '*connp'.
- * Returns 0 or a positive errno value. */
-static int
-open_socket(int family, const struct sockaddr *sa, socklen_t sa_len,
-            long long deadline, struct jsonrpc_conn **connp)
-{
-    struct jsonrpc_conn *conn;
-    int error;
-    int fd;
-
-    *connp = NULL;
-    fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return errno;
-    }
-
-    for (;;) {
-        if (!connect(fd, sa, sa_len)) {
-            error = 0;
-            break;
-        }
-        error = errno;
-        if (error == EINPROGRESS || error == EINTR) {
-            /* The connection proceeds in the background (an interrupted
-             * connect() does too).  Wait for it, then fetch its outcome. */
-            socklen_t len = sizeof error;
-
-            error = wait_fd(fd, POLLOUT, deadline);
-            if (!error
-                && getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
-                error = errno;
-            }
-            break;
-        } else if (error == EAGAIN && family == AF_UNIX) {
-            /* The listener's backlog is full.  Linux does not queue a
-             * non-blocking Unix connect, so retry until the deadline. */
-            if (deadline_expired(deadline)) {
-                error = ETIMEDOUT;
-                break;
-            }
-            deadline_sleep(10, deadline);
-        } else {
-            break;
-        }
-    }
-    if (error) {
-        close(fd);
-        return error;
-    }
-
-    conn = calloc(1, sizeof *conn);
-    if (!conn) {
-        close(fd);
-        return ENOMEM;
-    }
-    conn->fd = fd;
-    *connp = conn;
-    return 0;
-}
-
-/* Waits until 'fd' is ready for 'events' (or has an error or hang-up, which
- * the next I/O call will report).  Returns 0, ETIMEDOUT if 'deadline' passes
- * first, or another positive errno value. */
-static int
-wait_fd(int fd, short events, long long deadline)
-{
-    for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = events };
-        int n = poll(&pfd, 1, deadline_left(deadline));
-
-        if (n > 0) {
-            return 0;
-        } else if (!n) {
-            if (deadline_expired(deadline)) {
-                return ETIMEDOUT;
-            }
-        } else if (errno != EINTR) {
-            return errno;
-        }
-    }
-}
-
 /* Sends all 'size' bytes of 'data' on 'conn' before 'deadline'.  Returns 0
  * or a positive errno value.  If only part of the data was sent, marks the
  * connection as failed, since the stream is then out of sync. */
@@ -367,7 +237,7 @@ send_all(struct jsonrpc_conn *conn, const char *data, size_t size,
         if (error == EINTR) {
             continue;
         } else if (error == EAGAIN || error == EWOULDBLOCK) {
-            error = wait_fd(conn->fd, POLLOUT, deadline);
+            error = sock_wait(conn->fd, POLLOUT, deadline);
             if (!error) {
                 continue;
             }
@@ -554,7 +424,7 @@ fill_buf(struct jsonrpc_conn *conn, long long deadline)
         if (error == EINTR) {
             continue;
         } else if (error == EAGAIN || error == EWOULDBLOCK) {
-            error = wait_fd(conn->fd, POLLIN, deadline);
+            error = sock_wait(conn->fd, POLLIN, deadline);
             if (!error) {
                 continue;
             }
@@ -628,5 +498,26 @@ handle_msg(struct jsonrpc_conn *conn, json_t *msg, const json_t *id,
         return EPROTO;
     }
     *donep = true;
+    return 0;
+}
+
+/* Wraps the connected socket 'fd' (if 'error' is 0) in a new connection
+ * stored in '*connp'.  Returns 'error', or ENOMEM. */
+static int
+jsonrpc_wrap(int error, int fd, struct jsonrpc_conn **connp)
+{
+    struct jsonrpc_conn *conn;
+
+    *connp = NULL;
+    if (error) {
+        return error;
+    }
+    conn = calloc(1, sizeof *conn);
+    if (!conn) {
+        close(fd);
+        return ENOMEM;
+    }
+    conn->fd = fd;
+    *connp = conn;
     return 0;
 }

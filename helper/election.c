@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "election.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "decide.h"
+#include "fresh.h"
+#include "handover.h"
+#include "log.h"
+#include "ocf.h"
+#include "repl.h"
+#include "rsc.h"
+#include "switchover.h"
+
+/* Room for a published freshness: "MS" or "MS:active". */
+#define ELECTION_FRESHNESS_MAX 48
+
+static long long election_db_time(struct rsc *r, const char *key);
+
+long long
+election_freshness(struct rsc *r, bool *active)
+{
+    bool nb = false, sb = false, fresh_active = false;
+    long long fresh, promoted, handed;
+
+    *active = false;
+    repl_has_data(r->srv[0].sock, r->srv[0].db_name, r->srv[0].global_table,
+                  r->deadline, &nb);
+    repl_has_data(r->srv[1].sock, r->srv[1].db_name, r->srv[1].global_table,
+                  r->deadline, &sb);
+    if (!nb && !sb) {
+        return 0;
+    }
+    fresh = fresh_read_role(r->p.db_dir, &fresh_active);
+    promoted = election_db_time(r, HANDOVER_PROMOTED_KEY);
+    handed = election_db_time(r, HANDOVER_KEY);
+    return decide_freshness(true, fresh, fresh_active, promoted, handed,
+                            active);
+}
+
+/* Returns the time (ms since the epoch) that both local databases record
+ * under external_ids:'key' of their global row: that of the promotion
+ * record (HANDOVER_PROMOTED_KEY) or of the handover marker (HANDOVER_KEY).
+ * 0 if either lacks it or they differ. */
+static long long
+election_db_time(struct rsc *r, const char *key)
+{
+    char value[2][HANDOVER_VALUE_MAX];
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &r->srv[i];
+
+        if (handover_get(s->sock, s->db_name, s->global_table, key,
+                         value[i], sizeof value[i], r->deadline)) {
+            return 0;
+        }
+    }
+    if (strcmp(value[0], value[1])) {
+        return 0;
+    }
+    return decide_record_time(value[0], !strcmp(key, HANDOVER_KEY));
+}
+
+void
+election_publish(struct rsc *r, bool final)
+{
+    char value[ELECTION_FRESHNESS_MAX];
+    bool active;
+    long long fresh = election_freshness(r, &active);
+
+    snprintf(value, sizeof value, "%lld%s", fresh,
+             final && active ? ":active" : "");
+    cluster_set_attr(&r->cl, r->cl.node, "freshness", true, value,
+                     r->deadline);
+}
+
+void
+election_record_promotion(struct rsc *r)
+{
+    char value[HANDOVER_VALUE_MAX];
+    int i;
+
+    snprintf(value, sizeof value, "%s:%lld", r->cl.node, clock_wall_ms());
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &r->srv[i];
+        int error = handover_set(s->sock, s->db_name, s->global_table,
+                                 HANDOVER_PROMOTED_KEY, value, r->deadline);
+
+        if (error) {
+            log_warn("%s: cannot record the promotion: %s", s->tag,
+                     strerror(error));
+        }
+    }
+}
+
+int
+election_run(struct rsc *r, const char *handed, char *msg, size_t size)
+{
+    const struct decide_lists lists = {
+        .active = ocf_meta("notify_active_uname"),
+        .start = ocf_meta("notify_start_uname"),
+        .promote = ocf_meta("notify_promote_uname"),
+        .all = ocf_meta("notify_all_uname"),
+        .stopping = ocf_meta("notify_stop_uname"),
+    };
+    const char *demoting = ocf_meta("notify_demote_uname");
+    struct decide_peer peers[DECIDE_MAX_PEERS];
+    char names[DECIDE_MAX_PEERS][NODELIST_NAME_MAX];
+    char last[NODELIST_NAME_MAX], value[ELECTION_FRESHNESS_MAX];
+    bool mine_active;
+    long long mine = election_freshness(r, &mine_active);
+    int n, j, best;
+
+    if (cluster_get_last_active(&r->cl, last, sizeof last, r->deadline)) {
+        last[0] = '\0';
+    }
+    /* Nodes taking part in this transition, then the others (down, or
+     * standby), which count with the freshness they last published, when
+     * they stopped or were demoted. */
+    n = decide_peers(r->cl.node, handed, &lists, peers, names);
+    if (n < 0) {
+        snprintf(msg, size, "more than %d nodes run this resource; "
+                 "refusing promotion", DECIDE_MAX_PEERS);
+        log_err("promotion refused: %s", msg);
+        return EAGAIN;
+    }
+    for (j = 0; j < n; j++) {
+        bool final;
+
+        if (cluster_get_attr(&r->cl, peers[j].node, "freshness", true,
+                             value, sizeof value, r->deadline)) {
+            continue;
+        }
+        decide_parse_freshness(value, &peers[j].freshness, &final);
+        /* A node demoted in this transition handed over (or is handing
+         * over) to the new active: its final record must not veto the
+         * promotion it is part of. */
+        peers[j].active = final && !nodelist_has(demoting, peers[j].node)
+                          && !switchover_holds_marker(r, peers[j].node);
+    }
+
+    best = decide_election(r->cl.node, mine, peers, n,
+                           last[0] ? last : NULL, msg, size);
+    if (best < 0) {
+        return 0;
+    }
+    log_err("promotion refused: %s", msg);
+    cluster_set_score(&r->cl, mine ? DECIDE_SCORE_STALE : DECIDE_SCORE_EMPTY,
+                      true, r->deadline);
+    if (best < n) {
+        cluster_set_node_score(&r->cl, peers[best].node,
+                               DECIDE_SCORE_ELECTED, r->deadline);
+    }
+    return EAGAIN;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "observe.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "clock.h"
+#include "deadline.h"
+#include "fresh.h"
+#include "jsonrpc.h"
+#include "log.h"
+#include "northd.h"
+#include "repl.h"
+#include "rsc.h"
+
+void
+observe_servers(struct rsc *r, enum decide_expect expect,
+                struct decide_input *in)
+{
+    struct jsonrpc_conn *conns[2] = { NULL, NULL };
+    int start_errors[2] = { 0, 0 };
+    long long left, deadline;
+    pid_t pid;
+    int i;
+
+    memset(in, 0, sizeof *in);
+    in->expect = expect;
+    in->northd_managed = r->p.manage_northd;
+    /* An ovn-northd the agent does not manage is none of its business. */
+    in->northd_running = r->p.manage_northd && !northd_pid(&r->p, &pid);
+
+    /* Both servers are asked at once, so that a hung one costs no more
+     * than its own wait and the score can still be written after it. */
+    left = deadline_left(r->deadline) - OBSERVE_RESERVE_MS;
+    deadline = clock_mono_ms() + (left > 0 ? left : 0);
+    for (i = 0; i < 2; i++) {
+        struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+
+        db->running = !server_pid(&r->srv[i], &pid);
+        if (db->running) {
+            start_errors[i] = repl_status_start(r->srv[i].ctl, deadline,
+                                                &conns[i]);
+        }
+    }
+    if (expect == DECIDE_EXPECT_UNPROMOTED && in->nb.running
+        && in->sb.running) {
+        /* Backups are expected: ask the active whether it is alive while
+         * the local servers answer. */
+        source_ask(r, 0);
+        source_ask(r, 1);
+    }
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &r->srv[i];
+        struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+        struct repl_status st;
+        int error;
+
+        if (!db->running) {
+            continue;
+        }
+        error = repl_status_finish(conns[i], start_errors[i], s->db_name,
+                                   deadline, &st);
+        if (error) {
+            log_warn("%s: no answer from %s: %s", s->tag, s->ctl,
+                     strerror(error));
+            continue;
+        }
+        db->answered = true;
+        db->role = st.role;
+        db->link = st.link;
+        db->target_ok = !strcmp(st.target, r->src.target[i]);
+    }
+}
+
+void
+observe_sync(struct rsc *r, struct decide_input *in)
+{
+    char buf[NODELIST_NAME_MAX];
+    bool synced = true;
+    int i;
+
+    if (!in->nb.answered || !in->sb.answered
+        || in->nb.role != REPL_ROLE_BACKUP
+        || in->sb.role != REPL_ROLE_BACKUP) {
+        return;
+    }
+    for (i = 0; i < 2; i++) {
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+
+        if (db->link == REPL_LINK_REPLICATING) {
+            source_ask(r, i);
+        }
+    }
+    for (i = 0; i < 2; i++) {
+        struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+        char id[40];
+        int error;
+
+        if (db->link != REPL_LINK_REPLICATING) {
+            synced = false;
+            continue;
+        }
+        error = source_id(r, i, id);
+        db->source_alive = !error || error == ENOTSUP;
+        if (!db->source_alive) {
+            log_info("%s: the active at %s does not answer: %s",
+                     r->srv[i].tag, r->src.target[i], strerror(error));
+            synced = false;
+        }
+    }
+    if (synced) {
+        return;
+    }
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &r->srv[i];
+        struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+
+        repl_has_data(s->sock, s->db_name, s->global_table, r->deadline,
+                      &db->has_data);
+    }
+    in->last_active = !cluster_get_last_active(&r->cl, buf, sizeof buf,
+                                               r->deadline)
+                      && !strcmp(buf, r->cl.node);
+    fresh_read_role(r->p.db_dir, &in->final_active);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What this node's servers are doing now, as the input of decide.h: for
+ * each database whether its ovsdb-server runs and answers, its role and
+ * replication link, whether it replicates from the chosen source; for
+ * backups, whether that source is alive, and what the score needs when
+ * they are not in sync.  Reads only: changes nothing. */
+#ifndef OBSERVE_H
+#define OBSERVE_H 1
+
+#include "decide.h"
+
+struct rsc;
+
+/* Time kept, after observing, for writing the promotion score. */
+#define OBSERVE_RESERVE_MS 1000
+
+/* Fills 'in' with what the servers of 'r' report, asking both at once so
+ * that a hung one costs no more than its own wait.  'expect' is the role
+ * Pacemaker expects (with backups expected, the source is asked ahead). */
+void observe_servers(struct rsc *r, enum decide_expect expect,
+                     struct decide_input *in);
+
+/* Adds to 'in' what it takes to tell whether two backups are in sync:
+ * whether the source answers (only while the backups say they replicate;
+ * the text stays "replicating" after the source died), and if not in
+ * sync, whether they hold data and whether this node was the last
+ * active. */
+void observe_sync(struct rsc *r, struct decide_input *in);
+
+#endif /* observe.h */

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "roles.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "deadline.h"
+#include "decide.h"
+#include "listener.h"
+#include "log.h"
+#include "northd.h"
+#include "observe.h"
+#include "repl.h"
+#include "rsc.h"
+
+static int roles_wait_replication(struct rsc *r, int i, char *msg,
+                                  size_t size);
+
+int
+roles_start_servers(struct rsc *r, char *msg, size_t size)
+{
+    struct decide_input in;
+    int i, error;
+
+    observe_servers(r, DECIDE_EXPECT_ANY, &in);
+    if (in.northd_running) {
+        northd_stop(&r->p, r->deadline);
+    }
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &r->srv[i];
+        const struct decide_db *db = i == 0 ? &in.nb : &in.sb;
+
+        if (db->running && !db->answered) {
+            snprintf(msg, size, "%s ovsdb-server runs but does not answer "
+                     "on %s; stop the resource", s->tag, s->ctl);
+            return ETIMEDOUT;
+        }
+        if (!db->running) {
+            error = server_prepare_db(s, &r->p, r->deadline, msg, size);
+            if (!error) {
+                error = server_start(s, r->src.target[i], r->deadline, msg,
+                                     size);
+            }
+            if (error) {
+                return error;
+            }
+        }
+    }
+    return 0;
+}
+
+int
+roles_make_backups(struct rsc *r, bool keep_remote, bool watch, char *msg,
+                   size_t size)
+{
+    int i, error;
+
+    for (i = 0; i < 2; i++) {
+        error = roles_backup_db(r, i, keep_remote, msg, size);
+        if (!error && watch) {
+            error = roles_wait_replication(r, i, msg, size);
+        }
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* If an active answers at the source, waits (a few seconds at most) to see
+ * replication of database 'i' take.  A copy still receiving a large
+ * initial dump when the wait ends is fine. */
+static int
+roles_wait_replication(struct rsc *r, int i, char *msg, size_t size)
+{
+    const struct server *s = &r->srv[i];
+    long long until = deadline_after(ROLES_REPLICATION_WAIT_MS);
+    struct repl_status st;
+    char id[40];
+
+    if (source_id(r, i, id)) {
+        return 0;               /* No active to replicate from yet. */
+    }
+    if (until > r->deadline) {
+        until = r->deadline;
+    }
+    for (;;) {
+        if (!repl_get_status(s->ctl, s->db_name, r->deadline, &st)) {
+            if (st.role == REPL_ROLE_ACTIVE) {
+                snprintf(msg, size, "%s: replication from %s failed and "
+                         "ovsdb-server turned active (schema mismatch? see "
+                         "%s)", s->tag, r->src.target[i], s->logfile);
+                return EPROTO;
+            }
+            if (st.link == REPL_LINK_REPLICATING) {
+                return 0;
+            }
+        }
+        if (deadline_expired(until)) {
+            return 0;
+        }
+        deadline_sleep(20, until);
+    }
+}
+
+/* Returns true if the source of database 'i' is a local address. */
+static bool
+roles_source_is_local(const struct rsc *r, int i)
+{
+    char host[128];
+    bool ssl;
+    int port;
+
+    return !repl_parse_target(r->src.target[i], host, sizeof host, &port,
+                              &ssl)
+           && addr_is_local(host);
+}
+
+/* Returns true if the server at the source of database 'i' is the one
+ * whose server ID is 'self'. */
+static bool
+roles_source_is(struct rsc *r, int i, const char *self)
+{
+    char there[40];
+
+    return !source_id(r, i, there) && !strcmp(self, there);
+}
+
+int
+roles_backup_db(struct rsc *r, int i, bool keep_remote, char *msg,
+                size_t size)
+{
+    const struct server *s = &r->srv[i];
+    const char *target = r->src.target[i];
+    char remote[SOURCE_TARGET_MAX];
+    struct repl_status st;
+    bool writable = true;
+    int error;
+
+    server_db_remote(s, remote, sizeof remote);
+    if (!keep_remote) {
+        error = repl_set_remote(s->ctl, remote, false, r->deadline);
+        if (!error) {
+            error = rsc_node_listener(r, i, false);
+        }
+        if (error) {
+            goto fail;
+        }
+    }
+    error = repl_get_status(s->ctl, s->db_name, r->deadline, &st);
+    if (error) {
+        goto fail;
+    }
+    if (st.role != REPL_ROLE_BACKUP || strcmp(st.target, target)) {
+        char self[40];
+
+        /* Never replicate from oneself: ovsdb-server would refuse, turn
+         * active and writable, and stay so.  Only a local address can be
+         * oneself. */
+        if (roles_source_is_local(r, i)
+            && !repl_local_id(s->sock, r->deadline, self)
+            && roles_source_is(r, i, self)) {
+            log_warn("%s: %s is this server itself; closing its listener",
+                     s->tag, target);
+            error = repl_set_remote(s->ctl, remote, false, r->deadline);
+            if (!error) {
+                error = rsc_node_listener(r, i, false);
+            }
+            r->src.error[i] = 0;
+            if (!error && roles_source_is(r, i, self)) {
+                snprintf(msg, size, "%s: master_ip %s is served by this "
+                         "node's own ovsdb-server; refusing to replicate "
+                         "from itself", s->tag, target);
+                return ELOOP;
+            }
+        }
+        log_info("%s: making it a backup of %s", s->tag, target);
+        error = repl_make_backup(s->ctl, target,
+                                 r->p.inactive_probe_interval_to_master,
+                                 r->deadline);
+    }
+    if (!error) {
+        error = repl_probe_writable(s->sock, s->db_name, r->deadline,
+                                    &writable);
+    }
+    if (!error && !writable) {
+        error = repl_get_status(s->ctl, s->db_name, r->deadline, &st);
+    }
+    if (!error && !writable && st.role == REPL_ROLE_BACKUP) {
+        return 0;
+    }
+
+fail:
+    snprintf(msg, size, "%s could not be made a read-only backup of %s%s%s",
+             s->tag, target, error ? ": " : "",
+             error ? strerror(error) : "");
+    return error ? error : EPROTO;
+}
+
+int
+roles_make_active(struct rsc *r, const struct decide_input *in, char *msg,
+                  size_t size)
+{
+    char listen[SOURCE_TARGET_MAX], remote[SOURCE_TARGET_MAX];
+    int i, error;
+
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &r->srv[i];
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+        bool writable = false;
+
+        if (!db->answered) {
+            snprintf(msg, size, "cannot promote: %s ovsdb-server does not "
+                     "answer on %s", s->tag, s->ctl);
+            return ETIMEDOUT;
+        }
+        if (db->role != REPL_ROLE_ACTIVE) {
+            log_info("%s: becoming active", s->tag);
+            error = repl_make_active(s->ctl, r->deadline);
+            if (error) {
+                snprintf(msg, size, "cannot make %s active: %s", s->tag,
+                         strerror(error));
+                return error;
+            }
+        }
+        /* Return only once the database really accepts writes. */
+        for (;;) {
+            error = repl_probe_writable(s->sock, s->db_name, r->deadline,
+                                        &writable);
+            if (error || writable || deadline_expired(r->deadline)) {
+                break;
+            }
+            deadline_sleep(10, r->deadline);
+        }
+        if (error || !writable) {
+            snprintf(msg, size, "%s did not become writable after "
+                     "promotion%s%s", s->tag, error ? ": " : "",
+                     error ? strerror(error) : "");
+            return error ? error : ETIMEDOUT;
+        }
+
+        server_listen_target(s, &r->p, listen, sizeof listen);
+        error = listener_ensure(s->sock, s->db_name, s->global_table,
+                                listen, r->p.inactive_probe_interval,
+                                r->deadline);
+        if (!error) {
+            server_db_remote(s, remote, sizeof remote);
+            error = repl_set_remote(s->ctl, remote, true, r->deadline);
+        }
+        if (!error) {
+            error = rsc_node_listener(r, i, true);
+        }
+        if (error) {
+            snprintf(msg, size, "%s is active but cannot listen on %s: %s",
+                     s->tag, listen, strerror(error));
+            return error;
+        }
+    }
+    return 0;
+}
+
+void
+roles_follow_source(struct rsc *r, const struct decide_input *in)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &r->srv[i];
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+        char remote[SOURCE_TARGET_MAX];
+        int error;
+
+        if (!db->answered || db->role != REPL_ROLE_BACKUP) {
+            continue;
+        }
+        server_db_remote(s, remote, sizeof remote);
+        error = repl_set_remote(s->ctl, remote, false, r->deadline);
+        if (!error) {
+            error = rsc_node_listener(r, i, false);
+        }
+        if (!error) {
+            error = repl_make_backup(s->ctl, r->src.target[i],
+                                     r->p.inactive_probe_interval_to_master,
+                                     r->deadline);
+        }
+        if (error) {
+            log_warn("%s: cannot reconnect to the new active: %s", s->tag,
+                     strerror(error));
+        }
+    }
+}
+
+void
+roles_rebackup(struct rsc *r, const struct decide_input *in)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+        char msg[256];
+
+        if (db->role == REPL_ROLE_ACTIVE
+            && roles_backup_db(r, i, false, msg, sizeof msg)) {
+            log_err("%s", msg);
+        }
+    }
+}
