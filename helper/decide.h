@@ -42,8 +42,10 @@ struct decide_db {
     bool answered;              /* It answered sync-status. */
     enum repl_role role;
     enum repl_link link;
-    bool target_ok;             /* Backup: it replicates from master_ip. */
-    bool source_alive;          /* Backup: the server at master_ip answered
+    bool target_ok;             /* Backup: it replicates from the chosen
+                                 * source (the active node's own address,
+                                 * or master_ip while none is known). */
+    bool source_alive;          /* Backup: the server at that source answered
                                  * (looked at only while "replicating"). */
     bool has_data;              /* It holds its NB_Global/SB_Global row
                                  * (looked at only when not in sync). */
@@ -64,7 +66,7 @@ struct decide_input {
 
 enum decide_state {
     DECIDE_STOPPED,             /* Cleanly stopped: nothing runs. */
-    DECIDE_BACKUP,              /* Both read-only backups of master_ip. */
+    DECIDE_BACKUP,              /* Both read-only backups of the source. */
     DECIDE_ACTIVE,              /* Both active and writable. */
     DECIDE_FAILED,              /* Half-running, inconsistent, hung. */
     DECIDE_FAILED_PROMOTED,     /* A promoted instance that is broken. */
@@ -74,7 +76,7 @@ enum decide_state {
 enum decide_repair {
     DECIDE_REPAIR_NONE,
     DECIDE_REPAIR_REBACKUP,     /* A backup made itself active: point it
-                                 * back at master_ip at once. */
+                                 * back at its source at once. */
 };
 
 struct decide_verdict {

@@ -411,7 +411,11 @@ server_copy_aside(const char *file, const char *version, char *dst,
         close(in);
         return error ? error : EEXIST;
     }
-    while ((n = read(in, buf, sizeof buf)) > 0) {
+    for (;;) {
+        n = read(in, buf, sizeof buf);
+        if (n <= 0) {
+            break;
+        }
         if (write(out, buf, n) != n) {
             error = errno ? errno : EIO;
             break;
