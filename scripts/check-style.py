@@ -28,6 +28,8 @@ implementation, over whole files rather than patches).  Rules:
                      is not alone at column 0
     typedef-struct   a typedef of a struct or union
     pointer-space    "char* p" or "char * p" instead of "char *p"
+    cast-space       no space between a cast and its operand: "(int) x"
+    ternary-break    a line ending with "?" or ":" of a ?: (break before)
     assign-in-cond   an assignment inside an if/while condition
     license          the first line is not the SPDX license line
     header-comment   a header without a comment saying what the module is,
@@ -70,6 +72,10 @@ CONTROL_RE = re.compile(r"\b(if|for|while|" + LOOP_MACRO + r")\s*\(")
 ELSE_RE = re.compile(r"\belse\b")
 DO_RE = re.compile(r"\bdo\b")
 TYPEDEF_STRUCT_RE = re.compile(r"\btypedef\s+(?:const\s+)?(struct|union)\b")
+CAST_RE = re.compile(r"\((?:(?:const|volatile|struct|union|enum|unsigned|"
+                     r"signed|long|short)\s+)*[A-Za-z_]\w*"
+                     r"(?:\s*\*+(?:\s*const)?)?\)(?=[\w(&*!~-])")
+LABEL_RE = re.compile(r"\s*(?:case\b|default\b|[A-Za-z_]\w*:$)")
 IDENT_BEFORE_RE = re.compile(r"([A-Za-z_]\w*)\s*$")
 # A comment, or a string or character literal (possibly unterminated).
 TOKEN_RE = re.compile(r"/\*.*?(?:\*/|\Z)|//[^\n]*"
@@ -326,6 +332,29 @@ def check_pointer_space(src):
                 "against the name"
 
 
+def check_cast_space(src):
+    for n, code in enumerate(src.code):
+        if src.preproc[n]:
+            continue
+        for m in CAST_RE.finditer(code):
+            before = code[:m.start()].rstrip()
+            if before and (before[-1].isalnum() or before[-1] in "_)]"):
+                continue        # A call or a condition, not a cast.
+            yield n, "cast-space", "no space between the cast %s and " \
+                "its operand" % " ".join(m.group(0).split())
+
+
+def check_ternary_break(src):
+    for n, code in enumerate(src.code):
+        if src.preproc[n]:
+            continue
+        end = code.rstrip()
+        if end.endswith("?") or (end.endswith(":")
+                                 and not LABEL_RE.match(end)):
+            yield n, "ternary-break", "break the line before '?' and " \
+                "':', not after"
+
+
 def _assignments(text):
     """Columns of the assignment operators in 'text'."""
     for i, c in enumerate(text):
@@ -406,7 +435,8 @@ RULES = [
     check_line_length, check_tabs, check_trailing_space, check_line_ends,
     check_c99_comments, check_braces, check_else_newline,
     check_keyword_space, check_call_space, check_func_def,
-    check_typedef_struct, check_pointer_space, check_assign_in_cond,
+    check_typedef_struct, check_pointer_space, check_cast_space,
+    check_ternary_break, check_assign_in_cond,
     check_license, check_header_comment, check_include_guard,
 ]
 
@@ -519,6 +549,13 @@ SELF_TESTS = [
     ("pointer-space", "a.c", L + "char* p;\nstruct foo * q;\n"
      "char *r;\nx = (char*) y;\nz = a * b;\nsize_t n = sizeof(int) * 2;\n"
      "const char *const *v;\nuint8_t** w;\n", [2, 3, 5, 9]),
+    ("cast-space", "a.c", L + "x = (int)y;\nx = (int) y;\n"
+     "p = (struct foo *)q;\nn = f(a)(b);\nn = (a) - (b);\n"
+     "p = (const char *)&c;\nn = sizeof(int) * 2;\n", [2, 4, 7]),
+    ("ternary-break", "a.c", L + "f()\n{\n    x = a ?\n        b :\n"
+     "        c;\n    x = a\n        ? b\n        : c;\n"
+     "    switch (x) {\n    case 1:\n    default:\n    }\nout:\n"
+     "    return;\n}\n", [4, 5]),
     ("assign-in-cond", "a.c", L + "f()\n{\n    if ((x = g())) {\n    }\n"
      "    if (x == 1 && y != 2 && a <= b && c >= d) {\n    }\n"
      "    while (n\n           -= 1) {\n    }\n"
@@ -565,7 +602,8 @@ def self_test():
 RULE_NAMES = [
     "line-length", "tab", "trailing-space", "final-newline", "crlf",
     "c99-comment", "braces", "else-newline", "keyword-space", "call-space",
-    "func-def", "typedef-struct", "pointer-space", "assign-in-cond",
+    "func-def", "typedef-struct", "pointer-space", "cast-space",
+    "ternary-break", "assign-in-cond",
     "license", "header-comment", "include-guard",
 ]
 
