@@ -36,9 +36,18 @@ implementation, over whole files rather than patches).  Rules:
                      between the license line and the include guard
     include-guard    a header without an #ifndef/#define/#endif guard
 
-docs/style.md lists the OVS rules left out and why.  The checks work on a
-copy of each line with comments and string and character literals blanked
-out, and skip preprocessor lines where the rule is about C statements.
+Left out on purpose (docs/style.md says why): the rules of OVS's own
+library (xmalloc() and the other x*/ovs_* replacements, ovs_assert(),
+<config.h> first, OVS_* macros and thread-safety annotations, ARRAY_SIZE,
+PRIuSIZE, sparse annotations, VLOG conventions), checkpatch's patch and
+commit-message rules (Signed-off-by, Change-Id), whitespace around binary
+operators (needs a C parser to tell unary from binary), and everything
+needing judgement (comment sentences, naming, function order, sizeof on
+types, spelling).
+
+The checks work on a copy of each line with comments and string and
+character literals blanked out, and skip preprocessor lines where the rule
+is about C statements.
 """
 
 import re
