@@ -26,9 +26,13 @@
 #include "deadline.h"
 #include "sock.h"
 
-/* Largest message accepted from the server, so that a peer sending garbage
- * cannot make us allocate without bound. */
-#define JSONRPC_MAX_MSG (64 * 1024 * 1024)
+/* Largest message accepted, so that a peer sending garbage cannot make us
+ * allocate without bound (jansson's tree of a message takes up to twenty
+ * times its size).  What the helper asks of a remote peer (its server ID)
+ * takes a few hundred bytes; what it asks of the local servers (status,
+ * small selects) a few KiB. */
+#define JSONRPC_MAX_REMOTE (64 * 1024)
+#define JSONRPC_MAX_LOCAL (1024 * 1024)
 
 /* Free buffer space guaranteed before each recv(), and growth step. */
 #define JSONRPC_READ_CHUNK 65536
@@ -38,6 +42,7 @@ struct jsonrpc_conn {
     int fd;
     long long next_id;          /* Id of the next request. */
     int status;                 /* Sticky error: once set, calls fail. */
+    size_t max_msg;             /* Largest message accepted. */
     json_t *pending;            /* Id of the request sent by jsonrpc_send()
                                  * whose reply is not collected yet. */
 
@@ -54,7 +59,8 @@ struct jsonrpc_conn {
     bool escaped;
 };
 
-static int jsonrpc_wrap(int error, int fd, struct jsonrpc_conn **connp);
+static int jsonrpc_wrap(int error, int fd, size_t max_msg,
+                        struct jsonrpc_conn **connp);
 static int send_all(struct jsonrpc_conn *, const char *data, size_t size,
                     long long deadline);
 static int send_json(struct jsonrpc_conn *, const json_t *msg,
@@ -76,7 +82,7 @@ jsonrpc_open_unix(const char *path, long long deadline,
     int fd;
     int error = sock_connect_unix(path, deadline, &fd);
 
-    return jsonrpc_wrap(error, fd, connp);
+    return jsonrpc_wrap(error, fd, JSONRPC_MAX_LOCAL, connp);
 }
 
 int
@@ -86,7 +92,7 @@ jsonrpc_open_tcp(const char *host, int port, long long deadline,
     int fd;
     int error = sock_connect_tcp(host, port, deadline, &fd);
 
-    return jsonrpc_wrap(error, fd, connp);
+    return jsonrpc_wrap(error, fd, JSONRPC_MAX_REMOTE, connp);
 }
 
 /* Closes and frees 'conn'.  See jsonrpc.h. */
@@ -278,8 +284,13 @@ recv_msg(struct jsonrpc_conn *conn, long long deadline, json_t **msgp)
     *msgp = NULL;
     for (;;) {
         size_t end;
-        int error = scan_msg(conn, &end);
+        int error;
 
+        /* However fast the peer sends, the deadline holds. */
+        if (deadline_expired(deadline)) {
+            return ETIMEDOUT;
+        }
+        error = scan_msg(conn, &end);
         if (error) {
             return error;
         }
@@ -382,12 +393,12 @@ drop_leading(struct jsonrpc_conn *conn)
 
 /* Reads more bytes from 'conn''s socket into its buffer, waiting until
  * 'deadline' for them.  Returns 0 or a positive errno value: ECONNRESET at
- * end of stream, EMSGSIZE if the pending message reaches JSONRPC_MAX_MSG. */
+ * end of stream, EMSGSIZE if the pending message reaches the limit. */
 static int
 fill_buf(struct jsonrpc_conn *conn, long long deadline)
 {
     drop_leading(conn);
-    if (conn->len >= JSONRPC_MAX_MSG) {
+    if (conn->len >= conn->max_msg) {
         return EMSGSIZE;
     }
     if (conn->cap - conn->len < JSONRPC_READ_CHUNK) {
@@ -397,9 +408,9 @@ fill_buf(struct jsonrpc_conn *conn, long long deadline)
         if (cap < conn->cap * 2) {
             cap = conn->cap * 2;
         }
-        if (cap > JSONRPC_MAX_MSG + JSONRPC_READ_CHUNK) {
+        if (cap > conn->max_msg + JSONRPC_READ_CHUNK) {
             /* Never read far past the limit, however fast the peer. */
-            cap = JSONRPC_MAX_MSG + JSONRPC_READ_CHUNK;
+            cap = conn->max_msg + JSONRPC_READ_CHUNK;
         }
         buf = realloc(conn->buf, cap);
         if (!buf) {
@@ -504,7 +515,7 @@ handle_msg(struct jsonrpc_conn *conn, json_t *msg, const json_t *id,
 /* Wraps the connected socket 'fd' (if 'error' is 0) in a new connection
  * stored in '*connp'.  Returns 'error', or ENOMEM. */
 static int
-jsonrpc_wrap(int error, int fd, struct jsonrpc_conn **connp)
+jsonrpc_wrap(int error, int fd, size_t max_msg, struct jsonrpc_conn **connp)
 {
     struct jsonrpc_conn *conn;
 
@@ -518,6 +529,7 @@ jsonrpc_wrap(int error, int fd, struct jsonrpc_conn **connp)
         return ENOMEM;
     }
     conn->fd = fd;
+    conn->max_msg = max_msg;
     *connp = conn;
     return 0;
 }

@@ -37,8 +37,11 @@ void jsonrpc_close(struct jsonrpc_conn *conn);
  * non-null "result") and '*errorp' (the reply's non-null "error"); the caller
  * owns it and must json_decref() it.  On failure returns a positive errno
  * value (ETIMEDOUT, EPROTO for a malformed reply or garbage on the socket,
- * ECONNRESET if the server closed the connection, or an I/O errno) and sets
- * both to NULL. */
+ * EMSGSIZE for a message over the connection's limit, ECONNRESET if the
+ * server closed the connection, or an I/O errno) and sets both to NULL.
+ * The limit is 1 MiB on a Unix socket (the local servers) and 64 KiB over
+ * TCP (a remote peer): what any peer sends costs a bounded amount of
+ * memory, and the deadline holds however fast it sends. */
 int jsonrpc_call(struct jsonrpc_conn *conn, const char *method,
                  json_t *params, long long deadline,
                  json_t **resultp, json_t **errorp);
