@@ -83,7 +83,7 @@ $(AGENT): agent/ovndb-servers
 
 $(B)/tests/%: tests/unit/%.c $(B)/libhelper.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -Wno-missing-field-initializers -Itests/unit \
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Itests/unit \
 	    $(ALL_LDFLAGS) -o $@ $< \
 	    $(B)/libhelper.a $(PKG_LIBS) $(CMOCKA_LIBS)
 

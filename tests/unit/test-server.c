@@ -76,11 +76,11 @@ static void
 parse_dirs(const struct fixture *f, struct params *p)
 {
     const struct kv kv[] = {
-        { "master_ip", "127.0.0.1" },
-        { "db_dir", f->db_dir },
-        { "run_dir", f->run_dir },
-        { "log_dir", f->log_dir },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "127.0.0.1" },
+        { .name = "db_dir", .value = f->db_dir },
+        { .name = "run_dir", .value = f->run_dir },
+        { .name = "log_dir", .value = f->log_dir },
+        { .name = NULL, .value = NULL },
     };
 
     parse(kv, p);
@@ -409,11 +409,11 @@ static void
 test_init_nb(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { "db_dir", "/d/db" },
-        { "run_dir", "/r/run" },
-        { "log_dir", "/l/log" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = "db_dir", .value = "/d/db" },
+        { .name = "run_dir", .value = "/r/run" },
+        { .name = "log_dir", .value = "/l/log" },
+        { .name = NULL, .value = NULL },
     };
     struct server s;
     struct params p;
@@ -437,8 +437,8 @@ static void
 test_init_sb(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = NULL, .value = NULL },
     };
     struct server s;
     struct params p;
@@ -462,8 +462,8 @@ static void
 test_init_pkgdatadir(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = NULL, .value = NULL },
     };
     struct server s;
     struct params p;
@@ -494,26 +494,37 @@ static void
 test_targets(void **state)
 {
     static const struct target_case cases[] = {
-        { "192.0.2.10", "tcp", "tcp", "6641", "6642", "yes",
-          "tcp:192.0.2.10:6641", "tcp:192.0.2.10:6642",
-          "ptcp:6641:192.0.2.10", "ptcp:6642:192.0.2.10" },
-        { "fd00::10", "tcp", "tcp", "6641", "6642", "yes",
-          "tcp:[fd00::10]:6641", "tcp:[fd00::10]:6642",
-          "ptcp:6641:[fd00::10]", "ptcp:6642:[fd00::10]" },
-        { "192.0.2.10", "ssl", "tcp", "16641", "16642", "yes",
-          "ssl:192.0.2.10:16641", "tcp:192.0.2.10:16642",
-          "pssl:16641:192.0.2.10", "ptcp:16642:192.0.2.10" },
-        { "2001:db8::1", "ssl", "ssl", "6641", "6642", "yes",
-          "ssl:[2001:db8::1]:6641", "ssl:[2001:db8::1]:6642",
-          "pssl:6641:[2001:db8::1]", "pssl:6642:[2001:db8::1]" },
+        { .ip = "192.0.2.10", .nb_proto = "tcp", .sb_proto = "tcp",
+          .nb_port = "6641", .sb_port = "6642", .only = "yes",
+          .nb_sync = "tcp:192.0.2.10:6641", .sb_sync = "tcp:192.0.2.10:6642",
+          .nb_listen = "ptcp:6641:192.0.2.10",
+          .sb_listen = "ptcp:6642:192.0.2.10" },
+        { .ip = "fd00::10", .nb_proto = "tcp", .sb_proto = "tcp",
+          .nb_port = "6641", .sb_port = "6642", .only = "yes",
+          .nb_sync = "tcp:[fd00::10]:6641", .sb_sync = "tcp:[fd00::10]:6642",
+          .nb_listen = "ptcp:6641:[fd00::10]",
+          .sb_listen = "ptcp:6642:[fd00::10]" },
+        { .ip = "192.0.2.10", .nb_proto = "ssl", .sb_proto = "tcp",
+          .nb_port = "16641", .sb_port = "16642", .only = "yes",
+          .nb_sync = "ssl:192.0.2.10:16641", .sb_sync = "tcp:192.0.2.10:16642",
+          .nb_listen = "pssl:16641:192.0.2.10",
+          .sb_listen = "ptcp:16642:192.0.2.10" },
+        { .ip = "2001:db8::1", .nb_proto = "ssl", .sb_proto = "ssl",
+          .nb_port = "6641", .sb_port = "6642", .only = "yes",
+          .nb_sync = "ssl:[2001:db8::1]:6641",
+          .sb_sync = "ssl:[2001:db8::1]:6642",
+          .nb_listen = "pssl:6641:[2001:db8::1]",
+          .sb_listen = "pssl:6642:[2001:db8::1]" },
         /* Load-balancer mode: listen everywhere, replicate from the VIP
          * all the same. */
-        { "192.0.2.10", "tcp", "ssl", "6641", "6642", "no",
-          "tcp:192.0.2.10:6641", "ssl:192.0.2.10:6642",
-          "ptcp:6641:0.0.0.0", "pssl:6642:0.0.0.0" },
-        { "fd00::10", "tcp", "tcp", "6641", "6642", "no",
-          "tcp:[fd00::10]:6641", "tcp:[fd00::10]:6642",
-          "ptcp:6641:[::]", "ptcp:6642:[::]" },
+        { .ip = "192.0.2.10", .nb_proto = "tcp", .sb_proto = "ssl",
+          .nb_port = "6641", .sb_port = "6642", .only = "no",
+          .nb_sync = "tcp:192.0.2.10:6641", .sb_sync = "ssl:192.0.2.10:6642",
+          .nb_listen = "ptcp:6641:0.0.0.0", .sb_listen = "pssl:6642:0.0.0.0" },
+        { .ip = "fd00::10", .nb_proto = "tcp", .sb_proto = "tcp",
+          .nb_port = "6641", .sb_port = "6642", .only = "no",
+          .nb_sync = "tcp:[fd00::10]:6641", .sb_sync = "tcp:[fd00::10]:6642",
+          .nb_listen = "ptcp:6641:[::]", .sb_listen = "ptcp:6642:[::]" },
     };
     size_t i;
 
@@ -521,13 +532,13 @@ test_targets(void **state)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct target_case *c = &cases[i];
         const struct kv kv[] = {
-            { "master_ip", c->ip },
-            { "nb_master_protocol", c->nb_proto },
-            { "sb_master_protocol", c->sb_proto },
-            { "nb_master_port", c->nb_port },
-            { "sb_master_port", c->sb_port },
-            { "listen_on_master_ip_only", c->only },
-            { NULL, NULL },
+            { .name = "master_ip", .value = c->ip },
+            { .name = "nb_master_protocol", .value = c->nb_proto },
+            { .name = "sb_master_protocol", .value = c->sb_proto },
+            { .name = "nb_master_port", .value = c->nb_port },
+            { .name = "sb_master_port", .value = c->sb_port },
+            { .name = "listen_on_master_ip_only", .value = c->only },
+            { .name = NULL, .value = NULL },
         };
         struct server nb, sb;
         struct params p;
@@ -563,8 +574,8 @@ static void
 test_db_remote(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = NULL, .value = NULL },
     };
     struct server s;
     struct params p;
@@ -609,11 +620,11 @@ static void
 test_build_argv(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { "db_dir", "/d/db" },
-        { "run_dir", "/r/run" },
-        { "log_dir", "/l/log" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = "db_dir", .value = "/d/db" },
+        { .name = "run_dir", .value = "/r/run" },
+        { .name = "log_dir", .value = "/l/log" },
+        { .name = NULL, .value = NULL },
     };
     const char *argv[64];
     char store[8192];
@@ -657,12 +668,12 @@ static void
 test_build_argv_ssl(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "fd00::10" },
-        { "sb_master_protocol", "ssl" },
-        { "ovn_sb_db_privkey", "/k/sb.key" },
-        { "ovn_sb_db_cert", "/k/sb.crt" },
-        { "ovn_sb_db_cacert", "/k/ca.crt" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "fd00::10" },
+        { .name = "sb_master_protocol", .value = "ssl" },
+        { .name = "ovn_sb_db_privkey", .value = "/k/sb.key" },
+        { .name = "ovn_sb_db_cert", .value = "/k/sb.crt" },
+        { .name = "ovn_sb_db_cacert", .value = "/k/ca.crt" },
+        { .name = NULL, .value = NULL },
     };
     const char *argv[64];
     char store[8192], sync[128];
@@ -699,8 +710,8 @@ static void
 test_build_argv_enospc(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = NULL, .value = NULL },
     };
     const char *argv[64], **small_argv;
     char store[8192], *small_store;
