@@ -9,30 +9,26 @@
 #include "unit.h"
 #include "server.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "deadline.h"
+#include "fixture.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "params.h"
 
-#define NB_SCHEMA "/usr/share/ovn/ovn-nb.ovsschema"
+#define NB_SCHEMA FIXTURE_NB_SCHEMA
 
 struct fixture {
     char dir[64];
@@ -86,126 +82,6 @@ parse_dirs(const struct fixture *f, struct params *p)
     parse(kv, p);
 }
 
-static int
-remove_one(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-    remove(path);
-    return 0;
-}
-
-static bool
-process_gone(pid_t pid)
-{
-    char path[64], buf[512], *paren;
-    ssize_t n;
-    int fd;
-
-    if (waitpid(pid, NULL, WNOHANG) == pid) {
-        return true;
-    }
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return true;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return true;
-    }
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');
-    return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
-}
-
-/* Daemons started by this test, killed by a fatal signal that would skip
- * the teardown (a detached daemon would otherwise outlive the test). */
-static pid_t guarded[8];
-
-static void
-guard_signal(int sig)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (guarded[i] > 1) {
-            kill(guarded[i], SIGKILL);
-        }
-    }
-    raise(sig);                 /* SA_RESETHAND restored the default. */
-}
-
-static void
-guard_pid(pid_t pid)
-{
-    static const int signals[] = {
-        SIGHUP, SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS,
-    };
-    static bool installed;
-    size_t i;
-
-    if (!installed) {
-        struct sigaction sa;
-
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = guard_signal;
-        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-        sigemptyset(&sa.sa_mask);
-        for (i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-            sigaction(signals[i], &sa, NULL);
-        }
-        installed = true;
-    }
-    for (i = 0; pid > 1 && i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (!guarded[i]) {
-            guarded[i] = pid;
-            return;
-        }
-    }
-}
-
-static void
-unguard_pid(pid_t pid)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (guarded[i] == pid) {
-            guarded[i] = 0;
-        }
-    }
-}
-
-static void
-kill_pid(pid_t pid)
-{
-    long long deadline;
-    bool gone;
-
-    if (pid <= 1) {
-        return;
-    }
-    /* Once process_gone() is true the pid may be reaped and reused: never
-     * signal it again. */
-    kill(pid, SIGKILL);
-    deadline = deadline_after(5000);
-    while (!(gone = process_gone(pid)) && !deadline_expired(deadline)) {
-        deadline_sleep(10, deadline);
-    }
-    if (!gone) {
-        kill(pid, SIGKILL);
-        deadline = deadline_after(5000);
-        while (!process_gone(pid) && !deadline_expired(deadline)) {
-            deadline_sleep(10, deadline);
-        }
-    }
-    unguard_pid(pid);
-}
-
 static void
 remember_pid(struct fixture *f, pid_t pid)
 {
@@ -214,7 +90,7 @@ remember_pid(struct fixture *f, pid_t pid)
     for (i = 0; i < sizeof f->pids / sizeof f->pids[0]; i++) {
         if (!f->pids[i]) {
             f->pids[i] = pid;
-            guard_pid(pid);
+            fixture_guard_pid(pid);
             return;
         }
     }
@@ -233,7 +109,7 @@ forget_pid(struct fixture *f, pid_t pid)
             f->pids[i] = 0;
         }
     }
-    unguard_pid(pid);
+    fixture_unguard_pid(pid);
 }
 
 static int
@@ -245,11 +121,7 @@ setup(void **state)
     if (!f) {
         return -1;
     }
-    strcpy(f->dir, "/tmp/test-server.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
+    fixture_tmpdir("test-server", f->dir, sizeof f->dir);
     snprintf(f->db_dir, sizeof f->db_dir, "%s/lib/ovn", f->dir);
     snprintf(f->run_dir, sizeof f->run_dir, "%s/run/ovn", f->dir);
     snprintf(f->log_dir, sizeof f->log_dir, "%s/log/ovn", f->dir);
@@ -270,9 +142,9 @@ teardown(void **state)
     size_t i;
 
     for (i = 0; i < sizeof f->pids / sizeof f->pids[0]; i++) {
-        kill_pid(f->pids[i]);
+        fixture_stop_pid(f->pids[i], 0);
     }
-    nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_rmtree(f->dir);
     unsetenv("OVN_PKGDATADIR");
     unsetenv("HA_LOGFILE");
     free(f);
@@ -1123,28 +995,6 @@ test_prepare_refuses_clustered(void **state)
 /* ---------------------------------------------------------------------- */
 /* Starting and stopping. */
 
-static int
-free_port(void)
-{
-    struct sockaddr_in sin;
-    socklen_t len = sizeof sin;
-    int fd, port = -1;
-
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (!bind(fd, (struct sockaddr *) &sin, sizeof sin)
-        && !getsockname(fd, (struct sockaddr *) &sin, &len)) {
-        port = ntohs(sin.sin_port);
-    }
-    close(fd);
-    return port;
-}
-
 static void
 test_start_stop(void **state)
 {
@@ -1153,12 +1003,11 @@ test_start_stop(void **state)
     struct server s;
     struct params p;
     struct stat st;
+    struct fixture_port port;
     pid_t pid, pid2;
-    int port;
 
-    port = free_port();
-    assert_true(port > 0);
-    snprintf(sync, sizeof sync, "tcp:127.0.0.1:%d", port);
+    fixture_port_reserve(&port);
+    snprintf(sync, sizeof sync, "tcp:127.0.0.1:%d", port.port);
     prepare(f, &s, &p, 0, msg, sizeof msg);
 
     assert_int_equal(server_pid(&s, &pid), ESRCH);
@@ -1205,13 +1054,14 @@ test_start_stop(void **state)
 
     /* Stop: gone, pidfile removed. */
     assert_int_equal(server_stop(&s, deadline_after(10000)), 0);
-    assert_true(process_gone(pid));
+    assert_true(fixture_process_gone(pid));
     forget_pid(f, pid);
     assert_int_not_equal(stat(s.pidfile, &st), 0);
     assert_int_equal(server_pid(&s, &pid2), ESRCH);
 
     /* Stopping a stopped server. */
     assert_int_equal(server_stop(&s, deadline_after(10000)), 0);
+    fixture_port_release(&port);
 }
 
 /* A database that cannot be opened: an error with an explanation. */
@@ -1272,7 +1122,7 @@ test_stop_escalates(void **state)
     start = deadline_now();
     assert_int_equal(server_stop(&s, deadline_after(1500)), 0);
     assert_true(deadline_now() - start <= 1500 + 300);
-    assert_true(process_gone(child));
+    assert_true(fixture_process_gone(child));
     forget_pid(f, child);
     assert_int_not_equal(stat(s.pidfile, &st), 0);
 }
@@ -1332,7 +1182,7 @@ test_northd_pid_stop(void **state)
     child = spawn_named(f, "ovsdb-server", false);
     write_pid(pidfile, (long) child);
     assert_int_equal(server_northd_pid(&p, &pid), ESRCH);
-    kill_pid(child);
+    fixture_stop_pid(child, 0);
     forget_pid(f, child);
 
     child = spawn_named(f, "ovn-northd", false);
@@ -1340,7 +1190,7 @@ test_northd_pid_stop(void **state)
     assert_int_equal(server_northd_pid(&p, &pid), 0);
     assert_int_equal(pid, child);
     assert_int_equal(server_northd_stop(&p, deadline_after(6000)), 0);
-    assert_true(process_gone(child));
+    assert_true(fixture_process_gone(child));
     forget_pid(f, child);
     assert_int_equal(server_northd_pid(&p, &pid), ESRCH);
 }
