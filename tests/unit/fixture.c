@@ -39,14 +39,22 @@ fixture_tmpdir(const char *name, char *dir, size_t size)
 }
 
 static int
+open_up(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void) ftw;
+    if (flag == FTW_D || flag == FTW_DNR) {
+        chmod(path, (st->st_mode & 07777) | 0700);
+    }
+    return 0;
+}
+
+static int
 remove_one(const char *path, const struct stat *st, int flag,
            struct FTW *ftw)
 {
     (void) st;
+    (void) flag;
     (void) ftw;
-    if (flag == FTW_DP) {
-        chmod(path, 0700);
-    }
     remove(path);
     return 0;
 }
@@ -55,9 +63,11 @@ void
 fixture_rmtree(const char *dir)
 {
     if (dir[0]) {
-        /* Read-only directories first become searchable and writable, so
-         * that their contents can go. */
+        /* Directories a test made read-only first become readable,
+         * searchable and writable (top down), so that their contents can
+         * go (bottom up). */
         chmod(dir, 0700);
+        nftw(dir, open_up, 16, FTW_PHYS);
         nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
     }
 }

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "fixture.h"
 #include "log.h"
 
 struct fixture {
@@ -41,17 +41,6 @@ static const char fake_script[] =
     "exit \"${FAKE_CRM_RC:-0}\"\n";
 
 static int
-remove_one(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-    remove(path);
-    return 0;
-}
-
-static int
 setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -62,11 +51,7 @@ setup(void **state)
     if (!f) {
         return -1;
     }
-    strcpy(f->dir, "/tmp/test-cluster.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
+    fixture_tmpdir("test-cluster", f->dir, sizeof f->dir);
     snprintf(f->bin, sizeof f->bin, "%s/bin", f->dir);
     snprintf(f->run, sizeof f->run, "%s/run", f->dir);
     snprintf(f->calls, sizeof f->calls, "%s/calls", f->dir);
@@ -112,7 +97,7 @@ teardown(void **state)
     unsetenv("FAKE_CRM_SLEEP");
     unsetenv("FAKE_CRM_OUT");
     unsetenv("HA_LOGFILE");
-    nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_rmtree(f->dir);
     free(f);
     return 0;
 }
