@@ -189,14 +189,13 @@ test_plan_address_changed(void **state)
                "[" UPDATE_BOTH(C2, "pssl:6642:[fd00::2]", 5000) "]");
 }
 
-/* BUG: a change of protocol on the same port (nb_master_protocol tcp ->
- * ssl, or back) is planned as an insert + mutate, so that the global row
- * references both "ptcp:6641:IP" and "pssl:6641:IP": ovsdb-server then
- * binds the port for one of them and fails with "Address already in use"
- * for the other, and which one clients get depends on hash order.  The row
- * of ours on the same port should be updated whatever passive protocol it
- * uses.  Fix: in listener_same_port(), compare only the port of two passive
- * targets (both starting with 'p'), not their protocol. */
+/* A change of protocol on the same port (nb_master_protocol tcp -> ssl, or
+ * back) updates our row.  Were it planned as an insert + mutate, the
+ * global row would reference both "ptcp:6641:IP" and "pssl:6641:IP":
+ * ovsdb-server would bind the port for one of them and fail with "Address
+ * already in use" for the other, and which one clients got would depend on
+ * hash order.  listener_same_port() compares only the ports of two
+ * passive targets, not their protocols. */
 static void
 test_plan_protocol_changed(void **state)
 {
