@@ -81,13 +81,21 @@ $(AGENT): agent/ovndb-servers
 	sed 's|@HELPER@|$(LIBEXECDIR)/ovndb-servers-helper|' $< > $@
 	chmod 755 $@
 
-$(B)/tests/%: tests/unit/%.c $(B)/libhelper.a
+# The fixture every unit test links (tests/unit/fixture.h).
+UNIT_FIXTURE = $(B)/tests/fixture.o
+
+$(UNIT_FIXTURE): tests/unit/fixture.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -Wno-missing-field-initializers -Itests/unit \
-	    $(ALL_LDFLAGS) -o $@ $< \
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Itests/unit -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(UNIT_FIXTURE) $(B)/libhelper.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Itests/unit \
+	    $(ALL_LDFLAGS) -o $@ $< $(UNIT_FIXTURE) \
 	    $(B)/libhelper.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
--include $(HELPER_OBJ:.o=.d) $(B)/helper/main.d $(UNIT_BIN:=.d)
+-include $(HELPER_OBJ:.o=.d) $(B)/helper/main.d $(UNIT_BIN:=.d) \
+         $(UNIT_FIXTURE:.o=.d)
 
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(OCFDIR)/ovn

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "fixture.h"
 
 struct fixture {
     char dir[64];
@@ -36,44 +37,13 @@ setup(void **state)
     if (!f) {
         return -1;
     }
-    strcpy(f->dir, "/tmp/test-child.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
+    fixture_tmpdir("test-child", f->dir, sizeof f->dir);
     snprintf(f->pidfile, sizeof f->pidfile, "%s/bg.pid", f->dir);
     /* Orphaned background processes become our children, so that we reap
      * them. */
     prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
     *state = f;
     return 0;
-}
-
-/* Returns true if 'pid' is gone (reaping it if it is our child) or a
- * zombie. */
-static bool
-process_gone(pid_t pid)
-{
-    char path[64], buf[512], *paren;
-    ssize_t n;
-    int fd;
-
-    if (waitpid(pid, NULL, WNOHANG) == pid) {
-        return true;
-    }
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return true;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return true;
-    }
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');
-    return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
 }
 
 /* Reads a pid from 'path', waiting up to 'ms' for it to appear. */
@@ -108,16 +78,8 @@ teardown(void **state)
     struct fixture *f = *state;
     pid_t pid = read_pid(f->pidfile, 0);
 
-    if (pid) {
-        long long deadline = deadline_after(5000);
-
-        kill(pid, SIGKILL);
-        while (!process_gone(pid) && !deadline_expired(deadline)) {
-            deadline_sleep(10, deadline);
-        }
-    }
-    unlink(f->pidfile);
-    rmdir(f->dir);
+    fixture_stop_pid(pid, 0);
+    fixture_rmtree(f->dir);
     free(f);
     return 0;
 }
@@ -287,7 +249,7 @@ test_timeout_kills(void **state)
     /* child_run() reaped it: forget the pid before it can be reused. */
     unlink(f->pidfile);
     deadline = deadline_after(2000);
-    while (!process_gone(pid)) {
+    while (!fixture_process_gone(pid)) {
         assert_false(deadline_expired(deadline));
         deadline_sleep(10, deadline);
     }
@@ -319,7 +281,7 @@ test_daemonizes(void **state)
     /* The background process really held the pipes. */
     bg = read_pid(f->pidfile, 2000);
     assert_true(bg > 1);
-    assert_false(process_gone(bg));
+    assert_false(fixture_process_gone(bg));
 }
 
 /* Output beyond what fits in a pipe is read while the program runs. */

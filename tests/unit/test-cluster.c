@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "fixture.h"
 #include "log.h"
 
 struct fixture {
@@ -44,17 +44,6 @@ static const char fake_script[] =
     "exit \"${FAKE_CRM_RC:-0}\"\n";
 
 static int
-remove_one(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-    remove(path);
-    return 0;
-}
-
-static int
 setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -65,11 +54,7 @@ setup(void **state)
     if (!f) {
         return -1;
     }
-    strcpy(f->dir, "/tmp/test-cluster.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
+    fixture_tmpdir("test-cluster", f->dir, sizeof f->dir);
     snprintf(f->bin, sizeof f->bin, "%s/bin", f->dir);
     snprintf(f->run, sizeof f->run, "%s/run", f->dir);
     snprintf(f->calls, sizeof f->calls, "%s/calls", f->dir);
@@ -115,7 +100,7 @@ teardown(void **state)
     unsetenv("FAKE_CRM_SLEEP");
     unsetenv("FAKE_CRM_OUT");
     unsetenv("HA_LOGFILE");
-    nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -45,7 +45,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cluster.h"
 
 static const enum repl_role roles[] = {
     REPL_ROLE_UNKNOWN, REPL_ROLE_ACTIVE, REPL_ROLE_BACKUP,
@@ -314,34 +313,38 @@ test_exhaustive(void **state)
     }
 }
 
-/* Observations used by the explicit rows: running, answered, role, link,
- * target_ok, source_alive, has_data. */
-#define DOWN { false, false, REPL_ROLE_UNKNOWN, REPL_LINK_NONE,         \
-               false, false, false }
-#define HUNG { true, false, REPL_ROLE_UNKNOWN, REPL_LINK_NONE,          \
-               false, false, false }
+/* Observations used by the explicit rows (the fields not named are
+ * false). */
+#define DOWN { .role = REPL_ROLE_UNKNOWN, .link = REPL_LINK_NONE }
+#define HUNG { .running = true, .role = REPL_ROLE_UNKNOWN,                    \
+               .link = REPL_LINK_NONE }
 /* Did not answer, but what is left in the struct says active. */
-#define HUNG_ACT { true, false, REPL_ROLE_ACTIVE, REPL_LINK_NONE,       \
-                   false, false, true }
-#define ODD { true, true, REPL_ROLE_UNKNOWN, REPL_LINK_NONE,            \
-              false, false, true }
-#define ACT { true, true, REPL_ROLE_ACTIVE, REPL_LINK_NONE,             \
-              false, false, true }
+#define HUNG_ACT { .running = true, .role = REPL_ROLE_ACTIVE,                 \
+                   .link = REPL_LINK_NONE, .has_data = true }
+#define ODD { .running = true, .answered = true, .role = REPL_ROLE_UNKNOWN,   \
+              .link = REPL_LINK_NONE, .has_data = true }
+#define ACT { .running = true, .answered = true, .role = REPL_ROLE_ACTIVE,    \
+              .link = REPL_LINK_NONE, .has_data = true }
 /* A backup replicating from a live master_ip. */
-#define BAK { true, true, REPL_ROLE_BACKUP, REPL_LINK_REPLICATING,      \
-              true, true, true }
+#define BAK { .running = true, .answered = true, .role = REPL_ROLE_BACKUP,    \
+              .link = REPL_LINK_REPLICATING, .target_ok = true,               \
+              .source_alive = true, .has_data = true }
 /* "replicating", but the source does not answer. */
-#define BAK_DEAD { true, true, REPL_ROLE_BACKUP, REPL_LINK_REPLICATING, \
-                   true, false, true }
+#define BAK_DEAD { .running = true, .answered = true,                         \
+                   .role = REPL_ROLE_BACKUP, .link = REPL_LINK_REPLICATING,   \
+                   .target_ok = true, .has_data = true }
 /* Not connected, with data. */
-#define BAK_OLD { true, true, REPL_ROLE_BACKUP, REPL_LINK_NOT_CONNECTED, \
-                  true, false, true }
+#define BAK_OLD { .running = true, .answered = true,                          \
+                  .role = REPL_ROLE_BACKUP, .link = REPL_LINK_NOT_CONNECTED,  \
+                  .target_ok = true, .has_data = true }
 /* Connecting, never synchronised: no data. */
-#define BAK_NEW { true, true, REPL_ROLE_BACKUP, REPL_LINK_CONNECTING,   \
-                  true, false, false }
+#define BAK_NEW { .running = true, .answered = true,                          \
+                  .role = REPL_ROLE_BACKUP, .link = REPL_LINK_CONNECTING,     \
+                  .target_ok = true }
 /* Replicating from another source than master_ip. */
-#define BAK_ELSE { true, true, REPL_ROLE_BACKUP, REPL_LINK_REPLICATING, \
-                   false, true, true }
+#define BAK_ELSE { .running = true, .answered = true,                         \
+                   .role = REPL_ROLE_BACKUP, .link = REPL_LINK_REPLICATING,   \
+                   .source_alive = true, .has_data = true }
 
 #define ANY DECIDE_EXPECT_ANY
 #define UNPROM DECIDE_EXPECT_UNPROMOTED
@@ -375,7 +378,10 @@ check_rows(const struct row *rows, size_t n)
 
     for (i = 0; i < n; i++) {
         const struct row *r = &rows[i];
-        struct expected x = { r->state, r->score, r->in_sync, r->repair };
+        struct expected x = {
+            .state = r->state, .score = r->score, .in_sync = r->in_sync,
+            .repair = r->repair,
+        };
         struct decide_verdict v;
 
         run_decide(&r->in, &v);
@@ -417,25 +423,36 @@ static void
 test_nothing_runs(void **state)
 {
     static const struct row rows[] = {
-        { { DOWN, DOWN, false, false, ANY, false }, STOPPED, NONE, false,
-          NO_REPAIR, NULL },
-        { { DOWN, DOWN, true, false, UNPROM, false }, STOPPED, NONE, false,
-          NO_REPAIR, NULL },
-        { { DOWN, DOWN, true, false, ANY, true }, STOPPED, NONE, false,
-          NO_REPAIR, NULL },
+        { .in = { .nb = DOWN, .sb = DOWN, .expect = ANY },
+          .state = STOPPED, .score = NONE, .repair = NO_REPAIR },
+        { .in = { .nb = DOWN, .sb = DOWN, .northd_managed = true,
+                  .expect = UNPROM },
+          .state = STOPPED, .score = NONE, .repair = NO_REPAIR },
+        { .in = { .nb = DOWN, .sb = DOWN, .northd_managed = true,
+                  .expect = ANY, .last_active = true },
+          .state = STOPPED, .score = NONE, .repair = NO_REPAIR },
         /* The promoted instance's files hold the newest data: it keeps a
          * score above the backups', to be recovered in place. */
-        { { DOWN, DOWN, false, false, PROM, false }, FAILED_P, FINAL, false,
-          NO_REPAIR, "gone" },
-        { { DOWN, DOWN, true, true, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "ovn-northd" },
+        { .in = { .nb = DOWN, .sb = DOWN, .expect = PROM },
+          .state = FAILED_P, .score = FINAL, .repair = NO_REPAIR,
+          .reason = "gone" },
+        { .in = { .nb = DOWN, .sb = DOWN, .northd_managed = true,
+                  .northd_running = true, .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "ovn-northd" },
         /* Even when the agent does not manage it. */
-        { { DOWN, DOWN, false, true, UNPROM, false }, FAILED, NONE, false,
-          NO_REPAIR, "ovn-northd" },
-        { { DOWN, DOWN, true, true, PROM, false }, FAILED_P, NONE, false,
-          NO_REPAIR, "ovn-northd" },
-        { { DOWN, DOWN, false, true, PROM, true }, FAILED_P, NONE, false,
-          NO_REPAIR, "ovn-northd" },
+        { .in = { .nb = DOWN, .sb = DOWN, .northd_running = true,
+                  .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "ovn-northd" },
+        { .in = { .nb = DOWN, .sb = DOWN, .northd_managed = true,
+                  .northd_running = true, .expect = PROM },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "ovn-northd" },
+        { .in = { .nb = DOWN, .sb = DOWN, .northd_running = true,
+                  .expect = PROM, .last_active = true },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "ovn-northd" },
     };
 
     (void) state;
@@ -447,33 +464,45 @@ static void
 test_half_running(void **state)
 {
     static const struct row rows[] = {
-        { { DOWN, BAK, false, false, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB ovsdb-server is not running" },
-        { { DOWN, BAK, false, false, UNPROM, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB" },
-        { { DOWN, BAK, false, false, PROM, false }, FAILED_P, FINAL, false,
-          NO_REPAIR, "NB" },
+        { .in = { .nb = DOWN, .sb = BAK, .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB ovsdb-server is not running" },
+        { .in = { .nb = DOWN, .sb = BAK, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = DOWN, .sb = BAK, .expect = PROM },
+          .state = FAILED_P, .score = FINAL, .repair = NO_REPAIR,
+          .reason = "NB" },
         /* The other answered as active: this was a promoted instance,
          * whatever Pacemaker expects. */
-        { { DOWN, ACT, false, false, ANY, false }, FAILED_P, FINAL, false,
-          NO_REPAIR, "NB" },
-        { { DOWN, ACT, true, true, UNPROM, false }, FAILED_P, FINAL, false,
-          NO_REPAIR, "NB" },
-        { { ACT, DOWN, false, false, UNPROM, false }, FAILED_P, FINAL, false,
-          NO_REPAIR, "SB ovsdb-server is not running" },
-        { { BAK, DOWN, false, false, UNPROM, false }, FAILED, NONE, false,
-          NO_REPAIR, "SB" },
-        { { BAK, DOWN, false, false, ANY, true }, FAILED, NONE, false,
-          NO_REPAIR, "SB" },
+        { .in = { .nb = DOWN, .sb = ACT, .expect = ANY },
+          .state = FAILED_P, .score = FINAL, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = DOWN, .sb = ACT, .northd_managed = true,
+                  .northd_running = true, .expect = UNPROM },
+          .state = FAILED_P, .score = FINAL, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = ACT, .sb = DOWN, .expect = UNPROM },
+          .state = FAILED_P, .score = FINAL, .repair = NO_REPAIR,
+          .reason = "SB ovsdb-server is not running" },
+        { .in = { .nb = BAK, .sb = DOWN, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "SB" },
+        { .in = { .nb = BAK, .sb = DOWN, .expect = ANY, .last_active = true },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "SB" },
         /* The other runs but is hung: not known to be active, whatever
          * its role field holds. */
-        { { DOWN, HUNG, false, false, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB" },
-        { { DOWN, HUNG_ACT, false, false, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB" },
+        { .in = { .nb = DOWN, .sb = HUNG, .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = DOWN, .sb = HUNG_ACT, .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB" },
         /* NB is checked first: hung. */
-        { { HUNG_ACT, DOWN, false, false, UNPROM, false }, FAILED, NONE,
-          false, NO_REPAIR, "NB ovsdb-server runs but does not answer" },
+        { .in = { .nb = HUNG_ACT, .sb = DOWN, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB ovsdb-server runs but does not answer" },
     };
 
     (void) state;
@@ -485,32 +514,45 @@ static void
 test_hung_or_unknown(void **state)
 {
     static const struct row rows[] = {
-        { { HUNG, BAK, false, false, UNPROM, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB ovsdb-server runs but does not answer" },
-        { { BAK, HUNG, false, false, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "SB ovsdb-server runs but does not answer" },
+        { .in = { .nb = HUNG, .sb = BAK, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB ovsdb-server runs but does not answer" },
+        { .in = { .nb = BAK, .sb = HUNG, .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "SB ovsdb-server runs but does not answer" },
         /* The other answered as active: promoted for a probe. */
-        { { HUNG, ACT, false, false, ANY, false }, FAILED_P, FINAL, false,
-          NO_REPAIR, "NB" },
-        { { HUNG, ACT, false, false, UNPROM, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB" },
-        { { BAK, HUNG, false, false, PROM, false }, FAILED_P, FINAL, false,
-          NO_REPAIR, "SB" },
-        { { HUNG, HUNG, false, false, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB" },
-        { { ODD, ACT, false, false, ANY, false }, FAILED_P, NONE, false,
-          NO_REPAIR, "NB ovsdb-server reports an unknown" },
-        { { ODD, BAK, false, false, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB" },
-        { { ACT, ODD, false, false, UNPROM, false }, FAILED, NONE, false,
-          NO_REPAIR, "SB ovsdb-server reports an unknown" },
-        { { ACT, ODD, false, false, PROM, false }, FAILED_P, NONE, false,
-          NO_REPAIR, "SB" },
+        { .in = { .nb = HUNG, .sb = ACT, .expect = ANY },
+          .state = FAILED_P, .score = FINAL, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = HUNG, .sb = ACT, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = BAK, .sb = HUNG, .expect = PROM },
+          .state = FAILED_P, .score = FINAL, .repair = NO_REPAIR,
+          .reason = "SB" },
+        { .in = { .nb = HUNG, .sb = HUNG, .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = ODD, .sb = ACT, .expect = ANY },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB ovsdb-server reports an unknown" },
+        { .in = { .nb = ODD, .sb = BAK, .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = ACT, .sb = ODD, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "SB ovsdb-server reports an unknown" },
+        { .in = { .nb = ACT, .sb = ODD, .expect = PROM },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "SB" },
         /* NB is checked first. */
-        { { ODD, HUNG, false, false, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "NB" },
-        { { ACT, HUNG, true, true, ANY, false }, FAILED_P, FINAL, false,
-          NO_REPAIR, "SB" },
+        { .in = { .nb = ODD, .sb = HUNG, .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB" },
+        { .in = { .nb = ACT, .sb = HUNG, .northd_managed = true,
+                  .northd_running = true, .expect = ANY },
+          .state = FAILED_P, .score = FINAL, .repair = NO_REPAIR,
+          .reason = "SB" },
     };
 
     (void) state;
@@ -523,19 +565,28 @@ test_roles_differ(void **state)
 {
     static const struct row rows[] = {
         /* A probe that sees an active database: promoted. */
-        { { ACT, BAK, false, false, ANY, false }, FAILED_P, NONE, false,
-          NO_REPAIR, "NB is active but SB is backup" },
-        { { BAK, ACT, false, false, ANY, true }, FAILED_P, NONE, false,
-          NO_REPAIR, "NB is backup but SB is active" },
+        { .in = { .nb = ACT, .sb = BAK, .expect = ANY },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB is active but SB is backup" },
+        { .in = { .nb = BAK, .sb = ACT, .expect = ANY, .last_active = true },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB is backup but SB is active" },
         /* An unpromoted instance: made backups again. */
-        { { BAK, ACT, false, false, UNPROM, false }, FAILED, NONE, false,
-          REBACKUP, "disagree" },
-        { { ACT, BAK_OLD, true, false, UNPROM, false }, FAILED, NONE, false,
-          REBACKUP, "disagree" },
-        { { ACT, BAK, true, true, PROM, false }, FAILED_P, NONE, false,
-          NO_REPAIR, "disagree" },
-        { { BAK_NEW, ACT, false, false, PROM, true }, FAILED_P, NONE, false,
-          NO_REPAIR, "disagree" },
+        { .in = { .nb = BAK, .sb = ACT, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = REBACKUP,
+          .reason = "disagree" },
+        { .in = { .nb = ACT, .sb = BAK_OLD, .northd_managed = true,
+                  .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = REBACKUP,
+          .reason = "disagree" },
+        { .in = { .nb = ACT, .sb = BAK, .northd_managed = true,
+                  .northd_running = true, .expect = PROM },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "disagree" },
+        { .in = { .nb = BAK_NEW, .sb = ACT, .expect = PROM,
+                  .last_active = true },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "disagree" },
     };
 
     (void) state;
@@ -547,28 +598,46 @@ static void
 test_both_active(void **state)
 {
     static const struct row rows[] = {
-        { { ACT, ACT, false, false, ANY, false }, ACTIVE,
-          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
-        { { ACT, ACT, false, false, PROM, false }, ACTIVE,
-          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
-        { { ACT, ACT, true, true, PROM, false }, ACTIVE,
-          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
-        { { ACT, ACT, true, true, ANY, true }, ACTIVE,
-          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
+        { .in = { .nb = ACT, .sb = ACT, .expect = ANY },
+          .state = ACTIVE, .score = DECIDE_SCORE_ACTIVE, .in_sync = true,
+          .repair = NO_REPAIR },
+        { .in = { .nb = ACT, .sb = ACT, .expect = PROM },
+          .state = ACTIVE, .score = DECIDE_SCORE_ACTIVE, .in_sync = true,
+          .repair = NO_REPAIR },
+        { .in = { .nb = ACT, .sb = ACT, .northd_managed = true,
+                  .northd_running = true, .expect = PROM },
+          .state = ACTIVE, .score = DECIDE_SCORE_ACTIVE, .in_sync = true,
+          .repair = NO_REPAIR },
+        { .in = { .nb = ACT, .sb = ACT, .northd_managed = true,
+                  .northd_running = true, .expect = ANY, .last_active = true },
+          .state = ACTIVE, .score = DECIDE_SCORE_ACTIVE, .in_sync = true,
+          .repair = NO_REPAIR },
         /* An unmanaged ovn-northd does not matter. */
-        { { ACT, ACT, false, true, ANY, false }, ACTIVE,
-          DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL },
-        { { ACT, ACT, true, false, PROM, false }, FAILED_P, NONE, false,
-          NO_REPAIR, "ovn-northd is not running" },
-        { { ACT, ACT, true, false, ANY, true }, FAILED_P, NONE, false,
-          NO_REPAIR, "ovn-northd" },
+        { .in = { .nb = ACT, .sb = ACT, .northd_running = true,
+                  .expect = ANY },
+          .state = ACTIVE, .score = DECIDE_SCORE_ACTIVE, .in_sync = true,
+          .repair = NO_REPAIR },
+        { .in = { .nb = ACT, .sb = ACT, .northd_managed = true,
+                  .expect = PROM },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "ovn-northd is not running" },
+        { .in = { .nb = ACT, .sb = ACT, .northd_managed = true, .expect = ANY,
+                  .last_active = true },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "ovn-northd" },
         /* Not promoted: a replication error turned them active. */
-        { { ACT, ACT, false, false, UNPROM, false }, FAILED, NONE, false,
-          REBACKUP, "active" },
-        { { ACT, ACT, true, true, UNPROM, true }, FAILED, NONE, false,
-          REBACKUP, "active" },
-        { { ACT, ACT, true, false, UNPROM, false }, FAILED, NONE, false,
-          REBACKUP, "active" },
+        { .in = { .nb = ACT, .sb = ACT, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = REBACKUP,
+          .reason = "active" },
+        { .in = { .nb = ACT, .sb = ACT, .northd_managed = true,
+                  .northd_running = true, .expect = UNPROM,
+                  .last_active = true },
+          .state = FAILED, .score = NONE, .repair = REBACKUP,
+          .reason = "active" },
+        { .in = { .nb = ACT, .sb = ACT, .northd_managed = true,
+                  .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = REBACKUP,
+          .reason = "active" },
     };
 
     (void) state;
@@ -580,22 +649,35 @@ static void
 test_both_backup_failures(void **state)
 {
     static const struct row rows[] = {
-        { { BAK, BAK, false, false, PROM, false }, FAILED_P, NONE, false,
-          NO_REPAIR, "read-only backups" },
-        { { BAK_NEW, BAK_NEW, true, true, PROM, true }, FAILED_P, NONE,
-          false, NO_REPAIR, "backups" },
+        { .in = { .nb = BAK, .sb = BAK, .expect = PROM },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "read-only backups" },
+        { .in = { .nb = BAK_NEW, .sb = BAK_NEW, .northd_managed = true,
+                  .northd_running = true, .expect = PROM,
+                  .last_active = true },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "backups" },
         /* ovn-northd runs on a backup, managed or not. */
-        { { BAK, BAK, true, true, UNPROM, false }, FAILED, NONE, false,
-          NO_REPAIR, "ovn-northd runs on a backup" },
-        { { BAK, BAK, false, true, ANY, false }, FAILED, NONE, false,
-          NO_REPAIR, "ovn-northd" },
+        { .in = { .nb = BAK, .sb = BAK, .northd_managed = true,
+                  .northd_running = true, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "ovn-northd runs on a backup" },
+        { .in = { .nb = BAK, .sb = BAK, .northd_running = true,
+                  .expect = ANY },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "ovn-northd" },
         /* Another source than master_ip. */
-        { { BAK_ELSE, BAK, false, false, UNPROM, false }, FAILED, NONE,
-          false, NO_REPAIR, "NB replicates from another source" },
-        { { BAK, BAK_ELSE, false, false, ANY, true }, FAILED, NONE, false,
-          NO_REPAIR, "SB replicates from another source" },
-        { { BAK_ELSE, BAK_ELSE, true, false, UNPROM, false }, FAILED, NONE,
-          false, NO_REPAIR, "NB" },
+        { .in = { .nb = BAK_ELSE, .sb = BAK, .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB replicates from another source" },
+        { .in = { .nb = BAK, .sb = BAK_ELSE, .expect = ANY,
+                  .last_active = true },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "SB replicates from another source" },
+        { .in = { .nb = BAK_ELSE, .sb = BAK_ELSE, .northd_managed = true,
+                  .expect = UNPROM },
+          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
+          .reason = "NB" },
     };
 
     (void) state;
@@ -608,44 +690,60 @@ test_both_backup_scores(void **state)
 {
     static const struct row rows[] = {
         /* In sync: last_active does not matter. */
-        { { BAK, BAK, false, false, ANY, false }, BACKUP,
-          DECIDE_SCORE_BACKUP, true, NO_REPAIR, NULL },
-        { { BAK, BAK, true, false, UNPROM, true }, BACKUP,
-          DECIDE_SCORE_BACKUP, true, NO_REPAIR, NULL },
+        { .in = { .nb = BAK, .sb = BAK, .expect = ANY },
+          .state = BACKUP, .score = DECIDE_SCORE_BACKUP, .in_sync = true,
+          .repair = NO_REPAIR },
+        { .in = { .nb = BAK, .sb = BAK, .northd_managed = true,
+                  .expect = UNPROM, .last_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_BACKUP, .in_sync = true,
+          .repair = NO_REPAIR },
         /* "replicating" from a source that does not answer. */
-        { { BAK_DEAD, BAK, false, false, UNPROM, false }, BACKUP,
-          DECIDE_SCORE_STALE, false, NO_REPAIR, NULL },
-        { { BAK, BAK_DEAD, false, false, UNPROM, true }, BACKUP,
-          DECIDE_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+        { .in = { .nb = BAK_DEAD, .sb = BAK, .expect = UNPROM },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = NO_REPAIR },
+        { .in = { .nb = BAK, .sb = BAK_DEAD, .expect = UNPROM,
+                  .last_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_LAST_ACTIVE,
+          .repair = NO_REPAIR },
         /* Not connected. */
-        { { BAK_OLD, BAK_OLD, false, false, ANY, false }, BACKUP,
-          DECIDE_SCORE_STALE, false, NO_REPAIR, NULL },
-        { { BAK_OLD, BAK_OLD, true, false, ANY, true }, BACKUP,
-          DECIDE_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+        { .in = { .nb = BAK_OLD, .sb = BAK_OLD, .expect = ANY },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = NO_REPAIR },
+        { .in = { .nb = BAK_OLD, .sb = BAK_OLD, .northd_managed = true,
+                  .expect = ANY, .last_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_LAST_ACTIVE,
+          .repair = NO_REPAIR },
         /* The last active, restarted with the copy it had as the active
          * (a record another node replicated into would say backup). */
-        { { BAK_OLD, BAK_OLD, false, false, UNPROM, true, true }, BACKUP,
-          DECIDE_SCORE_FINAL, false, NO_REPAIR, NULL },
-        { { BAK_NEW, BAK_OLD, false, false, ANY, true, true }, BACKUP,
-          DECIDE_SCORE_FINAL, false, NO_REPAIR, NULL },
+        { .in = { .nb = BAK_OLD, .sb = BAK_OLD, .expect = UNPROM,
+                  .last_active = true, .final_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_FINAL, .repair = NO_REPAIR },
+        { .in = { .nb = BAK_NEW, .sb = BAK_OLD, .expect = ANY,
+                  .last_active = true, .final_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_FINAL, .repair = NO_REPAIR },
         /* An active record, but another node was active since. */
-        { { BAK_OLD, BAK_OLD, false, false, UNPROM, false, true }, BACKUP,
-          DECIDE_SCORE_STALE, false, NO_REPAIR, NULL },
+        { .in = { .nb = BAK_OLD, .sb = BAK_OLD, .expect = UNPROM,
+                  .final_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = NO_REPAIR },
         /* In sync, or without data, the record does not matter. */
-        { { BAK, BAK, false, false, UNPROM, true, true }, BACKUP,
-          DECIDE_SCORE_BACKUP, true, NO_REPAIR, NULL },
-        { { BAK_NEW, BAK_NEW, false, false, UNPROM, true, true }, BACKUP,
-          DECIDE_SCORE_EMPTY, false, NO_REPAIR, NULL },
+        { .in = { .nb = BAK, .sb = BAK, .expect = UNPROM, .last_active = true,
+                  .final_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_BACKUP, .in_sync = true,
+          .repair = NO_REPAIR },
+        { .in = { .nb = BAK_NEW, .sb = BAK_NEW, .expect = UNPROM,
+                  .last_active = true, .final_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_EMPTY, .repair = NO_REPAIR },
         /* One of the two holds data. */
-        { { BAK_NEW, BAK_OLD, false, false, UNPROM, false }, BACKUP,
-          DECIDE_SCORE_STALE, false, NO_REPAIR, NULL },
-        { { BAK_OLD, BAK_NEW, false, false, UNPROM, true }, BACKUP,
-          DECIDE_SCORE_LAST_ACTIVE, false, NO_REPAIR, NULL },
+        { .in = { .nb = BAK_NEW, .sb = BAK_OLD, .expect = UNPROM },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = NO_REPAIR },
+        { .in = { .nb = BAK_OLD, .sb = BAK_NEW, .expect = UNPROM,
+                  .last_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_LAST_ACTIVE,
+          .repair = NO_REPAIR },
         /* Neither: never synchronised, last active or not. */
-        { { BAK_NEW, BAK_NEW, false, false, UNPROM, false }, BACKUP,
-          DECIDE_SCORE_EMPTY, false, NO_REPAIR, NULL },
-        { { BAK_NEW, BAK_NEW, true, false, ANY, true }, BACKUP,
-          DECIDE_SCORE_EMPTY, false, NO_REPAIR, NULL },
+        { .in = { .nb = BAK_NEW, .sb = BAK_NEW, .expect = UNPROM },
+          .state = BACKUP, .score = DECIDE_SCORE_EMPTY, .repair = NO_REPAIR },
+        { .in = { .nb = BAK_NEW, .sb = BAK_NEW, .northd_managed = true,
+                  .expect = ANY, .last_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_EMPTY, .repair = NO_REPAIR },
     };
 
     (void) state;
@@ -664,8 +762,9 @@ test_backup_link(void **state)
         for (j = 0; j < N_LINKS; j++) {
             for (alive = 0; alive < 4; alive++) {
                 struct row r = {
-                    { BAK, BAK, false, false, UNPROM, false }, BACKUP,
-                    DECIDE_SCORE_STALE, false, NO_REPAIR, NULL
+                    .in = { .nb = BAK, .sb = BAK, .expect = UNPROM },
+                      .state = BACKUP, .score = DECIDE_SCORE_STALE,
+                      .repair = NO_REPAIR
                 };
 
                 r.in.nb.link = links[i];
@@ -692,8 +791,10 @@ test_active_ignores_backup_fields(void **state)
     (void) state;
     for (k = 0; k < 64; k++) {
         struct row r = {
-            { ACT, ACT, true, true, PROM, false }, ACTIVE,
-            DECIDE_SCORE_ACTIVE, true, NO_REPAIR, NULL
+            .in = { .nb = ACT, .sb = ACT, .northd_managed = true,
+                    .northd_running = true, .expect = PROM },
+              .state = ACTIVE, .score = DECIDE_SCORE_ACTIVE, .in_sync = true,
+              .repair = NO_REPAIR
         };
 
         r.in.nb.target_ok = k & 1;
@@ -815,40 +916,83 @@ static void
 test_election_fresher_peer(void **state)
 {
     static const struct election cases[] = {
-        { "never synchronised vs an up peer with data", "n1", 0, 1,
-          { { "n2", T0, true } }, NULL, 0, "n2" },
-        { "never synchronised vs the second peer", "n1", 0, 2,
-          { { "n2", 0, true }, { "n3", T0, true } }, NULL, 1, "n3" },
-        { "both never synchronised", "n1", 0, 1,
-          { { "n2", 0, true } }, NULL, ALLOWED, NULL },
-        { "same freshness", "n1", T0, 1,
-          { { "n2", T0, true } }, NULL, ALLOWED, NULL },
-        { "peer newer by exactly the slack", "n1", T0, 1,
-          { { "n2", T0 + SLACK, true } }, NULL, ALLOWED, NULL },
-        { "peer newer by less than the slack", "n1", T0, 2,
-          { { "n2", T0 + SLACK / 2, true }, { "n3", T0 - MINUTE, true } },
-          NULL, ALLOWED, NULL },
-        { "peer newer by just more than the slack", "n1", T0, 1,
-          { { "n2", T0 + SLACK + 1, true } }, NULL, 0, "n2" },
-        { "peer older", "n1", T0, 1,
-          { { "n2", T0 - 10 * MINUTE, true } }, NULL, ALLOWED, NULL },
-        { "peer much newer", "n1", T0, 3,
-          { { "n2", T0, true }, { "n3", T0 + 10 * MINUTE, true },
-            { "n4", T0 - MINUTE, true } }, NULL, 1, "n3" },
-        { "the freshest of several", "n1", T0, 4,
-          { { "n2", T0 + 2 * MINUTE, true }, { "n3", T0 + 5 * MINUTE, true },
-            { "n4", T0 + 3 * MINUTE, true }, { "n5", T0 + 4 * MINUTE, true } },
-          NULL, 1, "n3" },
-        { "the freshest of several, last", "n1", 0, 3,
-          { { "n2", T0, true }, { "n3", T0 + MINUTE, true },
-            { "n4", T0 + 2 * MINUTE, true } }, NULL, 2, "n4" },
-        { "a tie goes to the first", "n1", T0, 3,
-          { { "n2", T0, true }, { "n3", T0 + 5 * MINUTE, true },
-            { "n4", T0 + 5 * MINUTE, true } }, NULL, 1, "n3" },
-        { "no peers", "n1", T0, 0, { { NULL, 0, false } }, NULL, ALLOWED,
-          NULL },
-        { "no peers, never synchronised", "n1", 0, 0,
-          { { NULL, 0, false } }, NULL, ALLOWED, NULL },
+        { .what = "never synchronised vs an up peer with data",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n2", .freshness = T0, .up = true } },
+          .expected = 0, .mention = "n2" },
+        { .what = "never synchronised vs the second peer",
+          .me = "n1", .mine = 0, .n = 2,
+          .peers = { { .node = "n2", .freshness = 0, .up = true },
+                     { .node = "n3", .freshness = T0, .up = true } },
+          .expected = 1, .mention = "n3" },
+        { .what = "both never synchronised",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n2", .freshness = 0, .up = true } },
+          .expected = ALLOWED },
+        { .what = "same freshness",
+          .me = "n1", .mine = T0, .n = 1,
+          .peers = { { .node = "n2", .freshness = T0, .up = true } },
+          .expected = ALLOWED },
+        { .what = "peer newer by exactly the slack",
+          .me = "n1", .mine = T0, .n = 1,
+          .peers = { { .node = "n2", .freshness = T0 + SLACK, .up = true } },
+          .expected = ALLOWED },
+        { .what = "peer newer by less than the slack",
+          .me = "n1", .mine = T0, .n = 2,
+          .peers = { { .node = "n2", .freshness = T0 + SLACK / 2, .up = true },
+                     { .node = "n3", .freshness = T0 - MINUTE, .up = true } },
+          .expected = ALLOWED },
+        { .what = "peer newer by just more than the slack",
+          .me = "n1", .mine = T0, .n = 1,
+          .peers = { { .node = "n2", .freshness = T0 + SLACK + 1,
+                       .up = true } },
+          .expected = 0, .mention = "n2" },
+        { .what = "peer older",
+          .me = "n1", .mine = T0, .n = 1,
+          .peers = { { .node = "n2", .freshness = T0 - 10 * MINUTE,
+                       .up = true } },
+          .expected = ALLOWED },
+        { .what = "peer much newer",
+          .me = "n1", .mine = T0, .n = 3,
+          .peers = { { .node = "n2", .freshness = T0, .up = true },
+                     { .node = "n3", .freshness = T0 + 10 * MINUTE,
+                       .up = true },
+                     { .node = "n4", .freshness = T0 - MINUTE, .up = true } },
+          .expected = 1, .mention = "n3" },
+        { .what = "the freshest of several",
+          .me = "n1", .mine = T0, .n = 4,
+          .peers = { { .node = "n2", .freshness = T0 + 2 * MINUTE,
+                       .up = true },
+                     { .node = "n3", .freshness = T0 + 5 * MINUTE,
+                       .up = true },
+                     { .node = "n4", .freshness = T0 + 3 * MINUTE,
+                       .up = true },
+                     { .node = "n5", .freshness = T0 + 4 * MINUTE,
+                       .up = true } },
+          .expected = 1, .mention = "n3" },
+        { .what = "the freshest of several, last",
+          .me = "n1", .mine = 0, .n = 3,
+          .peers = { { .node = "n2", .freshness = T0, .up = true },
+                     { .node = "n3", .freshness = T0 + MINUTE, .up = true },
+                     { .node = "n4", .freshness = T0 + 2 * MINUTE,
+                       .up = true } },
+          .expected = 2, .mention = "n4" },
+        { .what = "a tie goes to the first",
+          .me = "n1", .mine = T0, .n = 3,
+          .peers = { { .node = "n2", .freshness = T0, .up = true },
+                     { .node = "n3", .freshness = T0 + 5 * MINUTE,
+                       .up = true },
+                     { .node = "n4", .freshness = T0 + 5 * MINUTE,
+                       .up = true } },
+          .expected = 1, .mention = "n3" },
+        { .what = "no peers",
+          .me = "n1", .mine = T0, .n = 0,
+          .peers = { { .node = NULL, .freshness = 0, .up = false } },
+          .expected = ALLOWED },
+        { .what = "no peers, never synchronised",
+          .me = "n1", .mine = 0, .n = 0,
+          .peers = { { .node = NULL, .freshness = 0, .up = false } },
+          .expected = ALLOWED },
     };
 
     (void) state;
@@ -892,26 +1036,42 @@ static void
 test_election_down_peer(void **state)
 {
     static const struct election cases[] = {
-        { "a down peer newer by more than the slack", "n1", T0, 1,
-          { { "n2", T0 + 5 * MINUTE, false } }, NULL, DOWN_N, "n2" },
-        { "a down peer with data, never synchronised", "n1", 0, 2,
-          { { "n2", 0, true }, { "n3", T0, false } }, NULL, DOWN_N,
-          "n3" },
-        { "a down peer within the slack", "n1", T0, 1,
-          { { "n2", T0 + SLACK, false } }, NULL, ALLOWED, NULL },
-        { "a down peer older", "n1", T0, 2,
-          { { "n2", T0 - MINUTE, true }, { "n3", T0 - 10 * MINUTE, false } },
-          NULL, ALLOWED, NULL },
+        { .what = "a down peer newer by more than the slack",
+          .me = "n1", .mine = T0, .n = 1,
+          .peers = { { .node = "n2", .freshness = T0 + 5 * MINUTE,
+                       .up = false } },
+          .expected = DOWN_N, .mention = "n2" },
+        { .what = "a down peer with data, never synchronised",
+          .me = "n1", .mine = 0, .n = 2,
+          .peers = { { .node = "n2", .freshness = 0, .up = true },
+                     { .node = "n3", .freshness = T0, .up = false } },
+          .expected = DOWN_N, .mention = "n3" },
+        { .what = "a down peer within the slack",
+          .me = "n1", .mine = T0, .n = 1,
+          .peers = { { .node = "n2", .freshness = T0 + SLACK, .up = false } },
+          .expected = ALLOWED },
+        { .what = "a down peer older",
+          .me = "n1", .mine = T0, .n = 2,
+          .peers = { { .node = "n2", .freshness = T0 - MINUTE, .up = true },
+                     { .node = "n3", .freshness = T0 - 10 * MINUTE,
+                       .up = false } },
+          .expected = ALLOWED },
         /* The freshest is down: nobody up may take over. */
-        { "the freshest is down, an up peer newer too", "n1", T0, 2,
-          { { "n2", T0 + 2 * MINUTE, true },
-            { "n3", T0 + 5 * MINUTE, false } },
-          NULL, DOWN_N, "n3" },
+        { .what = "the freshest is down, an up peer newer too",
+          .me = "n1", .mine = T0, .n = 2,
+          .peers = { { .node = "n2", .freshness = T0 + 2 * MINUTE,
+                       .up = true },
+                     { .node = "n3", .freshness = T0 + 5 * MINUTE,
+                       .up = false } },
+          .expected = DOWN_N, .mention = "n3" },
         /* The freshest is up: it is elected. */
-        { "the freshest is up, a down peer newer too", "n1", T0, 2,
-          { { "n2", T0 + 2 * MINUTE, false },
-            { "n3", T0 + 5 * MINUTE, true } },
-          NULL, 1, "n3" },
+        { .what = "the freshest is up, a down peer newer too",
+          .me = "n1", .mine = T0, .n = 2,
+          .peers = { { .node = "n2", .freshness = T0 + 2 * MINUTE,
+                       .up = false },
+                     { .node = "n3", .freshness = T0 + 5 * MINUTE,
+                       .up = true } },
+          .expected = 1, .mention = "n3" },
     };
 
     (void) state;
@@ -923,31 +1083,56 @@ static void
 test_election_last_active(void **state)
 {
     static const struct election cases[] = {
-        { "last active down, not listed, never synchronised", "n1", 0, 1,
-          { { "n2", 0, true } }, "n3", DOWN_N, "n3" },
-        { "last active listed as down, never synchronised", "n1", 0, 2,
-          { { "n2", 0, true }, { "n3", 0, false } }, "n3", DOWN_N, "n3" },
-        { "last active down, no peers, never synchronised", "n1", 0, 0,
-          { { NULL, 0, false } }, "n3", DOWN_N, "n3" },
-        { "last active down, but this copy was current", "n1", T0, 2,
-          { { "n2", T0, true }, { "n3", T0, false } }, "n3", ALLOWED,
-          NULL },
-        { "last active down, not listed, this copy was current", "n1", 1,
-          1, { { "n2", 0, true } }, "n3", ALLOWED, NULL },
-        { "last active up, never synchronised", "n1", 0, 2,
-          { { "n2", 0, true }, { "n3", 0, true } }, "n3", ALLOWED, NULL },
+        { .what = "last active down, not listed, never synchronised",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n2", .freshness = 0, .up = true } },
+          .last_active = "n3", .expected = DOWN_N, .mention = "n3" },
+        { .what = "last active listed as down, never synchronised",
+          .me = "n1", .mine = 0, .n = 2,
+          .peers = { { .node = "n2", .freshness = 0, .up = true },
+                     { .node = "n3", .freshness = 0, .up = false } },
+          .last_active = "n3", .expected = DOWN_N, .mention = "n3" },
+        { .what = "last active down, no peers, never synchronised",
+          .me = "n1", .mine = 0, .n = 0,
+          .peers = { { .node = NULL, .freshness = 0, .up = false } },
+          .last_active = "n3", .expected = DOWN_N, .mention = "n3" },
+        { .what = "last active down, but this copy was current",
+          .me = "n1", .mine = T0, .n = 2,
+          .peers = { { .node = "n2", .freshness = T0, .up = true },
+                     { .node = "n3", .freshness = T0, .up = false } },
+          .last_active = "n3", .expected = ALLOWED },
+        { .what = "last active down, not listed, this copy was current",
+          .me = "n1", .mine = 1, .n = 1,
+          .peers = { { .node = "n2", .freshness = 0, .up = true } },
+          .last_active = "n3", .expected = ALLOWED },
+        { .what = "last active up, never synchronised",
+          .me = "n1", .mine = 0, .n = 2,
+          .peers = { { .node = "n2", .freshness = 0, .up = true },
+                     { .node = "n3", .freshness = 0, .up = true } },
+          .last_active = "n3", .expected = ALLOWED },
         /* Up with newer data: the ordinary refusal, in its favour. */
-        { "last active up with data", "n1", 0, 2,
-          { { "n2", 0, true }, { "n3", T0, true } }, "n3", 1, "n3" },
-        { "last active is this node", "n1", 0, 1,
-          { { "n2", 0, true } }, "n1", ALLOWED, NULL },
-        { "last active is empty", "n1", 0, 1,
-          { { "n2", 0, true } }, "", ALLOWED, NULL },
-        { "no last active", "n1", 0, 1,
-          { { "n2", 0, false } }, NULL, ALLOWED, NULL },
+        { .what = "last active up with data",
+          .me = "n1", .mine = 0, .n = 2,
+          .peers = { { .node = "n2", .freshness = 0, .up = true },
+                     { .node = "n3", .freshness = T0, .up = true } },
+          .last_active = "n3", .expected = 1, .mention = "n3" },
+        { .what = "last active is this node",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n2", .freshness = 0, .up = true } },
+          .last_active = "n1", .expected = ALLOWED },
+        { .what = "last active is empty",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n2", .freshness = 0, .up = true } },
+          .last_active = "", .expected = ALLOWED },
+        { .what = "no last active",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n2", .freshness = 0, .up = false } },
+          .expected = ALLOWED },
         /* A name that merely starts like the last active one. */
-        { "a prefix of the last active is up", "n1", 0, 1,
-          { { "n3x", 0, true } }, "n3", DOWN_N, "n3" },
+        { .what = "a prefix of the last active is up",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n3x", .freshness = 0, .up = true } },
+          .last_active = "n3", .expected = DOWN_N, .mention = "n3" },
     };
 
     (void) state;
@@ -959,22 +1144,35 @@ static void
 test_election_ignores_me(void **state)
 {
     static const struct election cases[] = {
-        { "me listed with newer data", "n1", 0, 1,
-          { { "n1", T0, true } }, NULL, ALLOWED, NULL },
-        { "me listed down with newer data", "n1", T0, 2,
-          { { "n2", T0, true }, { "n1", T0 + 10 * MINUTE, false } }, NULL,
-          ALLOWED, NULL },
-        { "me listed twice", "n1", 0, 3,
-          { { "n1", T0, true }, { "n2", 0, true },
-            { "n1", T0 + MINUTE, false } }, NULL, ALLOWED, NULL },
-        { "me listed, and a newer peer", "n1", T0, 2,
-          { { "n1", T0 + 10 * MINUTE, true },
-            { "n2", T0 + 5 * MINUTE, true } },
-          NULL, 1, "n2" },
+        { .what = "me listed with newer data",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n1", .freshness = T0, .up = true } },
+          .expected = ALLOWED },
+        { .what = "me listed down with newer data",
+          .me = "n1", .mine = T0, .n = 2,
+          .peers = { { .node = "n2", .freshness = T0, .up = true },
+                     { .node = "n1", .freshness = T0 + 10 * MINUTE,
+                       .up = false } },
+          .expected = ALLOWED },
+        { .what = "me listed twice",
+          .me = "n1", .mine = 0, .n = 3,
+          .peers = { { .node = "n1", .freshness = T0, .up = true },
+                     { .node = "n2", .freshness = 0, .up = true },
+                     { .node = "n1", .freshness = T0 + MINUTE, .up = false } },
+          .expected = ALLOWED },
+        { .what = "me listed, and a newer peer",
+          .me = "n1", .mine = T0, .n = 2,
+          .peers = { { .node = "n1", .freshness = T0 + 10 * MINUTE,
+                       .up = true },
+                     { .node = "n2", .freshness = T0 + 5 * MINUTE,
+                       .up = true } },
+          .expected = 1, .mention = "n2" },
         /* Being listed as up does not make this node "the last active
          * node is up" when it is not the last active one. */
-        { "me listed, last active down", "n1", 0, 1,
-          { { "n1", 0, true } }, "n2", DOWN_N, "n2" },
+        { .what = "me listed, last active down",
+          .me = "n1", .mine = 0, .n = 1,
+          .peers = { { .node = "n1", .freshness = 0, .up = true } },
+          .last_active = "n2", .expected = DOWN_N, .mention = "n2" },
     };
 
     (void) state;
@@ -986,7 +1184,8 @@ static void
 test_election_short_reason(void **state)
 {
     static const struct decide_peer peers[] = {
-        { "a-rather-long-node-name", T0 + 10 * MINUTE, true },
+        { .node = "a-rather-long-node-name", .freshness = T0 + 10 * MINUTE,
+          .up = true },
     };
     struct {
         char reason[8];

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +16,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "fixture.h"
 
 #define FRESH_FILE "ovndb-servers.fresh"
 
@@ -34,26 +35,10 @@ setup(void **state)
     if (!f) {
         return -1;
     }
-    strcpy(f->dir, "/tmp/test-fresh.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
+    fixture_tmpdir("test-fresh", f->dir, sizeof f->dir);
     snprintf(f->file, sizeof f->file, "%s/" FRESH_FILE, f->dir);
     snprintf(f->tmp, sizeof f->tmp, "%s.tmp", f->file);
     *state = f;
-    return 0;
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-    chmod(path, 0755);
-    remove(path);
     return 0;
 }
 
@@ -63,7 +48,7 @@ teardown(void **state)
     struct fixture *f = *state;
 
     chmod(f->dir, 0755);
-    nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_rmtree(f->dir);
     free(f);
     return 0;
 }

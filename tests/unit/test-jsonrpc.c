@@ -13,10 +13,7 @@
 #include "jsonrpc.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,16 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "deadline.h"
-
-#define OVN_NB_SCHEMA "/usr/share/ovn/ovn-nb.ovsschema"
+#include "fixture.h"
 
 /* How long the peer waits for any single event before giving up. */
 #define PEER_WAIT_MS 10000
@@ -43,7 +37,7 @@ struct fixture {
     char dir[64];               /* Fresh temporary directory. */
     char path[128];             /* Socket path for the scripted peer. */
     pid_t peer_pid;             /* Scripted peer child, 0 if none. */
-    pid_t server_pid;           /* Detached ovsdb-server, 0 if none. */
+    struct fixture_server server;  /* Real ovsdb-server, pid 0 if none. */
 };
 
 /* A simple peer script: read one request, check it, send a reply. */
@@ -333,17 +327,6 @@ wait_child(pid_t pid, int timeout_ms, int *statusp)
     }
 }
 
-static void
-kill_child(pid_t pid)
-{
-    int status;
-
-    kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        continue;
-    }
-}
-
 static int
 listen_unix(const char *path)
 {
@@ -432,7 +415,7 @@ finish_peer(struct fixture *f)
 
     assert_true(pid > 0);
     if (wait_child(pid, 15000, &status)) {
-        kill_child(pid);
+        fixture_stop_pid(pid, 0);
         f->peer_pid = 0;
         fail_msg("peer did not finish");
     }
@@ -503,153 +486,6 @@ check_call(struct fixture *f, const struct script *script,
     finish_peer(f);
 }
 
-static char *
-find_in_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    char *copy;
-    char *save = NULL;
-    char *dir;
-
-    copy = strdup(path ? path : "/usr/bin:/bin");
-    assert_non_null(copy);
-    for (dir = strtok_r(copy, ":", &save); dir;
-         dir = strtok_r(NULL, ":", &save)) {
-        char file[PATH_MAX];
-
-        snprintf(file, sizeof file, "%s/%s", *dir ? dir : ".", name);
-        if (!access(file, X_OK)) {
-            free(copy);
-            return strdup(file);
-        }
-    }
-    free(copy);
-    return NULL;
-}
-
-/* Runs 'argv' with fork and execvp, stdout to /dev/null, and returns its
- * exit status, or -1 if it did not exit normally within 'timeout_ms'. */
-static int
-run_cmd(char *const argv[], int timeout_ms)
-{
-    int status;
-    pid_t pid;
-
-    fflush(stdout);
-    fflush(stderr);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (!pid) {
-        int null = open("/dev/null", O_WRONLY);
-
-        if (null >= 0) {
-            dup2(null, STDOUT_FILENO);
-        }
-        execvp(argv[0], argv);
-        fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    if (wait_child(pid, timeout_ms, &status)) {
-        kill_child(pid);
-        return -1;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Returns true if process 'pid' no longer exists or is a zombie (the
- * detached ovsdb-server is not our child; if nobody reaps it, it lingers as
- * a zombie after exiting). */
-static bool
-process_gone(pid_t pid)
-{
-    char file[64];
-    char buf[512];
-    char *paren;
-    ssize_t n;
-    int fd;
-
-    if (kill(pid, 0) < 0 && errno == ESRCH) {
-        return true;
-    }
-    snprintf(file, sizeof file, "/proc/%ld/stat", (long) pid);
-    fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return errno == ENOENT;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return false;
-    }
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');
-    return paren && paren[1] && (paren[2] == 'Z' || paren[2] == 'X');
-}
-
-static bool
-wait_gone(pid_t pid, int timeout_ms)
-{
-    long long deadline = deadline_after(timeout_ms);
-
-    while (!process_gone(pid)) {
-        if (deadline_expired(deadline)) {
-            return false;
-        }
-        deadline_sleep(10, deadline);
-    }
-    return true;
-}
-
-/* Stops the fixture's ovsdb-server.  Returns true if it exited on SIGTERM.
- *
- * The test makes itself a child subreaper before starting the server, so the
- * daemon is normally our child and gets reaped here; otherwise this falls
- * back to waiting until it has exited (or become a zombie). */
-static bool
-stop_server(struct fixture *f)
-{
-    pid_t pid = f->server_pid;
-    int status;
-    int error;
-
-    if (!pid) {
-        return true;
-    }
-    f->server_pid = 0;
-    kill(pid, SIGTERM);
-    error = wait_child(pid, 5000, &status);
-    if (!error) {
-        return WIFSIGNALED(status) || WIFEXITED(status);
-    } else if (error == ECHILD) {
-        if (wait_gone(pid, 5000)) {
-            return true;
-        }
-    }
-    kill(pid, SIGKILL);
-    if (wait_child(pid, 2000, &status) == ECHILD) {
-        wait_gone(pid, 2000);
-    }
-    return false;
-}
-
-static void
-remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-
-    if (!d) {
-        return;
-    }
-    while ((de = readdir(d))) {
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-            unlinkat(dirfd(d), de->d_name, 0);
-        }
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int
 setup(void **state)
 {
@@ -658,11 +494,7 @@ setup(void **state)
     if (!f) {
         return -1;
     }
-    strcpy(f->dir, "/tmp/test-jsonrpc.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
+    fixture_tmpdir("test-jsonrpc", f->dir, sizeof f->dir);
     snprintf(f->path, sizeof f->path, "%s/peer.sock", f->dir);
     *state = f;
     return 0;
@@ -674,10 +506,10 @@ teardown(void **state)
     struct fixture *f = *state;
 
     if (f->peer_pid) {
-        kill_child(f->peer_pid);
+        fixture_stop_pid(f->peer_pid, 0);
     }
-    stop_server(f);
-    remove_dir(f->dir);
+    fixture_server_stop(&f->server);
+    fixture_rmtree(f->dir);
     free(f);
     return 0;
 }
@@ -1246,74 +1078,19 @@ test_tcp(void **state)
 static void
 test_real_server(void **state)
 {
+    static const struct fixture_server_options opts = {
+        .name = "s", .nb = true,
+    };
     struct fixture *f = *state;
-    char db[128], pidfile[128], ctl[128], sock[128];
-    char pidopt[160], ctlopt[160], remote[160];
     struct jsonrpc_conn *conn;
     json_t *result, *error;
+    const char *ctl, *sock;
     char *reply, *err;
-    char *server, *tool;
-    long long deadline;
     json_t *want;
-    bool have;
 
-    server = find_in_path("ovsdb-server");
-    tool = find_in_path("ovsdb-tool");
-    have = server && tool && !access(OVN_NB_SCHEMA, R_OK);
-    free(server);
-    free(tool);
-    if (!have) {
-        print_message("ovsdb-server, ovsdb-tool or " OVN_NB_SCHEMA
-                      " not found\n");
-        skip();
-    }
-
-    snprintf(db, sizeof db, "%s/s.db", f->dir);
-    snprintf(pidfile, sizeof pidfile, "%s/s.pid", f->dir);
-    snprintf(ctl, sizeof ctl, "%s/s.ctl", f->dir);
-    snprintf(sock, sizeof sock, "%s/s.sock", f->dir);
-    snprintf(pidopt, sizeof pidopt, "--pidfile=%s", pidfile);
-    snprintf(ctlopt, sizeof ctlopt, "--unixctl=%s", ctl);
-    snprintf(remote, sizeof remote, "--remote=punix:%s", sock);
-
-    /* Adopt the daemon when it detaches, so that we can reap it. */
-    if (prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L)) {
-        print_message("PR_SET_CHILD_SUBREAPER: %s\n", strerror(errno));
-    }
-
-    {
-        char *const create[] = {
-            "ovsdb-tool", "create", db, OVN_NB_SCHEMA, NULL
-        };
-        char *const start[] = {
-            "ovsdb-server", "--no-chdir", "--detach", pidopt, ctlopt,
-            remote, db, NULL
-        };
-
-        assert_int_equal(run_cmd(create, 10000), 0);
-        /* With --detach, the command returns once the daemon is ready. */
-        assert_int_equal(run_cmd(start, 10000), 0);
-    }
-
-    /* Read the daemon's pid. */
-    deadline = deadline_after(5000);
-    for (;;) {
-        FILE *file = fopen(pidfile, "r");
-        long pid = 0;
-
-        if (file) {
-            if (fscanf(file, "%ld", &pid) != 1) {
-                pid = 0;
-            }
-            fclose(file);
-        }
-        if (pid > 0) {
-            f->server_pid = (pid_t) pid;
-            break;
-        }
-        assert_false(deadline_expired(deadline));
-        deadline_sleep(10, deadline);
-    }
+    fixture_server_start(&f->server, f->dir, &opts);
+    ctl = f->server.ctl;
+    sock = f->server.sock;
 
     /* unixctl. */
     assert_int_equal(unixctl_call(ctl, "ovsdb-server/sync-status", NULL,
@@ -1373,7 +1150,8 @@ test_real_server(void **state)
     json_decref(error);
     jsonrpc_close(conn);
 
-    assert_true(stop_server(f));
+    /* It exits on SIGTERM. */
+    assert_int_equal(fixture_server_stop(&f->server), 0);
 }
 
 /* Runs the tests; each gets a fresh temporary directory. */

@@ -3,38 +3,25 @@
  *
  * listener_plan() is fed hand-written select results and its operations are
  * compared, as JSON, with the expected ones.  listener_ensure() runs against
- * a real ovsdb-server holding a fresh NB and an SB database (started with
- * fork and execvp, killed by pid at the end), and its effect is read back
- * with selects over jsonrpc. */
+ * a real ovsdb-server holding a fresh NB and an SB database (the shared
+ * fixture's, started once for the group and stopped by pid at the end),
+ * and its effect is read back with selects over jsonrpc; a second server,
+ * a backup of a port where nothing listens, is the read-only case. */
 #include "unit.h"
 #include "listener.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "deadline.h"
-#include "jsonrpc.h"
+#include "fixture.h"
 #include "log.h"
 
-#define NB_SCHEMA "/usr/share/ovn/ovn-nb.ovsschema"
-#define SB_SCHEMA "/usr/share/ovn/ovn-sb.ovsschema"
-#define NB "OVN_Northbound"
-#define SB "OVN_Southbound"
-
-#define WAIT_MS 10000
+#define NB FIXTURE_NB
+#define SB FIXTURE_SB
 
 #define G "11111111-1111-1111-1111-111111111111"
 #define C0 "cccccccc-0000-0000-0000-000000000000"
@@ -202,14 +189,13 @@ test_plan_address_changed(void **state)
                "[" UPDATE_BOTH(C2, "pssl:6642:[fd00::2]", 5000) "]");
 }
 
-/* BUG: a change of protocol on the same port (nb_master_protocol tcp ->
- * ssl, or back) is planned as an insert + mutate, so that the global row
- * references both "ptcp:6641:IP" and "pssl:6641:IP": ovsdb-server then
- * binds the port for one of them and fails with "Address already in use"
- * for the other, and which one clients get depends on hash order.  The row
- * of ours on the same port should be updated whatever passive protocol it
- * uses.  Fix: in listener_same_port(), compare only the port of two passive
- * targets (both starting with 'p'), not their protocol. */
+/* A change of protocol on the same port (nb_master_protocol tcp -> ssl, or
+ * back) updates our row.  Were it planned as an insert + mutate, the
+ * global row would reference both "ptcp:6641:IP" and "pssl:6641:IP":
+ * ovsdb-server would bind the port for one of them and fail with "Address
+ * already in use" for the other, and which one clients got would depend on
+ * hash order.  listener_same_port() compares only the ports of two
+ * passive targets, not their protocols. */
 static void
 test_plan_protocol_changed(void **state)
 {
@@ -281,350 +267,35 @@ test_plan_malformed(void **state)
 
 struct group {
     char dir[64];
-    char sock[128], ctl[128], pidfile[128];
-    char nb_db[128], sb_db[128];
-    pid_t pid;
-    bool ok;
-    /* A backup server, for the read-only case. */
-    char b_sock[128], b_pidfile[128];
-    pid_t b_pid;
+    struct fixture_port dead;   /* The backup's source: nothing listens. */
+    struct fixture_server a;    /* NB and SB, active. */
+    struct fixture_server b;    /* NB, a backup: read-only. */
 };
 
 static struct group group;
 
-static bool
-in_path(const char *prog)
-{
-    const char *path = getenv("PATH");
-    char *copy, *dir, *save = NULL;
-    bool found = false;
-
-    copy = strdup(path ? path : "/usr/bin:/bin");
-    assert_non_null(copy);
-    for (dir = strtok_r(copy, ":", &save); dir && !found;
-         dir = strtok_r(NULL, ":", &save)) {
-        char file[512];
-
-        snprintf(file, sizeof file, "%s/%s", dir, prog);
-        found = !access(file, X_OK);
-    }
-    free(copy);
-    return found;
-}
-
-static int
-free_port(void)
-{
-    struct sockaddr_in sin;
-    socklen_t len = sizeof sin;
-    int fd, port = -1;
-
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (!bind(fd, (struct sockaddr *) &sin, sizeof sin)
-        && !getsockname(fd, (struct sockaddr *) &sin, &len)) {
-        port = ntohs(sin.sin_port);
-    }
-    close(fd);
-    return port;
-}
-
-static bool
-port_accepts(int port)
-{
-    struct sockaddr_in sin;
-    bool ok;
-    int fd;
-
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return false;
-    }
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sin.sin_port = htons(port);
-    ok = !connect(fd, (struct sockaddr *) &sin, sizeof sin);
-    close(fd);
-    return ok;
-}
-
-/* Runs 'argv' (fork and execvp; stdout to /dev/null, stderr appended to
- * "commands.err" in the group directory) and returns its exit status, or
- * -1 if it did not exit within 'ms'. */
-static int
-run_wait(char *const argv[], int ms)
-{
-    long long deadline = deadline_after(ms);
-    int status;
-    pid_t pid;
-
-    fflush(stdout);
-    fflush(stderr);
-    pid = fork();
-    if (pid < 0) {
-        return -1;
-    }
-    if (!pid) {
-        int null = open("/dev/null", O_RDWR);
-        char errfile[128];
-        int err;
-
-        snprintf(errfile, sizeof errfile, "%s/commands.err", group.dir);
-        err = open(errfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (null >= 0) {
-            dup2(null, STDIN_FILENO);
-            dup2(null, STDOUT_FILENO);
-        }
-        if (err >= 0) {
-            dup2(err, STDERR_FILENO);
-        }
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-
-        if (r == pid) {
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        }
-        if (r < 0 && errno != EINTR) {
-            return -1;
-        }
-        if (deadline_expired(deadline)) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        deadline_sleep(10, deadline);
-    }
-}
-
-static bool
-process_gone(pid_t pid)
-{
-    char path[64], buf[512], *paren;
-    ssize_t n;
-    int fd;
-
-    if (waitpid(pid, NULL, WNOHANG) == pid) {
-        return true;
-    }
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return true;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return true;
-    }
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');
-    return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
-}
-
-/* Daemons started by this test, killed by a fatal signal that would skip
- * the teardown (a detached daemon would otherwise outlive the test). */
-static pid_t guarded[8];
-
-static void
-guard_signal(int sig)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (guarded[i] > 1) {
-            kill(guarded[i], SIGKILL);
-        }
-    }
-    raise(sig);                 /* SA_RESETHAND restored the default. */
-}
-
-static void
-guard_pid(pid_t pid)
-{
-    static const int signals[] = {
-        SIGHUP, SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS,
-    };
-    static bool installed;
-    size_t i;
-
-    if (!installed) {
-        struct sigaction sa;
-
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = guard_signal;
-        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-        sigemptyset(&sa.sa_mask);
-        for (i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-            sigaction(signals[i], &sa, NULL);
-        }
-        installed = true;
-    }
-    for (i = 0; pid > 1 && i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (!guarded[i]) {
-            guarded[i] = pid;
-            return;
-        }
-    }
-}
-
-static void
-unguard_pid(pid_t pid)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (guarded[i] == pid) {
-            guarded[i] = 0;
-        }
-    }
-}
-
-static void
-kill_pid(pid_t pid)
-{
-    long long deadline;
-    bool gone;
-
-    if (pid <= 1) {
-        return;
-    }
-    /* Once process_gone() is true the pid may be reaped and reused: never
-     * signal it again. */
-    kill(pid, SIGTERM);
-    deadline = deadline_after(5000);
-    while (!(gone = process_gone(pid)) && !deadline_expired(deadline)) {
-        deadline_sleep(10, deadline);
-    }
-    if (!gone) {
-        kill(pid, SIGKILL);
-        deadline = deadline_after(5000);
-        while (!process_gone(pid) && !deadline_expired(deadline)) {
-            deadline_sleep(10, deadline);
-        }
-    }
-    unguard_pid(pid);
-}
-
-static pid_t
-read_pidfile(const char *path)
-{
-    FILE *file = fopen(path, "r");
-    long pid = 0;
-
-    if (file) {
-        if (fscanf(file, "%ld", &pid) != 1) {
-            pid = 0;
-        }
-        fclose(file);
-    }
-    return (pid_t) pid;
-}
-
-static bool
-start_servers(void)
-{
-    char o_pid[160], o_ctl[160], o_sock[160], o_log[160], b_db[128];
-    char b_pid[160], b_ctl[160], b_sock[160], b_log[160], b_sync[64];
-    int dead_port = free_port();
-
-    snprintf(group.nb_db, sizeof group.nb_db, "%s/nb.db", group.dir);
-    snprintf(group.sb_db, sizeof group.sb_db, "%s/sb.db", group.dir);
-    snprintf(group.sock, sizeof group.sock, "%s/a.sock", group.dir);
-    snprintf(group.ctl, sizeof group.ctl, "%s/a.ctl", group.dir);
-    snprintf(group.pidfile, sizeof group.pidfile, "%s/a.pid", group.dir);
-    snprintf(o_pid, sizeof o_pid, "--pidfile=%s", group.pidfile);
-    snprintf(o_ctl, sizeof o_ctl, "--unixctl=%s", group.ctl);
-    snprintf(o_sock, sizeof o_sock, "--remote=punix:%s", group.sock);
-    snprintf(o_log, sizeof o_log, "--log-file=%s/a.log", group.dir);
-
-    snprintf(b_db, sizeof b_db, "%s/b.db", group.dir);
-    snprintf(group.b_sock, sizeof group.b_sock, "%s/b.sock", group.dir);
-    snprintf(group.b_pidfile, sizeof group.b_pidfile, "%s/b.pid",
-             group.dir);
-    snprintf(b_pid, sizeof b_pid, "--pidfile=%s", group.b_pidfile);
-    snprintf(b_ctl, sizeof b_ctl, "--unixctl=%s/b.ctl", group.dir);
-    snprintf(b_sock, sizeof b_sock, "--remote=punix:%s", group.b_sock);
-    snprintf(b_log, sizeof b_log, "--log-file=%s/b.log", group.dir);
-    snprintf(b_sync, sizeof b_sync, "--sync-from=tcp:127.0.0.1:%d",
-             dead_port);
-    {
-        char *const create_nb[] = {
-            "ovsdb-tool", "create", group.nb_db, NB_SCHEMA, NULL
-        };
-        char *const create_sb[] = {
-            "ovsdb-tool", "create", group.sb_db, SB_SCHEMA, NULL
-        };
-        char *const create_b[] = {
-            "ovsdb-tool", "create", b_db, NB_SCHEMA, NULL
-        };
-        char *const start[] = {
-            "ovsdb-server", group.nb_db, group.sb_db, "--detach",
-            "--no-chdir", o_pid, o_ctl, o_sock, o_log, "-vconsole:off",
-            "--remote=db:" NB ",NB_Global,connections", NULL
-        };
-        char *const start_b[] = {
-            "ovsdb-server", b_db, "--detach", "--no-chdir", b_pid, b_ctl,
-            b_sock, b_log, "-vconsole:off", b_sync, NULL
-        };
-
-        if (dead_port <= 0
-            || run_wait(create_nb, WAIT_MS) || run_wait(create_sb, WAIT_MS)
-            || run_wait(create_b, WAIT_MS) || run_wait(start, WAIT_MS)) {
-            return false;
-        }
-        group.pid = read_pidfile(group.pidfile);
-        guard_pid(group.pid);
-        if (run_wait(start_b, WAIT_MS)) {
-            return false;
-        }
-        group.b_pid = read_pidfile(group.b_pidfile);
-        guard_pid(group.b_pid);
-    }
-    return group.pid > 1 && group.b_pid > 1;
-}
-
 static int
 group_setup(void **state)
 {
-    char logfile[128];
+    const struct fixture_server_options a = {
+        .name = "a", .nb = true, .sb = true,
+        .remote = "db:" NB ",NB_Global,connections",
+    };
+    struct fixture_server_options b = { .name = "b", .nb = true };
+    char logfile[128], sync[64];
 
     (void) state;
     memset(&group, 0, sizeof group);
-    strcpy(group.dir, "/tmp/test-listener.XXXXXX");
-    if (!mkdtemp(group.dir)) {
-        return -1;
-    }
+    group.dead.fd = -1;
+    fixture_tmpdir("test-listener", group.dir, sizeof group.dir);
     snprintf(logfile, sizeof logfile, "%s/helper.log", group.dir);
     setenv("HA_LOGFILE", logfile, 1);
     log_init("test-listener");
-    if (!in_path("ovsdb-server") || !in_path("ovsdb-tool")
-        || access(NB_SCHEMA, R_OK) || access(SB_SCHEMA, R_OK)) {
-        print_message("ovsdb-server, ovsdb-tool or the OVN schemas are "
-                      "missing: real-server tests fail\n");
-        return 0;
-    }
-    prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
-    group.ok = start_servers();
-    return 0;
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-    remove(path);
+    fixture_port_reserve(&group.dead);
+    snprintf(sync, sizeof sync, "tcp:127.0.0.1:%d", group.dead.port);
+    b.sync_from = sync;
+    fixture_server_start(&group.a, group.dir, &a);
+    fixture_server_start(&group.b, group.dir, &b);
     return 0;
 }
 
@@ -632,44 +303,12 @@ static int
 group_teardown(void **state)
 {
     (void) state;
-    kill_pid(group.pid);
-    kill_pid(group.b_pid);
-    nftw(group.dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_server_stop(&group.a);
+    fixture_server_stop(&group.b);
+    fixture_port_release(&group.dead);
+    fixture_rmtree(group.dir);
     unsetenv("HA_LOGFILE");
     return 0;
-}
-
-static void
-require_servers(void)
-{
-    if (!group.ok) {
-        fail_msg("the test ovsdb-servers did not start (see %s)",
-                 group.dir);
-    }
-}
-
-/* Runs the transaction 'ops' (a JSON array, database first) on 'sock' and
- * returns its result. */
-static json_t *
-transact(const char *sock, json_t *ops)
-{
-    struct jsonrpc_conn *conn;
-    json_t *result = NULL, *error = NULL;
-    size_t i;
-    json_t *op;
-
-    assert_int_equal(jsonrpc_open_unix(sock, deadline_after(5000), &conn),
-                     0);
-    assert_int_equal(jsonrpc_call(conn, "transact", ops,
-                                  deadline_after(5000), &result, &error),
-                     0);
-    jsonrpc_close(conn);
-    assert_null(error);
-    assert_true(json_is_array(result));
-    json_array_foreach (result, i, op) {
-        assert_null(json_object_get(op, "error"));
-    }
-    return result;
 }
 
 /* What a database's listener configuration looks like. */
@@ -702,11 +341,11 @@ look(const char *db, const char *table, struct seen *seen)
     json_t *result, *rows, *row, *refs;
     size_t i;
 
-    result = transact(group.sock,
-                      json_pack("[s{s:s,s:s,s:[]}{s:s,s:s,s:[]}]", db,
-                                "op", "select", "table", table, "where",
-                                "op", "select", "table", "Connection",
-                                "where"));
+    result = fixture_transact(group.a.sock,
+                              json_pack("[s{s:s,s:s,s:[]}{s:s,s:s,s:[]}]",
+                                        db, "op", "select", "table", table,
+                                        "where", "op", "select", "table",
+                                        "Connection", "where"));
     memset(seen, 0, sizeof *seen);
 
     rows = json_object_get(json_array_get(result, 0), "rows");
@@ -776,20 +415,6 @@ file_size(const char *path)
     return st.st_size;
 }
 
-static bool
-wait_port(int port, bool accepts)
-{
-    long long deadline = deadline_after(WAIT_MS);
-
-    while (port_accepts(port) != accepts) {
-        if (deadline_expired(deadline)) {
-            return false;
-        }
-        deadline_sleep(20, deadline);
-    }
-    return true;
-}
-
 /* A fresh NB database: the first call creates NB_Global and the listener,
  * the second changes nothing, later ones follow the probe, the address and
  * the port. */
@@ -797,16 +422,17 @@ static void
 test_ensure_nb(void **state)
 {
     char t1[64], t1b[64], t2[64], uuid[64], global[64];
+    struct fixture_port r1, r2;
     struct seen seen;
     size_t i;
     int p1, p2;
     off_t size;
 
     (void) state;
-    require_servers();
-    p1 = free_port();
-    p2 = free_port();
-    assert_true(p1 > 0 && p2 > 0 && p1 != p2);
+    fixture_port_reserve(&r1);
+    fixture_port_reserve(&r2);
+    p1 = r1.port;
+    p2 = r2.port;
     snprintf(t1, sizeof t1, "ptcp:%d:127.0.0.1", p1);
     snprintf(t1b, sizeof t1b, "ptcp:%d:127.0.0.2", p1);
     snprintf(t2, sizeof t2, "ptcp:%d:127.0.0.1", p2);
@@ -815,7 +441,7 @@ test_ensure_nb(void **state)
     assert_int_equal(seen.n_globals, 0);
     assert_int_equal(seen.n_conns, 0);
 
-    assert_int_equal(listener_ensure(group.sock, NB, "NB_Global", t1, 5000,
+    assert_int_equal(listener_ensure(group.a.sock, NB, "NB_Global", t1, 5000,
                                      deadline_after(5000)), 0);
     look(NB, "NB_Global", &seen);
     assert_int_equal(seen.n_globals, 1);
@@ -826,21 +452,21 @@ test_ensure_nb(void **state)
     snprintf(uuid, sizeof uuid, "%s", seen.conns[i].uuid);
     snprintf(global, sizeof global, "%s", seen.global_uuid);
     /* The server listens through it. */
-    assert_true(wait_port(p1, true));
+    assert_true(fixture_port_wait(p1, true));
 
     /* Second call: a no-op, nothing written to the database file. */
-    size = file_size(group.nb_db);
-    assert_int_equal(listener_ensure(group.sock, NB, "NB_Global", t1, 5000,
+    size = file_size(group.a.nb_db);
+    assert_int_equal(listener_ensure(group.a.sock, NB, "NB_Global", t1, 5000,
                                      deadline_after(5000)), 0);
     look(NB, "NB_Global", &seen);
     assert_int_equal(seen.n_globals, 1);
     assert_int_equal(seen.n_conns, 1);
     assert_string_equal(seen.conns[find_conn(&seen, t1)].uuid, uuid);
     assert_string_equal(seen.global_uuid, global);
-    assert_int_equal(file_size(group.nb_db), size);
+    assert_int_equal(file_size(group.a.nb_db), size);
 
     /* Another probe: the same row, updated. */
-    assert_int_equal(listener_ensure(group.sock, NB, "NB_Global", t1, 60000,
+    assert_int_equal(listener_ensure(group.a.sock, NB, "NB_Global", t1, 60000,
                                      deadline_after(5000)), 0);
     look(NB, "NB_Global", &seen);
     assert_int_equal(seen.n_conns, 1);
@@ -849,7 +475,7 @@ test_ensure_nb(void **state)
     assert_int_equal(seen.conns[i].probe, 60000);
 
     /* Another address on the same port: the same row, updated. */
-    assert_int_equal(listener_ensure(group.sock, NB, "NB_Global", t1b, 0,
+    assert_int_equal(listener_ensure(group.a.sock, NB, "NB_Global", t1b, 0,
                                      deadline_after(5000)), 0);
     look(NB, "NB_Global", &seen);
     assert_int_equal(seen.n_conns, 1);
@@ -858,7 +484,7 @@ test_ensure_nb(void **state)
     assert_int_equal(seen.conns[i].probe, 0);
 
     /* Another port: a second listener. */
-    assert_int_equal(listener_ensure(group.sock, NB, "NB_Global", t2, 5000,
+    assert_int_equal(listener_ensure(group.a.sock, NB, "NB_Global", t2, 5000,
                                      deadline_after(5000)), 0);
     look(NB, "NB_Global", &seen);
     assert_int_equal(seen.n_globals, 1);
@@ -867,7 +493,9 @@ test_ensure_nb(void **state)
     assert_int_equal(seen.n_refs, 2);
     assert_int_equal(seen.conns[find_conn(&seen, t2)].probe, 5000);
     assert_string_equal(seen.conns[find_conn(&seen, t1b)].uuid, uuid);
-    assert_true(wait_port(p2, true));
+    assert_true(fixture_port_wait(p2, true));
+    fixture_port_release(&r1);
+    fixture_port_release(&r2);
 }
 
 /* An SB database that "ovn-sbctl init" set up already: the global row is
@@ -877,25 +505,24 @@ test_ensure_sb_existing_global(void **state)
 {
     char target[64], global[64];
     struct seen seen;
+    struct fixture_port port;
     json_t *result;
-    int port;
 
     (void) state;
-    require_servers();
-    port = free_port();
-    assert_true(port > 0);
-    snprintf(target, sizeof target, "ptcp:%d:127.0.0.1", port);
+    fixture_port_reserve(&port);
+    snprintf(target, sizeof target, "ptcp:%d:127.0.0.1", port.port);
 
-    result = transact(group.sock,
-                      json_pack("[s{s:s,s:s,s:{}}]", SB, "op", "insert",
-                                "table", "SB_Global", "row"));
+    result = fixture_transact(group.a.sock,
+                              json_pack("[s{s:s,s:s,s:{}}]", SB, "op",
+                                        "insert", "table", "SB_Global",
+                                        "row"));
     json_decref(result);
     look(SB, "SB_Global", &seen);
     assert_int_equal(seen.n_globals, 1);
     assert_int_equal(seen.n_refs, 0);
     snprintf(global, sizeof global, "%s", seen.global_uuid);
 
-    assert_int_equal(listener_ensure(group.sock, SB, "SB_Global", target,
+    assert_int_equal(listener_ensure(group.a.sock, SB, "SB_Global", target,
                                      30000, deadline_after(5000)), 0);
     look(SB, "SB_Global", &seen);
     assert_int_equal(seen.n_globals, 1);
@@ -903,10 +530,11 @@ test_ensure_sb_existing_global(void **state)
     assert_int_equal(seen.n_conns, 1);
     assert_int_equal(seen.conns[find_conn(&seen, target)].probe, 30000);
 
-    assert_int_equal(listener_ensure(group.sock, SB, "SB_Global", target,
+    assert_int_equal(listener_ensure(group.a.sock, SB, "SB_Global", target,
                                      30000, deadline_after(5000)), 0);
     look(SB, "SB_Global", &seen);
     assert_int_equal(seen.n_conns, 1);
+    fixture_port_release(&port);
 }
 
 /* A backup refuses the write: an error, not success. */
@@ -914,8 +542,7 @@ static void
 test_ensure_backup_fails(void **state)
 {
     (void) state;
-    require_servers();
-    assert_int_not_equal(listener_ensure(group.b_sock, NB, "NB_Global",
+    assert_int_not_equal(listener_ensure(group.b.sock, NB, "NB_Global",
                                          "ptcp:6641:127.0.0.1", 5000,
                                          deadline_after(5000)), 0);
 }
@@ -937,8 +564,7 @@ static void
 test_ensure_wrong_db(void **state)
 {
     (void) state;
-    require_servers();
-    assert_int_not_equal(listener_ensure(group.sock, "OVN_IC_Northbound",
+    assert_int_not_equal(listener_ensure(group.a.sock, "OVN_IC_Northbound",
                                          "IC_NB_Global",
                                          "ptcp:6645:127.0.0.1", 5000,
                                          deadline_after(5000)), 0);

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
+
 struct fixture {
     char dir[64];
     char logfile[128];
@@ -106,11 +108,7 @@ setup(void **state)
     if (!f) {
         return -1;
     }
-    strcpy(f->dir, "/tmp/test-log.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
+    fixture_tmpdir("test-log", f->dir, sizeof f->dir);
     snprintf(f->logfile, sizeof f->logfile, "%s/ha.log", f->dir);
     unsetenv("HA_LOGFILE");
     unsetenv("HA_LOGFACILITY");
@@ -124,8 +122,7 @@ teardown(void **state)
 {
     struct fixture *f = *state;
 
-    unlink(f->logfile);
-    rmdir(f->dir);
+    fixture_rmtree(f->dir);
     unsetenv("HA_LOGFILE");
     unsetenv("HA_LOGFACILITY");
     unsetenv("HA_debug");

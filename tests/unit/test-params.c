@@ -42,33 +42,37 @@ parse(const struct kv *kv, struct params *p, char *reason, size_t size)
         all[n++] = *kv;
     }
     if (!has_ip) {
-        all[n++] = (struct kv) { "master_ip", "192.0.2.10" };
+        all[n++] = (struct kv) {
+            .name = "master_ip", .value = "192.0.2.10",
+        };
     }
-    all[n] = (struct kv) { NULL, NULL };
+    all[n] = (struct kv) { .name = NULL, .value = NULL };
     memset(reason, 0, size);
     return params_parse(lookup, all, p, reason, size);
 }
 
 /* Every parameter and its default, as OVN's ovndb-servers.ocf has it. */
 static const struct kv defaults[] = {
-    { "nb_master_port", "6641" },
-    { "nb_master_protocol", "tcp" },
-    { "sb_master_port", "6642" },
-    { "sb_master_protocol", "tcp" },
-    { "manage_northd", "no" },
-    { "inactive_probe_interval", "5000" },
-    { "inactive_probe_interval_to_master", "60000" },
-    { "listen_on_master_ip_only", "yes" },
-    { "ovn_nb_db_privkey", "/etc/openvswitch/ovnnb-privkey.pem" },
-    { "ovn_nb_db_cert", "/etc/openvswitch/ovnnb-cert.pem" },
-    { "ovn_nb_db_cacert", "/etc/openvswitch/cacert.pem" },
-    { "ovn_sb_db_privkey", "/etc/openvswitch/ovnsb-privkey.pem" },
-    { "ovn_sb_db_cert", "/etc/openvswitch/ovnsb-cert.pem" },
-    { "ovn_sb_db_cacert", "/etc/openvswitch/cacert.pem" },
-    { "ovn_ctl", "/usr/share/ovn/scripts/ovn-ctl" },
-    { "db_dir", "/var/lib/ovn" },
-    { "run_dir", "/var/run/ovn" },
-    { "log_dir", "/var/log/ovn" },
+    { .name = "nb_master_port", .value = "6641" },
+    { .name = "nb_master_protocol", .value = "tcp" },
+    { .name = "sb_master_port", .value = "6642" },
+    { .name = "sb_master_protocol", .value = "tcp" },
+    { .name = "manage_northd", .value = "no" },
+    { .name = "inactive_probe_interval", .value = "5000" },
+    { .name = "inactive_probe_interval_to_master", .value = "60000" },
+    { .name = "listen_on_master_ip_only", .value = "yes" },
+    { .name = "ovn_nb_db_privkey",
+      .value = "/etc/openvswitch/ovnnb-privkey.pem" },
+    { .name = "ovn_nb_db_cert", .value = "/etc/openvswitch/ovnnb-cert.pem" },
+    { .name = "ovn_nb_db_cacert", .value = "/etc/openvswitch/cacert.pem" },
+    { .name = "ovn_sb_db_privkey",
+      .value = "/etc/openvswitch/ovnsb-privkey.pem" },
+    { .name = "ovn_sb_db_cert", .value = "/etc/openvswitch/ovnsb-cert.pem" },
+    { .name = "ovn_sb_db_cacert", .value = "/etc/openvswitch/cacert.pem" },
+    { .name = "ovn_ctl", .value = "/usr/share/ovn/scripts/ovn-ctl" },
+    { .name = "db_dir", .value = "/var/lib/ovn" },
+    { .name = "run_dir", .value = "/var/run/ovn" },
+    { .name = "log_dir", .value = "/var/log/ovn" },
 };
 
 #define N_DEFAULTS (sizeof defaults / sizeof defaults[0])
@@ -136,9 +140,9 @@ test_parse_empty_values(void **state)
 
     (void) state;
     for (i = 0; i < N_DEFAULTS; i++) {
-        kv[i] = (struct kv) { defaults[i].name, "" };
+        kv[i] = (struct kv) { .name = defaults[i].name, .value = "" };
     }
-    kv[i] = (struct kv) { NULL, NULL };
+    kv[i] = (struct kv) { .name = NULL, .value = NULL };
     assert_int_equal(parse(kv, &p, reason, sizeof reason), 0);
     assert_int_equal(p.nb.port, 6641);
     assert_int_equal(p.sb.port, 6642);
@@ -158,26 +162,26 @@ static void
 test_parse_values(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "10.1.2.3" },
-        { "nb_master_port", "1" },
-        { "sb_master_port", "65535" },
-        { "nb_master_protocol", "ssl" },
-        { "sb_master_protocol", "ssl" },
-        { "manage_northd", "yes" },
-        { "inactive_probe_interval", "0" },
-        { "inactive_probe_interval_to_master", "2147483647" },
-        { "listen_on_master_ip_only", "no" },
-        { "ovn_nb_db_privkey", "/k/nb.key" },
-        { "ovn_nb_db_cert", "/k/nb.crt" },
-        { "ovn_nb_db_cacert", "/k/ca.crt" },
-        { "ovn_sb_db_privkey", "/k/sb.key" },
-        { "ovn_sb_db_cert", "/k/sb.crt" },
-        { "ovn_sb_db_cacert", "/k/ca2.crt" },
-        { "ovn_ctl", "/opt/ovn-ctl" },
-        { "db_dir", "/srv/db" },
-        { "run_dir", "/run/x" },
-        { "log_dir", "/srv/log" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "10.1.2.3" },
+        { .name = "nb_master_port", .value = "1" },
+        { .name = "sb_master_port", .value = "65535" },
+        { .name = "nb_master_protocol", .value = "ssl" },
+        { .name = "sb_master_protocol", .value = "ssl" },
+        { .name = "manage_northd", .value = "yes" },
+        { .name = "inactive_probe_interval", .value = "0" },
+        { .name = "inactive_probe_interval_to_master", .value = "2147483647" },
+        { .name = "listen_on_master_ip_only", .value = "no" },
+        { .name = "ovn_nb_db_privkey", .value = "/k/nb.key" },
+        { .name = "ovn_nb_db_cert", .value = "/k/nb.crt" },
+        { .name = "ovn_nb_db_cacert", .value = "/k/ca.crt" },
+        { .name = "ovn_sb_db_privkey", .value = "/k/sb.key" },
+        { .name = "ovn_sb_db_cert", .value = "/k/sb.crt" },
+        { .name = "ovn_sb_db_cacert", .value = "/k/ca2.crt" },
+        { .name = "ovn_ctl", .value = "/opt/ovn-ctl" },
+        { .name = "db_dir", .value = "/srv/db" },
+        { .name = "run_dir", .value = "/run/x" },
+        { .name = "log_dir", .value = "/srv/log" },
+        { .name = NULL, .value = NULL },
     };
     char reason[256];
     struct params p;
@@ -210,9 +214,9 @@ static void
 test_parse_mixed_protocols(void **state)
 {
     static const struct kv kv[] = {
-        { "nb_master_protocol", "tcp" },
-        { "sb_master_protocol", "ssl" },
-        { NULL, NULL },
+        { .name = "nb_master_protocol", .value = "tcp" },
+        { .name = "sb_master_protocol", .value = "ssl" },
+        { .name = NULL, .value = NULL },
     };
     char reason[256];
     struct params p;
@@ -230,12 +234,12 @@ test_master_ip(void **state)
         const char *ip;
         bool v6;
     } good[] = {
-        { "192.0.2.10", false },
-        { "10.0.0.1", false },
-        { "fd00::1", true },
-        { "2001:db8::10", true },
-        { "::1", true },
-        { "::ffff:192.0.2.1", true },
+        { .ip = "192.0.2.10", .v6 = false },
+        { .ip = "10.0.0.1", .v6 = false },
+        { .ip = "fd00::1", .v6 = true },
+        { .ip = "2001:db8::10", .v6 = true },
+        { .ip = "::1", .v6 = true },
+        { .ip = "::ffff:192.0.2.1", .v6 = true },
     };
     char reason[256];
     struct params p;
@@ -243,7 +247,10 @@ test_master_ip(void **state)
 
     (void) state;
     for (i = 0; i < sizeof good / sizeof good[0]; i++) {
-        struct kv kv[] = { { "master_ip", good[i].ip }, { NULL, NULL } };
+        struct kv kv[] = {
+            { .name = "master_ip", .value = good[i].ip },
+            { .name = NULL, .value = NULL },
+        };
 
         assert_int_equal(parse(kv, &p, reason, sizeof reason), 0);
         assert_string_equal(p.master_ip, good[i].ip);
@@ -259,47 +266,78 @@ test_rejected(void **state)
         struct kv kv[3];
         const char *mention;
     } bad[] = {
-        { { { "master_ip", "" } }, "master_ip" },
-        { { { "master_ip", "1.2.3" } }, "master_ip" },
-        { { { "master_ip", "256.1.1.1" } }, "master_ip" },
-        { { { "master_ip", "[fd00::1]" } }, "master_ip" },
-        { { { "master_ip", "node1.example.com" } }, "master_ip" },
-        { { { "master_ip", "localhost" } }, "master_ip" },
-        { { { "master_ip", "192.0.2.10/24" } }, "master_ip" },
-        { { { "master_ip", " 192.0.2.10" } }, "master_ip" },
-        { { { "nb_master_port", "0" } }, "nb_master_port" },
-        { { { "nb_master_port", "65536" } }, "nb_master_port" },
-        { { { "nb_master_port", "abc" } }, "nb_master_port" },
-        { { { "nb_master_port", "-1" } }, "nb_master_port" },
-        { { { "nb_master_port", "6641x" } }, "nb_master_port" },
-        { { { "nb_master_port", "99999999999999999999" } },
-          "nb_master_port" },
-        { { { "sb_master_port", "0" } }, "sb_master_port" },
-        { { { "sb_master_port", "65536" } }, "sb_master_port" },
-        { { { "sb_master_port", "abc" } }, "sb_master_port" },
-        { { { "nb_master_port", "7000" }, { "sb_master_port", "7000" } },
-          "nb_master_port" },
-        { { { "sb_master_port", "6641" } }, "sb_master_port" },
-        { { { "nb_master_protocol", "udp" } }, "nb_master_protocol" },
-        { { { "sb_master_protocol", "udp" } }, "sb_master_protocol" },
-        { { { "nb_master_protocol", "unix" } }, "nb_master_protocol" },
-        { { { "manage_northd", "bogus" } }, "manage_northd" },
-        { { { "manage_northd", "2" } }, "manage_northd" },
-        { { { "listen_on_master_ip_only", "bogus" } },
-          "listen_on_master_ip_only" },
-        { { { "inactive_probe_interval", "-1" } },
-          "inactive_probe_interval" },
-        { { { "inactive_probe_interval", "abc" } },
-          "inactive_probe_interval" },
-        { { { "inactive_probe_interval_to_master", "-1" } },
-          "inactive_probe_interval_to_master" },
-        { { { "inactive_probe_interval_to_master", "5s" } },
-          "inactive_probe_interval_to_master" },
-        { { { "db_dir", "var/lib/ovn" } }, "db_dir" },
-        { { { "run_dir", "run/ovn" } }, "run_dir" },
-        { { { "log_dir", "./log" } }, "log_dir" },
-        { { { "run_dir", "/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }, "run_dir" },
+        { .kv = { { .name = "master_ip", .value = "" } },
+          .mention = "master_ip" },
+        { .kv = { { .name = "master_ip", .value = "1.2.3" } },
+          .mention = "master_ip" },
+        { .kv = { { .name = "master_ip", .value = "256.1.1.1" } },
+          .mention = "master_ip" },
+        { .kv = { { .name = "master_ip", .value = "[fd00::1]" } },
+          .mention = "master_ip" },
+        { .kv = { { .name = "master_ip", .value = "node1.example.com" } },
+          .mention = "master_ip" },
+        { .kv = { { .name = "master_ip", .value = "localhost" } },
+          .mention = "master_ip" },
+        { .kv = { { .name = "master_ip", .value = "192.0.2.10/24" } },
+          .mention = "master_ip" },
+        { .kv = { { .name = "master_ip", .value = " 192.0.2.10" } },
+          .mention = "master_ip" },
+        { .kv = { { .name = "nb_master_port", .value = "0" } },
+          .mention = "nb_master_port" },
+        { .kv = { { .name = "nb_master_port", .value = "65536" } },
+          .mention = "nb_master_port" },
+        { .kv = { { .name = "nb_master_port", .value = "abc" } },
+          .mention = "nb_master_port" },
+        { .kv = { { .name = "nb_master_port", .value = "-1" } },
+          .mention = "nb_master_port" },
+        { .kv = { { .name = "nb_master_port", .value = "6641x" } },
+          .mention = "nb_master_port" },
+        { .kv = { { .name = "nb_master_port",
+                    .value = "99999999999999999999" } },
+          .mention = "nb_master_port" },
+        { .kv = { { .name = "sb_master_port", .value = "0" } },
+          .mention = "sb_master_port" },
+        { .kv = { { .name = "sb_master_port", .value = "65536" } },
+          .mention = "sb_master_port" },
+        { .kv = { { .name = "sb_master_port", .value = "abc" } },
+          .mention = "sb_master_port" },
+        { .kv = { { .name = "nb_master_port", .value = "7000" },
+                  { .name = "sb_master_port", .value = "7000" } },
+          .mention = "nb_master_port" },
+        { .kv = { { .name = "sb_master_port", .value = "6641" } },
+          .mention = "sb_master_port" },
+        { .kv = { { .name = "nb_master_protocol", .value = "udp" } },
+          .mention = "nb_master_protocol" },
+        { .kv = { { .name = "sb_master_protocol", .value = "udp" } },
+          .mention = "sb_master_protocol" },
+        { .kv = { { .name = "nb_master_protocol", .value = "unix" } },
+          .mention = "nb_master_protocol" },
+        { .kv = { { .name = "manage_northd", .value = "bogus" } },
+          .mention = "manage_northd" },
+        { .kv = { { .name = "manage_northd", .value = "2" } },
+          .mention = "manage_northd" },
+        { .kv = { { .name = "listen_on_master_ip_only", .value = "bogus" } },
+          .mention = "listen_on_master_ip_only" },
+        { .kv = { { .name = "inactive_probe_interval", .value = "-1" } },
+          .mention = "inactive_probe_interval" },
+        { .kv = { { .name = "inactive_probe_interval", .value = "abc" } },
+          .mention = "inactive_probe_interval" },
+        { .kv = { { .name = "inactive_probe_interval_to_master",
+                    .value = "-1" } },
+          .mention = "inactive_probe_interval_to_master" },
+        { .kv = { { .name = "inactive_probe_interval_to_master",
+                    .value = "5s" } },
+          .mention = "inactive_probe_interval_to_master" },
+        { .kv = { { .name = "db_dir", .value = "var/lib/ovn" } },
+          .mention = "db_dir" },
+        { .kv = { { .name = "run_dir", .value = "run/ovn" } },
+          .mention = "run_dir" },
+        { .kv = { { .name = "log_dir", .value = "./log" } },
+          .mention = "log_dir" },
+        { .kv = { { .name = "run_dir",
+                    .value = "/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } },
+          .mention = "run_dir" },
     };
     char reason[256];
     struct params p;
@@ -333,7 +371,8 @@ static void
 test_master_ip_missing(void **state)
 {
     static const struct kv kv[] = {
-        { "nb_master_port", "6641" }, { NULL, NULL },
+        { .name = "nb_master_port", .value = "6641" },
+        { .name = NULL, .value = NULL },
     };
     char reason[256];
     struct params p;
@@ -352,9 +391,16 @@ test_booleans(void **state)
         const char *value;
         bool result;
     } cases[] = {
-        { "yes", true }, { "no", false }, { "true", true },
-        { "false", false }, { "YES", true }, { "No", false },
-        { "on", true }, { "off", false }, { "1", true }, { "0", false },
+        { .value = "yes", .result = true },
+        { .value = "no", .result = false },
+        { .value = "true", .result = true },
+        { .value = "false", .result = false },
+        { .value = "YES", .result = true },
+        { .value = "No", .result = false },
+        { .value = "on", .result = true },
+        { .value = "off", .result = false },
+        { .value = "1", .result = true },
+        { .value = "0", .result = false },
     };
     static const char *const names[] = {
         "manage_northd", "listen_on_master_ip_only",
@@ -367,7 +413,8 @@ test_booleans(void **state)
     for (j = 0; j < 2; j++) {
         for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             struct kv kv[] = {
-                { names[j], cases[i].value }, { NULL, NULL },
+                { .name = names[j], .value = cases[i].value },
+                { .name = NULL, .value = NULL },
             };
             bool got;
 
@@ -386,7 +433,8 @@ static void
 test_small_reason(void **state)
 {
     static const struct kv kv[] = {
-        { "nb_master_port", "abc" }, { NULL, NULL },
+        { .name = "nb_master_port", .value = "abc" },
+        { .name = NULL, .value = NULL },
     };
     char reason[8];
     struct params p;

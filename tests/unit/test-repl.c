@@ -10,13 +10,12 @@
  * repl_parse_target() is table-tested.
  *
  * The other functions are tested against two real ovsdb-servers with the NB
- * schema: A, active, listening on 127.0.0.1 on a port free at run time, and
- * B, a backup of A.  They are started once for the group (fork and execvp
- * of ovsdb-server --detach; this process is their subreaper, so it reaps
- * them) and killed by pid at the end.  Each test leaves them as it found
- * them: A active, B a backup of A, and no NB_Global row.  The replication
- * source checks also use a TCP port where nothing listens, and one of
- * this process's own that never answers. */
+ * schema: A, active, listening on 127.0.0.1 on a port the kernel picks
+ * (ptcp:0), and B, a backup of A.  They are the shared fixture's, started
+ * once for the group and stopped by pid at the end.  Each test leaves them
+ * as it found them: A active, B a backup of A, and no NB_Global row.  The
+ * replication source checks also use a held TCP port where nothing
+ * listens, and one of this process's own that never answers. */
 #include "unit.h"
 #include "unixctl.h"
 #include "clock.h"
@@ -24,30 +23,22 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "deadline.h"
+#include "fixture.h"
 #include "jsonrpc.h"
 #include "log.h"
 
-#define NB_SCHEMA "/usr/share/ovn/ovn-nb.ovsschema"
-#define NB "OVN_Northbound"
-#define SB "OVN_Southbound"
-
-/* Bound on every wait for a server to change. */
-#define WAIT_MS 10000
+#define NB FIXTURE_NB
+#define SB FIXTURE_SB
 
 /* ---------------------------------------------------------------------- */
 /* Parsing. */
@@ -176,22 +167,31 @@ static void
 test_parse_ovs31(void **state)
 {
     static const struct parse_case cases[] = {
-        { "ovs31-active.txt", NB, 0, ACTIVE, NONE, "" },
+        { .file = "ovs31-active.txt", .db = NB, .error = 0, .role = ACTIVE,
+          .link = NONE, .target = "" },
         /* An active 3.1 server names no database: it speaks for all. */
-        { "ovs31-active.txt", SB, 0, ACTIVE, NONE, "" },
-        { "ovs31-backup-connecting.txt", NB, 0, BACKUP, CONNECTING,
-          "tcp:127.0.0.1:16699" },
-        { "ovs31-backup-connecting.txt", SB, 0, BACKUP, CONNECTING,
-          "tcp:127.0.0.1:16699" },
-        { "ovs31-backup-replicating.txt", NB, 0, BACKUP, REPLICATING,
-          "tcp:127.0.0.1:16641" },
-        { "ovs31-backup-exclude.txt", NB, 0, BACKUP, REPLICATING,
-          "tcp:127.0.0.1:16641" },
-        { "ovs31-not-connected.txt", NB, 0, BACKUP, NOT_CONNECTED,
-          "tcp:127.0.0.1:16641" },
+        { .file = "ovs31-active.txt", .db = SB, .error = 0, .role = ACTIVE,
+          .link = NONE, .target = "" },
+        { .file = "ovs31-backup-connecting.txt", .db = NB, .error = 0,
+          .role = BACKUP, .link = CONNECTING,
+          .target = "tcp:127.0.0.1:16699" },
+        { .file = "ovs31-backup-connecting.txt", .db = SB, .error = 0,
+          .role = BACKUP, .link = CONNECTING,
+          .target = "tcp:127.0.0.1:16699" },
+        { .file = "ovs31-backup-replicating.txt", .db = NB, .error = 0,
+          .role = BACKUP, .link = REPLICATING,
+          .target = "tcp:127.0.0.1:16641" },
+        { .file = "ovs31-backup-exclude.txt", .db = NB, .error = 0,
+          .role = BACKUP, .link = REPLICATING,
+          .target = "tcp:127.0.0.1:16641" },
+        { .file = "ovs31-not-connected.txt", .db = NB, .error = 0,
+          .role = BACKUP, .link = NOT_CONNECTED,
+          .target = "tcp:127.0.0.1:16641" },
         /* Replicating another database than the one asked for. */
-        { "ovs31-backup-replicating.txt", SB, EINVAL, 0, 0, "" },
-        { "ovs31-backup-exclude.txt", SB, EINVAL, 0, 0, "" },
+        { .file = "ovs31-backup-replicating.txt", .db = SB, .error = EINVAL,
+          .role = 0, .link = 0, .target = "" },
+        { .file = "ovs31-backup-exclude.txt", .db = SB, .error = EINVAL,
+          .role = 0, .link = 0, .target = "" },
     };
 
     (void) state;
@@ -202,27 +202,39 @@ static void
 test_parse_ovs33(void **state)
 {
     static const struct parse_case cases[] = {
-        { "ovs33-active.txt", NB, 0, ACTIVE, NONE, "" },
-        { "ovs33-backup-replicating.txt", NB, 0, BACKUP, REPLICATING,
-          "tcp:192.0.2.10:6641" },
-        { "ovs33-backup-connecting.txt", NB, 0, BACKUP, CONNECTING,
-          "tcp:192.0.2.10:6641" },
-        { "ovs33-not-connected.txt", NB, 0, BACKUP, NOT_CONNECTED,
-          "tcp:192.0.2.10:6641" },
+        { .file = "ovs33-active.txt", .db = NB, .error = 0, .role = ACTIVE,
+          .link = NONE, .target = "" },
+        { .file = "ovs33-backup-replicating.txt", .db = NB, .error = 0,
+          .role = BACKUP, .link = REPLICATING,
+          .target = "tcp:192.0.2.10:6641" },
+        { .file = "ovs33-backup-connecting.txt", .db = NB, .error = 0,
+          .role = BACKUP, .link = CONNECTING,
+          .target = "tcp:192.0.2.10:6641" },
+        { .file = "ovs33-not-connected.txt", .db = NB, .error = 0,
+          .role = BACKUP, .link = NOT_CONNECTED,
+          .target = "tcp:192.0.2.10:6641" },
         /* The asked-for database is the second block. */
-        { "ovs33-two-dbs.txt", NB, 0, BACKUP, REPLICATING,
-          "tcp:[fd00::10]:6641" },
-        { "ovs33-two-dbs.txt", SB, 0, ACTIVE, NONE, "" },
-        { "ovs33-no-ab-db.txt", NB, 0, ACTIVE, NONE, "" },
-        { "ovs33-no-ab-db.txt", SB, 0, ACTIVE, NONE, "" },
+        { .file = "ovs33-two-dbs.txt", .db = NB, .error = 0, .role = BACKUP,
+          .link = REPLICATING, .target = "tcp:[fd00::10]:6641" },
+        { .file = "ovs33-two-dbs.txt", .db = SB, .error = 0, .role = ACTIVE,
+          .link = NONE, .target = "" },
+        { .file = "ovs33-no-ab-db.txt", .db = NB, .error = 0, .role = ACTIVE,
+          .link = NONE, .target = "" },
+        { .file = "ovs33-no-ab-db.txt", .db = SB, .error = 0, .role = ACTIVE,
+          .link = NONE, .target = "" },
         /* 3.4: no trailing newline. */
-        { "ovs34-backup-replicating.txt", SB, 0, BACKUP, REPLICATING,
-          "tcp:192.0.2.10:6642" },
+        { .file = "ovs34-backup-replicating.txt", .db = SB, .error = 0,
+          .role = BACKUP, .link = REPLICATING,
+          .target = "tcp:192.0.2.10:6642" },
         /* Databases the text does not name. */
-        { "ovs33-active.txt", SB, EINVAL, 0, 0, "" },
-        { "ovs33-backup-replicating.txt", SB, EINVAL, 0, 0, "" },
-        { "ovs33-two-dbs.txt", "OVN_IC_Northbound", EINVAL, 0, 0, "" },
-        { "ovs34-backup-replicating.txt", NB, EINVAL, 0, 0, "" },
+        { .file = "ovs33-active.txt", .db = SB, .error = EINVAL, .role = 0,
+          .link = 0, .target = "" },
+        { .file = "ovs33-backup-replicating.txt", .db = SB, .error = EINVAL,
+          .role = 0, .link = 0, .target = "" },
+        { .file = "ovs33-two-dbs.txt", .db = "OVN_IC_Northbound",
+          .error = EINVAL, .role = 0, .link = 0, .target = "" },
+        { .file = "ovs34-backup-replicating.txt", .db = NB, .error = EINVAL,
+          .role = 0, .link = 0, .target = "" },
     };
 
     (void) state;
@@ -234,7 +246,10 @@ static void
 check_text(const char *text, const char *db, int error, enum repl_role role,
            enum repl_link link, const char *target)
 {
-    struct parse_case c = { "(inline)", db, error, role, link, target };
+    struct parse_case c = {
+        .file = "(inline)", .db = db, .error = error, .role = role,
+          .link = link, .target = target
+    };
 
     check_parse(text, text, &c);
 }
@@ -353,38 +368,69 @@ static void
 test_parse_target(void **state)
 {
     static const struct target_case cases[] = {
-        { "tcp:127.0.0.1:6641", 0, "127.0.0.1", 6641, false },
-        { "ssl:192.0.2.10:6642", 0, "192.0.2.10", 6642, true },
-        { "tcp:192.0.2.10:1", 0, "192.0.2.10", 1, false },
-        { "tcp:192.0.2.10:65535", 0, "192.0.2.10", 65535, false },
-        { "tcp:[fd00::10]:6641", 0, "fd00::10", 6641, false },
-        { "ssl:[::1]:6642", 0, "::1", 6642, true },
-        { "tcp:[fe80::1%eth0]:6641", 0, "fe80::1%eth0", 6641, false },
+        { .target = "tcp:127.0.0.1:6641", .error = 0, .host = "127.0.0.1",
+          .port = 6641, .ssl = false },
+        { .target = "ssl:192.0.2.10:6642", .error = 0, .host = "192.0.2.10",
+          .port = 6642, .ssl = true },
+        { .target = "tcp:192.0.2.10:1", .error = 0, .host = "192.0.2.10",
+          .port = 1, .ssl = false },
+        { .target = "tcp:192.0.2.10:65535", .error = 0, .host = "192.0.2.10",
+          .port = 65535, .ssl = false },
+        { .target = "tcp:[fd00::10]:6641", .error = 0, .host = "fd00::10",
+          .port = 6641, .ssl = false },
+        { .target = "ssl:[::1]:6642", .error = 0, .host = "::1", .port = 6642,
+          .ssl = true },
+        { .target = "tcp:[fe80::1%eth0]:6641", .error = 0,
+          .host = "fe80::1%eth0", .port = 6641, .ssl = false },
         /* Bad forms. */
-        { "", EINVAL, NULL, 0, false },
-        { "tcp:", EINVAL, NULL, 0, false },
-        { "ssl:", EINVAL, NULL, 0, false },
-        { "tcp:127.0.0.1", EINVAL, NULL, 0, false },
-        { "tcp:127.0.0.1:", EINVAL, NULL, 0, false },
-        { "tcp:127.0.0.1:0", EINVAL, NULL, 0, false },
-        { "tcp:127.0.0.1:65536", EINVAL, NULL, 0, false },
-        { "tcp:127.0.0.1:-1", EINVAL, NULL, 0, false },
-        { "tcp:127.0.0.1:66x", EINVAL, NULL, 0, false },
-        { "tcp:127.0.0.1:99999999999999999999", EINVAL, NULL, 0, false },
-        { "tcp::6641", EINVAL, NULL, 0, false },
-        { "tcp:[]:6641", EINVAL, NULL, 0, false },
-        { "tcp:[fd00::10]", EINVAL, NULL, 0, false },
-        { "tcp:[fd00::10]6641", EINVAL, NULL, 0, false },
-        { "tcp:[fd00::10:6641", EINVAL, NULL, 0, false },
-        { "tcp:[fd00::10]:", EINVAL, NULL, 0, false },
-        { "tcp:[fd00::10]:0", EINVAL, NULL, 0, false },
-        { "unix:/run/ovn/ovnnb_db.sock", EINVAL, NULL, 0, false },
-        { "ptcp:6641:127.0.0.1", EINVAL, NULL, 0, false },
-        { "pssl:6641:127.0.0.1", EINVAL, NULL, 0, false },
-        { "TCP:127.0.0.1:6641", EINVAL, NULL, 0, false },
-        { "udp:127.0.0.1:6641", EINVAL, NULL, 0, false },
-        { "tcp127.0.0.1:6641", EINVAL, NULL, 0, false },
-        { "127.0.0.1:6641", EINVAL, NULL, 0, false },
+        { .target = "", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
+        { .target = "tcp:", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
+        { .target = "ssl:", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
+        { .target = "tcp:127.0.0.1", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
+        { .target = "tcp:127.0.0.1:", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
+        { .target = "tcp:127.0.0.1:0", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "tcp:127.0.0.1:65536", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "tcp:127.0.0.1:-1", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "tcp:127.0.0.1:66x", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "tcp:127.0.0.1:99999999999999999999", .error = EINVAL,
+          .host = NULL, .port = 0, .ssl = false },
+        { .target = "tcp::6641", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
+        { .target = "tcp:[]:6641", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
+        { .target = "tcp:[fd00::10]", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
+        { .target = "tcp:[fd00::10]6641", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "tcp:[fd00::10:6641", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "tcp:[fd00::10]:", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "tcp:[fd00::10]:0", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "unix:/run/ovn/ovnnb_db.sock", .error = EINVAL,
+          .host = NULL, .port = 0, .ssl = false },
+        { .target = "ptcp:6641:127.0.0.1", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "pssl:6641:127.0.0.1", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "TCP:127.0.0.1:6641", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "udp:127.0.0.1:6641", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "tcp127.0.0.1:6641", .error = EINVAL, .host = NULL,
+          .port = 0, .ssl = false },
+        { .target = "127.0.0.1:6641", .error = EINVAL, .host = NULL, .port = 0,
+          .ssl = false },
     };
     size_t i;
 
@@ -438,346 +484,32 @@ test_parse_target_host_size(void **state)
 /* ---------------------------------------------------------------------- */
 /* Real servers. */
 
-struct server {
-    char db[128], ctl[128], sock[128], pidfile[128], log[128];
-    pid_t pid;
-};
-
 struct group {
     char dir[64];
-    bool ok;                    /* Servers are up. */
-    int port_a;                 /* A's TCP listener. */
-    char target_a[64];          /* "tcp:127.0.0.1:PORT" of A. */
-    struct server a, b;
+    struct fixture_server a;    /* Active, listening on TCP. */
+    struct fixture_server b;    /* A backup of A. */
 };
 
 static struct group group;
 
-static bool
-in_path(const char *prog)
-{
-    const char *path = getenv("PATH");
-    char *copy, *dir, *save = NULL;
-    bool found = false;
-
-    copy = strdup(path ? path : "/usr/bin:/bin");
-    assert_non_null(copy);
-    for (dir = strtok_r(copy, ":", &save); dir && !found;
-         dir = strtok_r(NULL, ":", &save)) {
-        char file[512];
-
-        snprintf(file, sizeof file, "%s/%s", dir, prog);
-        found = !access(file, X_OK);
-    }
-    free(copy);
-    return found;
-}
-
-/* Returns a TCP port on 127.0.0.1 that is free right now. */
-static int
-free_port(void)
-{
-    struct sockaddr_in sin;
-    socklen_t len = sizeof sin;
-    int fd, port = -1;
-
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (!bind(fd, (struct sockaddr *) &sin, sizeof sin)
-        && !getsockname(fd, (struct sockaddr *) &sin, &len)) {
-        port = ntohs(sin.sin_port);
-    }
-    close(fd);
-    return port;
-}
-
-/* Returns true if something accepts TCP connections on 127.0.0.1:'port'. */
-static bool
-port_accepts(int port)
-{
-    struct sockaddr_in sin;
-    bool ok;
-    int fd;
-
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return false;
-    }
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sin.sin_port = htons(port);
-    ok = !connect(fd, (struct sockaddr *) &sin, sizeof sin);
-    close(fd);
-    return ok;
-}
-
-/* Runs 'argv' (fork and execvp, stdout to /dev/null, stderr appended to
- * "commands.err" in the group directory) and returns its exit status, or
- * -1 if it did not exit within 'ms'. */
-static int
-run_wait(char *const argv[], int ms)
-{
-    long long deadline = deadline_after(ms);
-    int status;
-    pid_t pid;
-
-    fflush(stdout);
-    fflush(stderr);
-    pid = fork();
-    if (pid < 0) {
-        return -1;
-    }
-    if (!pid) {
-        int null = open("/dev/null", O_RDWR);
-        char errfile[128];
-        int err;
-
-        snprintf(errfile, sizeof errfile, "%s/commands.err", group.dir);
-        err = open(errfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (null >= 0) {
-            dup2(null, STDIN_FILENO);
-            dup2(null, STDOUT_FILENO);
-        }
-        if (err >= 0) {
-            dup2(err, STDERR_FILENO);
-        }
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-
-        if (r == pid) {
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        }
-        if (r < 0 && errno != EINTR) {
-            return -1;
-        }
-        if (deadline_expired(deadline)) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        deadline_sleep(10, deadline);
-    }
-}
-
-/* Returns true if 'pid' is gone (reaping it if it is our child) or a
- * zombie that is not ours. */
-static bool
-process_gone(pid_t pid)
-{
-    char path[64], buf[512], *paren;
-    ssize_t n;
-    int fd;
-
-    if (waitpid(pid, NULL, WNOHANG) == pid) {
-        return true;
-    }
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return true;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return true;
-    }
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');
-    return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
-}
-
-/* Daemons started by this test, killed by a fatal signal that would skip
- * the teardown (a detached daemon would otherwise outlive the test). */
-static pid_t guarded[8];
-
-static void
-guard_signal(int sig)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (guarded[i] > 1) {
-            kill(guarded[i], SIGKILL);
-        }
-    }
-    raise(sig);                 /* SA_RESETHAND restored the default. */
-}
-
-static void
-guard_pid(pid_t pid)
-{
-    static const int signals[] = {
-        SIGHUP, SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS,
-    };
-    static bool installed;
-    size_t i;
-
-    if (!installed) {
-        struct sigaction sa;
-
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = guard_signal;
-        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-        sigemptyset(&sa.sa_mask);
-        for (i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-            sigaction(signals[i], &sa, NULL);
-        }
-        installed = true;
-    }
-    for (i = 0; pid > 1 && i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (!guarded[i]) {
-            guarded[i] = pid;
-            return;
-        }
-    }
-}
-
-static void
-unguard_pid(pid_t pid)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (guarded[i] == pid) {
-            guarded[i] = 0;
-        }
-    }
-}
-
-/* Kills 'pid' with SIGTERM, then SIGKILL, waiting a bounded time. */
-static void
-kill_pid(pid_t pid)
-{
-    long long deadline;
-    bool gone;
-
-    if (pid <= 1) {
-        return;
-    }
-    /* Once process_gone() is true the pid may be reaped and reused: never
-     * signal it again. */
-    kill(pid, SIGTERM);
-    deadline = deadline_after(5000);
-    while (!(gone = process_gone(pid)) && !deadline_expired(deadline)) {
-        deadline_sleep(10, deadline);
-    }
-    if (!gone) {
-        kill(pid, SIGKILL);
-        deadline = deadline_after(5000);
-        while (!process_gone(pid) && !deadline_expired(deadline)) {
-            deadline_sleep(10, deadline);
-        }
-    }
-    unguard_pid(pid);
-}
-
-static pid_t
-read_pidfile(const char *path)
-{
-    FILE *file = fopen(path, "r");
-    long pid = 0;
-
-    if (file) {
-        if (fscanf(file, "%ld", &pid) != 1) {
-            pid = 0;
-        }
-        fclose(file);
-    }
-    return (pid_t) pid;
-}
-
-/* Creates database 'name' in the group directory and starts an
- * ovsdb-server for it with the extra option 'extra' (or NULL). */
-static bool
-start_server(struct server *s, const char *name, const char *extra)
-{
-    char o_pid[160], o_ctl[160], o_sock[160], o_log[160];
-
-    snprintf(s->db, sizeof s->db, "%s/%s.db", group.dir, name);
-    snprintf(s->ctl, sizeof s->ctl, "%s/%s.ctl", group.dir, name);
-    snprintf(s->sock, sizeof s->sock, "%s/%s.sock", group.dir, name);
-    snprintf(s->pidfile, sizeof s->pidfile, "%s/%s.pid", group.dir, name);
-    snprintf(s->log, sizeof s->log, "%s/%s.log", group.dir, name);
-    snprintf(o_pid, sizeof o_pid, "--pidfile=%s", s->pidfile);
-    snprintf(o_ctl, sizeof o_ctl, "--unixctl=%s", s->ctl);
-    snprintf(o_sock, sizeof o_sock, "--remote=punix:%s", s->sock);
-    snprintf(o_log, sizeof o_log, "--log-file=%s", s->log);
-    {
-        char *const create[] = {
-            "ovsdb-tool", "create", s->db, NB_SCHEMA, NULL
-        };
-        char *const start[] = {
-            "ovsdb-server", s->db, "--detach", "--no-chdir", o_pid, o_ctl,
-            o_sock, o_log, "-vconsole:off", (char *) extra, NULL
-        };
-
-        if (run_wait(create, WAIT_MS) || run_wait(start, WAIT_MS)) {
-            return false;
-        }
-    }
-    s->pid = read_pidfile(s->pidfile);
-    guard_pid(s->pid);
-    return s->pid > 1;
-}
-
 static int
 group_setup(void **state)
 {
-    char sync[96], listen[96];
+    static const struct fixture_server_options a = {
+        .name = "a", .nb = true, .tcp = true,
+    };
+    struct fixture_server_options b = { .name = "b", .nb = true };
+    char logfile[128];
 
     (void) state;
     memset(&group, 0, sizeof group);
-    strcpy(group.dir, "/tmp/test-repl.XXXXXX");
-    if (!mkdtemp(group.dir)) {
-        return -1;
-    }
-    if (!in_path("ovsdb-server") || !in_path("ovsdb-tool")
-        || access(NB_SCHEMA, R_OK)) {
-        print_message("ovsdb-server, ovsdb-tool or " NB_SCHEMA
-                      " missing: real-server tests fail\n");
-        return 0;
-    }
-    {
-        char logfile[128];
-
-        snprintf(logfile, sizeof logfile, "%s/helper.log", group.dir);
-        setenv("HA_LOGFILE", logfile, 1);
-        log_init("test-repl");
-    }
-    /* Detached servers become our children, so that we reap them. */
-    prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
-
-    group.port_a = free_port();
-    if (group.port_a <= 0) {
-        return 0;
-    }
-    snprintf(group.target_a, sizeof group.target_a, "tcp:127.0.0.1:%d",
-             group.port_a);
-    snprintf(listen, sizeof listen, "--remote=ptcp:%d:127.0.0.1",
-             group.port_a);
-    snprintf(sync, sizeof sync, "--sync-from=%s", group.target_a);
-    group.ok = start_server(&group.a, "a", listen)
-               && start_server(&group.b, "b", sync);
-    return 0;
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-    remove(path);
+    fixture_tmpdir("test-repl", group.dir, sizeof group.dir);
+    snprintf(logfile, sizeof logfile, "%s/helper.log", group.dir);
+    setenv("HA_LOGFILE", logfile, 1);
+    log_init("test-repl");
+    fixture_server_start(&group.a, group.dir, &a);
+    b.sync_from = group.a.target;
+    fixture_server_start(&group.b, group.dir, &b);
     return 0;
 }
 
@@ -785,29 +517,20 @@ static int
 group_teardown(void **state)
 {
     (void) state;
-    kill_pid(group.b.pid);
-    kill_pid(group.a.pid);
-    nftw(group.dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_server_stop(&group.b);
+    fixture_server_stop(&group.a);
+    fixture_rmtree(group.dir);
     unsetenv("HA_LOGFILE");
     return 0;
 }
 
-static void
-require_servers(void)
-{
-    if (!group.ok) {
-        fail_msg("the test ovsdb-servers did not start (see %s)",
-                 group.dir);
-    }
-}
-
 /* Polls 'ctl' until its status is 'role', 'link' and (unless NULL)
- * 'target', for at most WAIT_MS.  Returns the last status in '*st'. */
+ * 'target', for at most FIXTURE_WAIT_MS.  Returns the last status in '*st'. */
 static bool
 wait_status(const char *ctl, enum repl_role role, enum repl_link link,
             const char *target, struct repl_status *st)
 {
-    long long deadline = deadline_after(WAIT_MS);
+    long long deadline = deadline_after(FIXTURE_WAIT_MS);
 
     for (;;) {
         int error = repl_get_status(ctl, NB, deadline_after(2000), st);
@@ -827,7 +550,7 @@ wait_status(const char *ctl, enum repl_role role, enum repl_link link,
 }
 
 static bool
-writable(const struct server *s)
+writable(const struct fixture_server *s)
 {
     bool w = true;
 
@@ -838,7 +561,7 @@ writable(const struct server *s)
 
 /* The server's own idea of its source. */
 static char *
-get_active(const struct server *s)
+get_active(const struct fixture_server *s)
 {
     char *reply = NULL, *err = NULL;
 
@@ -858,7 +581,6 @@ test_real_active(void **state)
     struct repl_status st;
 
     (void) state;
-    require_servers();
     memset(&st, 0x5a, sizeof st);
     assert_int_equal(repl_get_status(group.a.ctl, NB, deadline_after(5000),
                                      &st), 0);
@@ -875,12 +597,11 @@ test_real_backup(void **state)
     bool w = true;
 
     (void) state;
-    require_servers();
     assert_int_equal(repl_get_status(group.b.ctl, NB, deadline_after(5000),
                                      &st), 0);
     assert_int_equal(st.role, REPL_ROLE_BACKUP);
     assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
-                            REPL_LINK_REPLICATING, group.target_a, &st));
+                            REPL_LINK_REPLICATING, group.a.target, &st));
     /* Read-only: the probe answers, and says no. */
     assert_int_equal(repl_probe_writable(group.b.sock, NB,
                                          deadline_after(5000), &w), 0);
@@ -895,9 +616,8 @@ test_real_make_active_and_backup(void **state)
     char *active;
 
     (void) state;
-    require_servers();
     assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
-                            REPL_LINK_REPLICATING, group.target_a, &st));
+                            REPL_LINK_REPLICATING, group.a.target, &st));
 
     assert_int_equal(repl_make_active(group.b.ctl, deadline_after(5000)), 0);
     assert_int_equal(repl_get_status(group.b.ctl, NB, deadline_after(5000),
@@ -910,16 +630,16 @@ test_real_make_active_and_backup(void **state)
     assert_int_equal(repl_make_active(group.b.ctl, deadline_after(5000)), 0);
     assert_true(writable(&group.b));
 
-    assert_int_equal(repl_make_backup(group.b.ctl, group.target_a, 60000,
-                                      deadline_after(WAIT_MS)), 0);
+    assert_int_equal(repl_make_backup(group.b.ctl, group.a.target, 60000,
+                                      deadline_after(FIXTURE_WAIT_MS)), 0);
     assert_int_equal(repl_get_status(group.b.ctl, NB, deadline_after(5000),
                                      &st), 0);
     assert_int_equal(st.role, REPL_ROLE_BACKUP);
     active = get_active(&group.b);
-    assert_string_equal(active, group.target_a);
+    assert_string_equal(active, group.a.target);
     free(active);
     assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
-                            REPL_LINK_REPLICATING, group.target_a, &st));
+                            REPL_LINK_REPLICATING, group.a.target, &st));
     assert_false(writable(&group.b));
 
     /* A was never touched. */
@@ -930,18 +650,16 @@ test_real_make_active_and_backup(void **state)
 static void
 test_real_make_backup_repoints(void **state)
 {
+    struct fixture_port port;
     char dead[64], *active;
     struct repl_status st;
-    int port;
 
     (void) state;
-    require_servers();
-    port = free_port();
-    assert_true(port > 0);
-    snprintf(dead, sizeof dead, "tcp:127.0.0.1:%d", port);
+    fixture_port_reserve(&port);
+    snprintf(dead, sizeof dead, "tcp:127.0.0.1:%d", port.port);
 
     assert_int_equal(repl_make_backup(group.b.ctl, dead, 5000,
-                                      deadline_after(WAIT_MS)), 0);
+                                      deadline_after(FIXTURE_WAIT_MS)), 0);
     active = get_active(&group.b);
     assert_string_equal(active, dead);
     free(active);
@@ -953,10 +671,11 @@ test_real_make_backup_repoints(void **state)
                 || st.link == REPL_LINK_NOT_CONNECTED);
     assert_false(writable(&group.b));
 
-    assert_int_equal(repl_make_backup(group.b.ctl, group.target_a, 60000,
-                                      deadline_after(WAIT_MS)), 0);
+    assert_int_equal(repl_make_backup(group.b.ctl, group.a.target, 60000,
+                                      deadline_after(FIXTURE_WAIT_MS)), 0);
     assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
-                            REPL_LINK_REPLICATING, group.target_a, &st));
+                            REPL_LINK_REPLICATING, group.a.target, &st));
+    fixture_port_release(&port);
 }
 
 /* Counts the lines of list-remotes on 'ctl' equal to 'remote'. */
@@ -979,48 +698,34 @@ count_remote(const char *ctl, const char *remote)
     return n;
 }
 
-static bool
-wait_port(int port, bool accepts)
-{
-    long long deadline = deadline_after(WAIT_MS);
-
-    while (port_accepts(port) != accepts) {
-        if (deadline_expired(deadline)) {
-            return false;
-        }
-        deadline_sleep(20, deadline);
-    }
-    return true;
-}
-
 static void
 test_real_set_remote(void **state)
 {
+    struct fixture_port held;
     char remote[64];
     int port;
 
     (void) state;
-    require_servers();
-    port = free_port();
-    assert_true(port > 0);
+    fixture_port_reserve(&held);
+    port = held.port;
     snprintf(remote, sizeof remote, "ptcp:%d:127.0.0.1", port);
-    assert_false(port_accepts(port));
+    assert_false(fixture_port_accepts(port));
 
     assert_int_equal(repl_set_remote(group.a.ctl, remote, true,
                                      deadline_after(5000)), 0);
     assert_int_equal(count_remote(group.a.ctl, remote), 1);
-    assert_true(wait_port(port, true));
+    assert_true(fixture_port_wait(port, true));
 
     /* Again: nothing changes. */
     assert_int_equal(repl_set_remote(group.a.ctl, remote, true,
                                      deadline_after(5000)), 0);
     assert_int_equal(count_remote(group.a.ctl, remote), 1);
-    assert_true(port_accepts(port));
+    assert_true(fixture_port_accepts(port));
 
     assert_int_equal(repl_set_remote(group.a.ctl, remote, false,
                                      deadline_after(5000)), 0);
     assert_int_equal(count_remote(group.a.ctl, remote), 0);
-    assert_true(wait_port(port, false));
+    assert_true(fixture_port_wait(port, false));
 
     /* Removing what is not there is no error. */
     assert_int_equal(repl_set_remote(group.a.ctl, remote, false,
@@ -1029,13 +734,13 @@ test_real_set_remote(void **state)
 
     /* The other remotes were left alone. */
     {
-        char punix[160], ptcp[64];
+        char punix[200];
 
         snprintf(punix, sizeof punix, "punix:%s", group.a.sock);
-        snprintf(ptcp, sizeof ptcp, "ptcp:%d:127.0.0.1", group.port_a);
         assert_int_equal(count_remote(group.a.ctl, punix), 1);
-        assert_int_equal(count_remote(group.a.ctl, ptcp), 1);
+        assert_int_equal(count_remote(group.a.ctl, FIXTURE_TCP_REMOTE), 1);
     }
+    fixture_port_release(&held);
 }
 
 /* The remote the agent really uses, and a remote whose text is a prefix
@@ -1045,10 +750,9 @@ test_real_set_remote_db(void **state)
 {
     static const char db_remote[] = "db:" NB ",NB_Global,connections";
     char longer[64], shorter[64];
-    int port;
+    struct fixture_port port;
 
     (void) state;
-    require_servers();
     assert_int_equal(repl_set_remote(group.a.ctl, db_remote, true,
                                      deadline_after(5000)), 0);
     assert_int_equal(repl_set_remote(group.a.ctl, db_remote, true,
@@ -1062,10 +766,9 @@ test_real_set_remote_db(void **state)
 
     /* "ptcp:PORT:127.0.0.10" is configured; "ptcp:PORT:127.0.0.1" is not,
      * though it is a prefix of the former. */
-    port = free_port();
-    assert_true(port > 0);
-    snprintf(longer, sizeof longer, "ptcp:%d:127.0.0.10", port);
-    snprintf(shorter, sizeof shorter, "ptcp:%d:127.0.0.1", port);
+    fixture_port_reserve(&port);
+    snprintf(longer, sizeof longer, "ptcp:%d:127.0.0.10", port.port);
+    snprintf(shorter, sizeof shorter, "ptcp:%d:127.0.0.1", port.port);
     assert_int_equal(repl_set_remote(group.a.ctl, longer, true,
                                      deadline_after(5000)), 0);
     assert_int_equal(repl_set_remote(group.a.ctl, shorter, true,
@@ -1079,6 +782,7 @@ test_real_set_remote_db(void **state)
     assert_int_equal(repl_set_remote(group.a.ctl, longer, false,
                                      deadline_after(5000)), 0);
     assert_int_equal(count_remote(group.a.ctl, longer), 0);
+    fixture_port_release(&port);
 }
 
 /* Nobody at the sockets. */
@@ -1112,7 +816,6 @@ test_real_probe_wrong_db(void **state)
     bool w = true;
 
     (void) state;
-    require_servers();
     assert_int_not_equal(repl_probe_writable(group.a.sock, SB,
                                              deadline_after(5000), &w), 0);
     assert_false(w);
@@ -1123,22 +826,7 @@ test_real_probe_wrong_db(void **state)
 static void
 transact(const char *sock, json_t *ops)
 {
-    struct jsonrpc_conn *conn;
-    json_t *result = NULL, *error = NULL, *op;
-    size_t i;
-
-    assert_int_equal(jsonrpc_open_unix(sock, deadline_after(5000), &conn),
-                     0);
-    assert_int_equal(jsonrpc_call(conn, "transact", ops,
-                                  deadline_after(5000), &result, &error),
-                     0);
-    jsonrpc_close(conn);
-    assert_null(error);
-    assert_true(json_is_array(result));
-    json_array_foreach (result, i, op) {
-        assert_null(json_object_get(op, "error"));
-    }
-    json_decref(result);
+    json_decref(fixture_transact(sock, ops));
 }
 
 static bool
@@ -1168,7 +856,6 @@ test_real_server_ids(void **state)
     struct repl_status st;
 
     (void) state;
-    require_servers();
     memset(id_a, 'x', sizeof id_a);
     assert_int_equal(repl_local_id(group.a.sock, deadline_after(5000),
                                    id_a), 0);
@@ -1183,11 +870,11 @@ test_real_server_ids(void **state)
 
     /* A's listener is B's source: the same server. */
     memset(id_src, 'x', sizeof id_src);
-    assert_int_equal(repl_source_id(group.target_a, deadline_after(5000),
+    assert_int_equal(repl_source_id(group.a.target, deadline_after(5000),
                                     id_src), 0);
     assert_string_equal(id_src, id_a);
     assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
-                            REPL_LINK_REPLICATING, group.target_a, &st));
+                            REPL_LINK_REPLICATING, group.a.target, &st));
     assert_int_equal(repl_source_id(st.target, deadline_after(5000),
                                     id_src), 0);
     assert_string_equal(id_src, id_a);
@@ -1197,15 +884,15 @@ test_real_server_ids(void **state)
 static void
 test_real_source_id_errors(void **state)
 {
+    struct fixture_port port;
     char target[64], id[64];
     long long start;
-    int port, error;
+    int error;
 
     (void) state;
     /* ssl: not checked. */
     memset(id, 'x', sizeof id);
-    snprintf(target, sizeof target, "ssl:127.0.0.1:%d",
-             group.port_a > 0 ? group.port_a : 1);
+    snprintf(target, sizeof target, "ssl:127.0.0.1:%d", group.a.port);
     assert_int_equal(repl_source_id(target, deadline_after(5000), id),
                      ENOTSUP);
     assert_string_equal(id, "");
@@ -1217,9 +904,8 @@ test_real_source_id_errors(void **state)
     assert_string_equal(id, "");
 
     /* Nothing listens. */
-    port = free_port();
-    assert_true(port > 0);
-    snprintf(target, sizeof target, "tcp:127.0.0.1:%d", port);
+    fixture_port_reserve(&port);
+    snprintf(target, sizeof target, "tcp:127.0.0.1:%d", port.port);
     memset(id, 'x', sizeof id);
     start = clock_mono_ms();
     error = repl_source_id(target, deadline_after(2000), id);
@@ -1230,6 +916,7 @@ test_real_source_id_errors(void **state)
     assert_int_not_equal(error, ENOTSUP);
     assert_true(clock_mono_ms() - start < 2000 + 500);
     assert_string_equal(id, "");
+    fixture_port_release(&port);
 
     /* No server socket. */
     {
@@ -1274,11 +961,11 @@ test_real_source_id_silent(void **state)
 }
 
 /* Polls repl_has_data() on 'sock' until it is 'want', for at most
- * WAIT_MS. */
+ * FIXTURE_WAIT_MS. */
 static bool
 wait_has_data(const char *sock, bool want)
 {
-    long long deadline = deadline_after(WAIT_MS);
+    long long deadline = deadline_after(FIXTURE_WAIT_MS);
 
     for (;;) {
         bool has = !want;
@@ -1303,7 +990,6 @@ test_real_has_data(void **state)
     bool has = true;
 
     (void) state;
-    require_servers();
     /* A fresh database. */
     assert_int_equal(repl_has_data(group.a.sock, NB, "NB_Global",
                                    deadline_after(5000), &has), 0);
@@ -1341,7 +1027,6 @@ test_real_has_data_errors(void **state)
     bool has = true;
 
     (void) state;
-    require_servers();
     /* A table or a database the server does not have. */
     assert_true(repl_has_data(group.a.sock, NB, "SB_Global",
                               deadline_after(5000), &has) > 0);

@@ -7,36 +7,32 @@
  * "ovsdb-server" or "ovn-northd".  Everything lives in a fresh temporary
  * directory per test; every process started is killed by pid at the end. */
 #include "unit.h"
-#include "northd.h"
-#include "proc.h"
-#include "unixctl.h"
-#include "clock.h"
 #include "server.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "child.h"
+#include "clock.h"
 #include "deadline.h"
+#include "fixture.h"
 #include "jsonrpc.h"
+#include "northd.h"
+#include "proc.h"
+#include "unixctl.h"
 #include "log.h"
 #include "params.h"
 
-#define NB_SCHEMA "/usr/share/ovn/ovn-nb.ovsschema"
+#define NB_SCHEMA FIXTURE_NB_SCHEMA
 
 struct fixture {
     char dir[64];
@@ -80,134 +76,14 @@ static void
 parse_dirs(const struct fixture *f, struct params *p)
 {
     const struct kv kv[] = {
-        { "master_ip", "127.0.0.1" },
-        { "db_dir", f->db_dir },
-        { "run_dir", f->run_dir },
-        { "log_dir", f->log_dir },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "127.0.0.1" },
+        { .name = "db_dir", .value = f->db_dir },
+        { .name = "run_dir", .value = f->run_dir },
+        { .name = "log_dir", .value = f->log_dir },
+        { .name = NULL, .value = NULL },
     };
 
     parse(kv, p);
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag,
-           struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-    remove(path);
-    return 0;
-}
-
-static bool
-process_gone(pid_t pid)
-{
-    char path[64], buf[512], *paren;
-    ssize_t n;
-    int fd;
-
-    if (waitpid(pid, NULL, WNOHANG) == pid) {
-        return true;
-    }
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return true;
-    }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return true;
-    }
-    buf[n] = '\0';
-    paren = strrchr(buf, ')');
-    return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
-}
-
-/* Daemons started by this test, killed by a fatal signal that would skip
- * the teardown (a detached daemon would otherwise outlive the test). */
-static pid_t guarded[8];
-
-static void
-guard_signal(int sig)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (guarded[i] > 1) {
-            kill(guarded[i], SIGKILL);
-        }
-    }
-    raise(sig);                 /* SA_RESETHAND restored the default. */
-}
-
-static void
-guard_pid(pid_t pid)
-{
-    static const int signals[] = {
-        SIGHUP, SIGINT, SIGTERM, SIGABRT, SIGSEGV, SIGBUS,
-    };
-    static bool installed;
-    size_t i;
-
-    if (!installed) {
-        struct sigaction sa;
-
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = guard_signal;
-        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-        sigemptyset(&sa.sa_mask);
-        for (i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-            sigaction(signals[i], &sa, NULL);
-        }
-        installed = true;
-    }
-    for (i = 0; pid > 1 && i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (!guarded[i]) {
-            guarded[i] = pid;
-            return;
-        }
-    }
-}
-
-static void
-unguard_pid(pid_t pid)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        if (guarded[i] == pid) {
-            guarded[i] = 0;
-        }
-    }
-}
-
-static void
-kill_pid(pid_t pid)
-{
-    long long deadline;
-    bool gone;
-
-    if (pid <= 1) {
-        return;
-    }
-    /* Once process_gone() is true the pid may be reaped and reused: never
-     * signal it again. */
-    kill(pid, SIGKILL);
-    deadline = deadline_after(5000);
-    while (!(gone = process_gone(pid)) && !deadline_expired(deadline)) {
-        deadline_sleep(10, deadline);
-    }
-    if (!gone) {
-        kill(pid, SIGKILL);
-        deadline = deadline_after(5000);
-        while (!process_gone(pid) && !deadline_expired(deadline)) {
-            deadline_sleep(10, deadline);
-        }
-    }
-    unguard_pid(pid);
 }
 
 static void
@@ -218,7 +94,7 @@ remember_pid(struct fixture *f, pid_t pid)
     for (i = 0; i < sizeof f->pids / sizeof f->pids[0]; i++) {
         if (!f->pids[i]) {
             f->pids[i] = pid;
-            guard_pid(pid);
+            fixture_guard_pid(pid);
             return;
         }
     }
@@ -237,7 +113,7 @@ forget_pid(struct fixture *f, pid_t pid)
             f->pids[i] = 0;
         }
     }
-    unguard_pid(pid);
+    fixture_unguard_pid(pid);
 }
 
 static int
@@ -249,11 +125,7 @@ setup(void **state)
     if (!f) {
         return -1;
     }
-    strcpy(f->dir, "/tmp/test-server.XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
+    fixture_tmpdir("test-server", f->dir, sizeof f->dir);
     snprintf(f->db_dir, sizeof f->db_dir, "%s/lib/ovn", f->dir);
     snprintf(f->run_dir, sizeof f->run_dir, "%s/run/ovn", f->dir);
     snprintf(f->log_dir, sizeof f->log_dir, "%s/log/ovn", f->dir);
@@ -274,9 +146,9 @@ teardown(void **state)
     size_t i;
 
     for (i = 0; i < sizeof f->pids / sizeof f->pids[0]; i++) {
-        kill_pid(f->pids[i]);
+        fixture_stop_pid(f->pids[i], 0);
     }
-    nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_rmtree(f->dir);
     unsetenv("OVN_PKGDATADIR");
     unsetenv("HA_LOGFILE");
     free(f);
@@ -413,11 +285,11 @@ static void
 test_init_nb(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { "db_dir", "/d/db" },
-        { "run_dir", "/r/run" },
-        { "log_dir", "/l/log" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = "db_dir", .value = "/d/db" },
+        { .name = "run_dir", .value = "/r/run" },
+        { .name = "log_dir", .value = "/l/log" },
+        { .name = NULL, .value = NULL },
     };
     struct server s;
     struct params p;
@@ -441,8 +313,8 @@ static void
 test_init_sb(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = NULL, .value = NULL },
     };
     struct server s;
     struct params p;
@@ -466,8 +338,8 @@ static void
 test_init_pkgdatadir(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = NULL, .value = NULL },
     };
     struct server s;
     struct params p;
@@ -498,26 +370,37 @@ static void
 test_targets(void **state)
 {
     static const struct target_case cases[] = {
-        { "192.0.2.10", "tcp", "tcp", "6641", "6642", "yes",
-          "tcp:192.0.2.10:6641", "tcp:192.0.2.10:6642",
-          "ptcp:6641:192.0.2.10", "ptcp:6642:192.0.2.10" },
-        { "fd00::10", "tcp", "tcp", "6641", "6642", "yes",
-          "tcp:[fd00::10]:6641", "tcp:[fd00::10]:6642",
-          "ptcp:6641:[fd00::10]", "ptcp:6642:[fd00::10]" },
-        { "192.0.2.10", "ssl", "tcp", "16641", "16642", "yes",
-          "ssl:192.0.2.10:16641", "tcp:192.0.2.10:16642",
-          "pssl:16641:192.0.2.10", "ptcp:16642:192.0.2.10" },
-        { "2001:db8::1", "ssl", "ssl", "6641", "6642", "yes",
-          "ssl:[2001:db8::1]:6641", "ssl:[2001:db8::1]:6642",
-          "pssl:6641:[2001:db8::1]", "pssl:6642:[2001:db8::1]" },
+        { .ip = "192.0.2.10", .nb_proto = "tcp", .sb_proto = "tcp",
+          .nb_port = "6641", .sb_port = "6642", .only = "yes",
+          .nb_sync = "tcp:192.0.2.10:6641", .sb_sync = "tcp:192.0.2.10:6642",
+          .nb_listen = "ptcp:6641:192.0.2.10",
+          .sb_listen = "ptcp:6642:192.0.2.10" },
+        { .ip = "fd00::10", .nb_proto = "tcp", .sb_proto = "tcp",
+          .nb_port = "6641", .sb_port = "6642", .only = "yes",
+          .nb_sync = "tcp:[fd00::10]:6641", .sb_sync = "tcp:[fd00::10]:6642",
+          .nb_listen = "ptcp:6641:[fd00::10]",
+          .sb_listen = "ptcp:6642:[fd00::10]" },
+        { .ip = "192.0.2.10", .nb_proto = "ssl", .sb_proto = "tcp",
+          .nb_port = "16641", .sb_port = "16642", .only = "yes",
+          .nb_sync = "ssl:192.0.2.10:16641", .sb_sync = "tcp:192.0.2.10:16642",
+          .nb_listen = "pssl:16641:192.0.2.10",
+          .sb_listen = "ptcp:16642:192.0.2.10" },
+        { .ip = "2001:db8::1", .nb_proto = "ssl", .sb_proto = "ssl",
+          .nb_port = "6641", .sb_port = "6642", .only = "yes",
+          .nb_sync = "ssl:[2001:db8::1]:6641",
+          .sb_sync = "ssl:[2001:db8::1]:6642",
+          .nb_listen = "pssl:6641:[2001:db8::1]",
+          .sb_listen = "pssl:6642:[2001:db8::1]" },
         /* Load-balancer mode: listen everywhere, replicate from the VIP
          * all the same. */
-        { "192.0.2.10", "tcp", "ssl", "6641", "6642", "no",
-          "tcp:192.0.2.10:6641", "ssl:192.0.2.10:6642",
-          "ptcp:6641:0.0.0.0", "pssl:6642:0.0.0.0" },
-        { "fd00::10", "tcp", "tcp", "6641", "6642", "no",
-          "tcp:[fd00::10]:6641", "tcp:[fd00::10]:6642",
-          "ptcp:6641:[::]", "ptcp:6642:[::]" },
+        { .ip = "192.0.2.10", .nb_proto = "tcp", .sb_proto = "ssl",
+          .nb_port = "6641", .sb_port = "6642", .only = "no",
+          .nb_sync = "tcp:192.0.2.10:6641", .sb_sync = "ssl:192.0.2.10:6642",
+          .nb_listen = "ptcp:6641:0.0.0.0", .sb_listen = "pssl:6642:0.0.0.0" },
+        { .ip = "fd00::10", .nb_proto = "tcp", .sb_proto = "tcp",
+          .nb_port = "6641", .sb_port = "6642", .only = "no",
+          .nb_sync = "tcp:[fd00::10]:6641", .sb_sync = "tcp:[fd00::10]:6642",
+          .nb_listen = "ptcp:6641:[::]", .sb_listen = "ptcp:6642:[::]" },
     };
     size_t i;
 
@@ -525,13 +408,13 @@ test_targets(void **state)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct target_case *c = &cases[i];
         const struct kv kv[] = {
-            { "master_ip", c->ip },
-            { "nb_master_protocol", c->nb_proto },
-            { "sb_master_protocol", c->sb_proto },
-            { "nb_master_port", c->nb_port },
-            { "sb_master_port", c->sb_port },
-            { "listen_on_master_ip_only", c->only },
-            { NULL, NULL },
+            { .name = "master_ip", .value = c->ip },
+            { .name = "nb_master_protocol", .value = c->nb_proto },
+            { .name = "sb_master_protocol", .value = c->sb_proto },
+            { .name = "nb_master_port", .value = c->nb_port },
+            { .name = "sb_master_port", .value = c->sb_port },
+            { .name = "listen_on_master_ip_only", .value = c->only },
+            { .name = NULL, .value = NULL },
         };
         struct server nb, sb;
         struct params p;
@@ -567,8 +450,8 @@ static void
 test_db_remote(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = NULL, .value = NULL },
     };
     struct server s;
     struct params p;
@@ -613,11 +496,11 @@ static void
 test_build_argv(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { "db_dir", "/d/db" },
-        { "run_dir", "/r/run" },
-        { "log_dir", "/l/log" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = "db_dir", .value = "/d/db" },
+        { .name = "run_dir", .value = "/r/run" },
+        { .name = "log_dir", .value = "/l/log" },
+        { .name = NULL, .value = NULL },
     };
     const char *argv[64];
     char store[8192];
@@ -661,12 +544,12 @@ static void
 test_build_argv_ssl(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "fd00::10" },
-        { "sb_master_protocol", "ssl" },
-        { "ovn_sb_db_privkey", "/k/sb.key" },
-        { "ovn_sb_db_cert", "/k/sb.crt" },
-        { "ovn_sb_db_cacert", "/k/ca.crt" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "fd00::10" },
+        { .name = "sb_master_protocol", .value = "ssl" },
+        { .name = "ovn_sb_db_privkey", .value = "/k/sb.key" },
+        { .name = "ovn_sb_db_cert", .value = "/k/sb.crt" },
+        { .name = "ovn_sb_db_cacert", .value = "/k/ca.crt" },
+        { .name = NULL, .value = NULL },
     };
     const char *argv[64];
     char store[8192], sync[128];
@@ -703,8 +586,8 @@ static void
 test_build_argv_enospc(void **state)
 {
     static const struct kv kv[] = {
-        { "master_ip", "192.0.2.10" },
-        { NULL, NULL },
+        { .name = "master_ip", .value = "192.0.2.10" },
+        { .name = NULL, .value = NULL },
     };
     const char *argv[64], **small_argv;
     char store[8192], *small_store;
@@ -1116,28 +999,6 @@ test_prepare_refuses_clustered(void **state)
 /* ---------------------------------------------------------------------- */
 /* Starting and stopping. */
 
-static int
-free_port(void)
-{
-    struct sockaddr_in sin;
-    socklen_t len = sizeof sin;
-    int fd, port = -1;
-
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (!bind(fd, (struct sockaddr *) &sin, sizeof sin)
-        && !getsockname(fd, (struct sockaddr *) &sin, &len)) {
-        port = ntohs(sin.sin_port);
-    }
-    close(fd);
-    return port;
-}
-
 static void
 test_start_stop(void **state)
 {
@@ -1146,12 +1007,11 @@ test_start_stop(void **state)
     struct server s;
     struct params p;
     struct stat st;
+    struct fixture_port port;
     pid_t pid, pid2;
-    int port;
 
-    port = free_port();
-    assert_true(port > 0);
-    snprintf(sync, sizeof sync, "tcp:127.0.0.1:%d", port);
+    fixture_port_reserve(&port);
+    snprintf(sync, sizeof sync, "tcp:127.0.0.1:%d", port.port);
     prepare(f, &s, &p, 0, msg, sizeof msg);
 
     assert_int_equal(server_pid(&s, &pid), ESRCH);
@@ -1198,13 +1058,14 @@ test_start_stop(void **state)
 
     /* Stop: gone, pidfile removed. */
     assert_int_equal(server_stop(&s, deadline_after(10000)), 0);
-    assert_true(process_gone(pid));
+    assert_true(fixture_process_gone(pid));
     forget_pid(f, pid);
     assert_int_not_equal(stat(s.pidfile, &st), 0);
     assert_int_equal(server_pid(&s, &pid2), ESRCH);
 
     /* Stopping a stopped server. */
     assert_int_equal(server_stop(&s, deadline_after(10000)), 0);
+    fixture_port_release(&port);
 }
 
 /* A database that cannot be opened: an error with an explanation. */
@@ -1265,7 +1126,7 @@ test_stop_escalates(void **state)
     start = clock_mono_ms();
     assert_int_equal(server_stop(&s, deadline_after(1500)), 0);
     assert_true(clock_mono_ms() - start <= 1500 + 300);
-    assert_true(process_gone(child));
+    assert_true(fixture_process_gone(child));
     forget_pid(f, child);
     assert_int_not_equal(stat(s.pidfile, &st), 0);
 }
@@ -1325,7 +1186,7 @@ test_northd_pid_stop(void **state)
     child = spawn_named(f, "ovsdb-server", false);
     write_pid(pidfile, (long) child);
     assert_int_equal(northd_pid(&p, &pid), ESRCH);
-    kill_pid(child);
+    fixture_stop_pid(child, 0);
     forget_pid(f, child);
 
     child = spawn_named(f, "ovn-northd", false);
@@ -1333,7 +1194,7 @@ test_northd_pid_stop(void **state)
     assert_int_equal(northd_pid(&p, &pid), 0);
     assert_int_equal(pid, child);
     assert_int_equal(northd_stop(&p, deadline_after(6000)), 0);
-    assert_true(process_gone(child));
+    assert_true(fixture_process_gone(child));
     forget_pid(f, child);
     assert_int_equal(northd_pid(&p, &pid), ESRCH);
 }
