@@ -350,7 +350,7 @@ count_fds(void)
     int n = 0;
 
     assert_non_null(d);
-    while ((de = readdir(d))) {
+    for (de = readdir(d); de; de = readdir(d)) {
         n += de->d_name[0] != '.';
     }
     closedir(d);
