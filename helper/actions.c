@@ -240,8 +240,11 @@ actions_monitor(struct rsc *r)
     decide_monitor(&in, &v);
     if (v.state == DECIDE_ACTIVE) {
         fresh_touch_active(r->p.db_dir);
-    } else if (v.in_sync) {
-        fresh_touch(r->p.db_dir);
+    } else if (v.in_sync && fresh_touch(r->p.db_dir)
+               && v.score > DECIDE_SCORE_STALE) {
+        /* A copy whose freshness cannot be recorded must not look current
+         * to Pacemaker: the election would see the older record. */
+        v.score = DECIDE_SCORE_STALE;
     }
     if (v.repair == DECIDE_REPAIR_REBACKUP) {
         roles_rebackup(r, &in);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "statefile.h"
 #include "child.h"
 
 /* crm_attribute's exit code when it cannot reach a cluster. */
@@ -308,19 +309,10 @@ static bool
 cluster_cache_matches(const struct cluster *c, int score)
 {
     char buf[512], want[512];
-    ssize_t n;
-    int fd;
 
-    fd = open(c->cache, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (statefile_read(c->cache, buf, sizeof buf)) {
         return false;
     }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return false;
-    }
-    buf[n] = '\0';
     snprintf(want, sizeof want, "%s %d\n", c->node, score);
     return !strcmp(buf, want);
 }
@@ -328,17 +320,9 @@ cluster_cache_matches(const struct cluster *c, int score)
 static void
 cluster_cache_store(const struct cluster *c, int score)
 {
-    char tmp[4200], buf[512];
-    int fd, len;
+    char buf[512];
+    int len;
 
-    snprintf(tmp, sizeof tmp, "%s.tmp", c->cache);
     len = snprintf(buf, sizeof buf, "%s %d\n", c->node, score);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return;
-    }
-    if (write(fd, buf, len) != len || rename(tmp, c->cache)) {
-        unlink(tmp);
-    }
-    close(fd);
+    statefile_write(c->cache, buf, len);
 }

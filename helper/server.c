@@ -24,6 +24,10 @@ static int server_mkdirs(const struct params *, char *, size_t);
 static int server_tool(const char *const argv[], long long deadline,
                        char *out, size_t out_size, char *msg, size_t size);
 static int server_version_cmp(const char *a, const char *b);
+static int server_check_db(const struct server *, struct stat *,
+                           char *msg, size_t size);
+static int server_create_db(const struct server *, long long deadline,
+                            char *msg, size_t size);
 static int server_copy_aside(const char *file, const char *version,
                              char *dst, size_t dst_size);
 
@@ -170,12 +174,12 @@ server_prepare_db(const struct server *s, const struct params *p,
                  s->schema);
         return ENOENT;
     }
-    if (stat(s->db_file, &st)) {
-        const char *argv[] = { "ovsdb-tool", "create", s->db_file,
-                               s->schema, NULL };
-
-        log_info("%s: creating %s from %s", s->tag, s->db_file, s->schema);
-        return server_tool(argv, deadline, NULL, 0, msg, size);
+    error = server_check_db(s, &st, msg, size);
+    if (error == ENOENT) {
+        return server_create_db(s, deadline, msg, size);
+    }
+    if (error) {
+        return error;
     }
 
     {
@@ -429,5 +433,93 @@ server_copy_aside(const char *file, const char *version, char *dst,
     }
     close(in);
     close(out);
+    return error;
+}
+
+/* Checks that the database file of 's' is there and usable, following a
+ * symlink only to a plain file.  Returns 0 (with its status in '*st'),
+ * ENOENT only if there is nothing at all at its path, or another positive
+ * errno value with an explanation in 'msg'. */
+static int
+server_check_db(const struct server *s, struct stat *st, char *msg,
+                size_t size)
+{
+    int error;
+
+    if (lstat(s->db_file, st)) {
+        error = errno;
+        if (error == ENOENT) {
+            return ENOENT;
+        }
+        snprintf(msg, size, "cannot look at %s: %s", s->db_file,
+                 strerror(error));
+        return error;
+    }
+    if (stat(s->db_file, st)) {
+        error = errno;
+        snprintf(msg, size, "%s is a symlink to %s: fix or remove the link "
+                 "(the agent never replaces it)", s->db_file,
+                 error == ENOENT ? "nothing (dangling)"
+                 : error == ELOOP ? "itself (a loop)" : strerror(error));
+        return error == ENOENT ? ENOLINK : error;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        snprintf(msg, size, "%s is not a regular file: move it away",
+                 s->db_file);
+        return EINVAL;
+    }
+    if (st->st_size == 0) {
+        snprintf(msg, size, "%s is empty (0 bytes): restore it from a "
+                 "backup, or remove it to start with an empty database",
+                 s->db_file);
+        return EINVAL;
+    }
+    if (access(s->db_file, R_OK | W_OK)) {
+        error = errno;
+        snprintf(msg, size, "%s is not readable and writable: %s",
+                 s->db_file, strerror(error));
+        return error;
+    }
+    return 0;
+}
+
+/* Creates the database of 's' from its schema in a private directory
+ * made for it next to the database (nothing can be planted in it), then
+ * moves it into place only if nothing appeared there meanwhile: a failed
+ * create (a full disk) leaves nothing behind. */
+static int
+server_create_db(const struct server *s, long long deadline, char *msg,
+                 size_t size)
+{
+    char dir[PATH_MAX], tmp[PATH_MAX + 16], lock[PATH_MAX + 16];
+    const char *argv[] = { "ovsdb-tool", "create", tmp, s->schema, NULL };
+    int error;
+
+    if (snprintf(dir, sizeof dir, "%s.new.XXXXXX", s->db_file)
+        >= (int) sizeof dir) {
+        snprintf(msg, size, "%s: path too long", s->db_file);
+        return ENAMETOOLONG;
+    }
+    if (!mkdtemp(dir)) {
+        error = errno;
+        snprintf(msg, size, "cannot create %s: %s", s->db_file,
+                 strerror(error));
+        return error;
+    }
+    snprintf(tmp, sizeof tmp, "%s/db", dir);
+    snprintf(lock, sizeof lock, "%s/.db.~lock~", dir);
+    log_info("%s: creating %s from %s", s->tag, s->db_file, s->schema);
+    error = server_tool(argv, deadline, NULL, 0, msg, size);
+    if (!error && renameat2(AT_FDCWD, tmp, AT_FDCWD, s->db_file,
+                            RENAME_NOREPLACE)) {
+        error = errno;
+        snprintf(msg, size, "cannot move the new database into place at "
+                 "%s: %s", s->db_file, strerror(error));
+    }
+    unlink(tmp);
+    unlink(lock);
+    if (rmdir(dir)) {
+        log_warn("cannot remove %s: %s", dir, strerror(errno));
+    }
     return error;
 }

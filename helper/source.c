@@ -12,6 +12,7 @@
 #include "log.h"
 #include "repl.h"
 #include "rsc.h"
+#include "statefile.h"
 
 static void source_set_targets(struct rsc *r, const char *addr);
 
@@ -19,18 +20,11 @@ void
 source_init(struct rsc *r)
 {
     char addr[RSC_ADDR_MAX] = "";
-    FILE *f;
 
     snprintf(r->src.file, sizeof r->src.file, "%s/ovndb-servers.%s.source",
              r->p.run_dir, r->cl.instance);
-    f = fopen(r->src.file, "re");
-    if (f) {
-        if (!fgets(addr, sizeof addr, f)) {
-            addr[0] = '\0';
-        }
-        fclose(f);
-        addr[strcspn(addr, "\n")] = '\0';
-    }
+    statefile_read(r->src.file, addr, sizeof addr);
+    addr[strcspn(addr, "\n")] = '\0';
     source_set_targets(r, addr[0] ? addr : r->p.master_ip);
 }
 
@@ -44,14 +38,12 @@ source_set(struct rsc *r, const char *addr)
         r->src.error[i] = 0;
     }
     if (!addr) {
-        unlink(r->src.file);
+        statefile_remove(r->src.file);
     } else {
-        FILE *f = fopen(r->src.file, "we");
+        char line[RSC_ADDR_MAX + 1];
+        int len = snprintf(line, sizeof line, "%s\n", addr);
 
-        if (f) {
-            fprintf(f, "%s\n", addr);
-            fclose(f);
-        }
+        statefile_write(r->src.file, line, len);
     }
 }
 

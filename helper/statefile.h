@@ -17,13 +17,12 @@
 int statefile_write(const char *path, const char *data, size_t len);
 
 /* Rewrites the file at 'path' in place with the 'len' bytes of 'data' if
- * it is a regular file of exactly that length whose first 'keep' bytes
- * differ... no: whose content differs from 'data' only in the bytes that
- * 'same_shape' allows (see fresh.c).  Cheap: one open and one pwrite, no
- * fsync (the caller accepts losing the last rewrite in a crash).  Returns
- * true if it did. */
-bool statefile_rewrite(const char *path, const char *data, size_t len,
-                       bool (*same_shape)(const char *old, const char *new));
+ * it is a regular file (not a symlink) of exactly 'len' bytes: one open
+ * and one small write into one block, no fsync, which a monitor can afford
+ * every time (the caller accepts that a crash may lose the last rewrite).
+ * Returns true if it did; otherwise the caller writes the file with
+ * statefile_write(). */
+bool statefile_rewrite(const char *path, const char *data, size_t len);
 
 /* Reads the file at 'path' into 'buf' (NUL-terminated, at most 'size' - 1
  * bytes).  Returns 0, ENOENT if there is none, ELOOP if it is a symlink,
