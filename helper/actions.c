@@ -47,11 +47,19 @@ actions_run(enum ocf_action action)
     enum ocf_exitcode rc;
     struct rsc r;
 
+    if (action == OCF_ACTION_STOP) {
+        /* Stop always stops: with parameters it cannot use, it stops what
+         * runs at the paths they name (or the defaults). */
+        rsc_init_for_stop(&r, ocf_timeout_ms());
+        return actions_stop(&r);
+    }
     if (rsc_init(&r, ocf_timeout_ms(), reason, sizeof reason)) {
         ocf_exit_reason("%s", reason);
         return PCMK_OCF_NOT_CONFIGURED;
     }
-    if (action != OCF_ACTION_MONITOR && action != OCF_ACTION_VALIDATE) {
+    if (action == OCF_ACTION_START || action == OCF_ACTION_PROMOTE) {
+        /* Only these need the notifications (stop, demote and monitor do
+         * their job without them). */
         const char *notify = ocf_meta("notify");
 
         if (notify && !ocf_is_true(notify)) {
@@ -67,8 +75,6 @@ actions_run(enum ocf_action action)
     case OCF_ACTION_START:
         rc = actions_validate(&r);
         return rc == PCMK_OCF_OK ? actions_start(&r) : rc;
-    case OCF_ACTION_STOP:
-        return actions_stop(&r);
     case OCF_ACTION_MONITOR:
         return actions_monitor(&r);
     case OCF_ACTION_PROMOTE:
@@ -186,9 +192,9 @@ actions_start(struct rsc *r)
 static enum ocf_exitcode
 actions_stop(struct rsc *r)
 {
-    long long half = clock_mono_ms() + deadline_left(r->deadline) / 2;
+    char msg[ACTIONS_REASON_MAX];
     struct decide_input in;
-    int error = 0;
+    int error;
 
     /* An active copy is the newest there is until it stops.  The cluster
      * writes run while the servers stop. */
@@ -199,22 +205,10 @@ actions_stop(struct rsc *r)
         fresh_touch_active(r->p.db_dir);
         election_publish(r, true);
     }
-
-    if (r->p.manage_northd && northd_stop(&r->p, half)) {
-        error = ETIMEDOUT;
-    }
-    /* NB first, within the first half of the time left; then SB, within
-     * the rest. */
-    if (server_stop(&r->srv[0], half)) {
-        error = ETIMEDOUT;
-    }
-    if (server_stop(&r->srv[1], r->deadline)) {
-        error = ETIMEDOUT;
-    }
+    error = roles_stop(r, &in, msg, sizeof msg);
     if (error) {
         cluster_batch_end(&r->cl, r->deadline);
-        ocf_exit_reason("ovsdb-server still runs after SIGKILL; see the "
-                        "logs in %s", r->p.log_dir);
+        ocf_exit_reason("%s", msg);
         return PCMK_OCF_UNKNOWN_ERROR;
     }
     cluster_set_score(&r->cl, DECIDE_SCORE_NONE, true, r->deadline);

@@ -6,13 +6,18 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "child.h"
+#include "deadline.h"
 #include "log.h"
 #include "params.h"
 #include "proc.h"
 
 #define NORTHD_COMM "ovn-northd"
+
+/* Most ovn-northd processes found at once (normally one). */
+#define NORTHD_MAX_PROCS 4
 
 int
 northd_pid(const struct params *p, pid_t *pidp)
@@ -70,14 +75,29 @@ northd_start(const struct params *p, long long deadline, char *msg,
 int
 northd_stop(const struct params *p, long long deadline)
 {
-    char pidfile[PATH_MAX + 16];
-    pid_t pid;
+    char pidfile[PATH_MAX + 16], ctl[PATH_MAX + 16], msg[256];
+    struct proc_victim victims[NORTHD_MAX_PROCS];
+    pid_t pids[NORTHD_MAX_PROCS];
+    struct proc_daemon d = {
+        .name = NORTHD_COMM, .comm = NORTHD_COMM, .pidfile = pidfile,
+        .lockfile = pidfile, .ctl = ctl,
+    };
+    int n, i;
 
-    if (northd_pid(p, &pid)) {
+    snprintf(pidfile, sizeof pidfile, "%s/ovn-northd.pid", p->run_dir);
+    snprintf(ctl, sizeof ctl, "%s/ovn-northd.ctl", p->run_dir);
+    n = proc_find(&d, pids, NORTHD_MAX_PROCS);
+    for (i = 0; i < n; i++) {
+        victims[i] = (struct proc_victim) {
+            .pid = pids[i], .comm = NORTHD_COMM, .name = NORTHD_COMM,
+        };
+    }
+    if (!n || !proc_kill_all(victims, n, deadline_left(deadline) / 2,
+                             deadline, msg, sizeof msg)) {
+        if (unlink(pidfile) && errno != ENOENT) {
+            log_warn("cannot remove %s: %s", pidfile, strerror(errno));
+        }
         return 0;
     }
-    log_info("stopping ovn-northd (pid %ld)", (long) pid);
-    snprintf(pidfile, sizeof pidfile, "%s/ovn-northd.pid", p->run_dir);
-    kill(pid, SIGTERM);
-    return proc_stop_wait(pid, NORTHD_COMM, pidfile, deadline);
+    return ETIMEDOUT;
 }

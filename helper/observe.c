@@ -30,8 +30,12 @@ observe_servers(struct rsc *r, enum decide_expect expect,
     in->northd_running = r->p.manage_northd && !northd_pid(&r->p, &pid);
 
     /* Both servers are asked at once, so that a hung one costs no more
-     * than its own wait and the score can still be written after it. */
+     * than its own wait, and no more than OBSERVE_ANSWER_MS, whatever the
+     * operation timeout: the score can still be written after it. */
     left = deadline_left(r->deadline) - OBSERVE_RESERVE_MS;
+    if (left > OBSERVE_ANSWER_MS) {
+        left = OBSERVE_ANSWER_MS;
+    }
     deadline = clock_mono_ms() + (left > 0 ? left : 0);
     for (i = 0; i < 2; i++) {
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;

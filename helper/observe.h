@@ -11,6 +11,14 @@
 
 struct rsc;
 
+/* How long a server may take to answer its control socket before it
+ * counts as hung.  A healthy ovsdb-server answers sync-status in about a
+ * millisecond, between two transactions, however busy it is; 3 s is a
+ * thousand times that, and covers a long transaction on a slow disk, while
+ * a monitor of a hung (SIGSTOPped, stuck in I/O) server still answers
+ * within about 3 s instead of waiting out the operation timeout. */
+#define OBSERVE_ANSWER_MS 3000
+
 /* Time kept, after observing, for writing the promotion score. */
 #define OBSERVE_RESERVE_MS 1000
 

@@ -14,11 +14,35 @@
  * errno value if the pidfile cannot be read. */
 int proc_pidfile_pid(const char *pidfile, const char *comm, pid_t *pidp);
 
-/* Waits for 'pid' (running 'comm') to go away, sending SIGTERM after a
- * third of the time left until 'deadline' and SIGKILL after two thirds,
- * then removes 'pidfile' if it is left.  Returns 0 once it is gone, or
- * ETIMEDOUT if it still runs at 'deadline'. */
-int proc_stop_wait(pid_t pid, const char *comm, const char *pidfile,
-                   long long deadline);
+/* A daemon of this resource, with every way to find its processes. */
+struct proc_daemon {
+    const char *name;           /* For messages: "NB ovsdb-server". */
+    const char *comm;           /* Its program name in /proc. */
+    const char *pidfile;
+    const char *lockfile;       /* A file it holds a POSIX lock on, or
+                                 * NULL. */
+    const char *ctl;            /* Its unixctl socket, or NULL. */
+};
+
+/* Finds the live processes of 'd': the pid in its pidfile, the holder of
+ * the lock on its lock file, the owners of its control socket (even when
+ * the pidfile is gone or lies), each only if it runs d->comm; never by a
+ * match on the name alone.  Stores up to 'max' distinct pids in 'pids' and
+ * returns how many. */
+int proc_find(const struct proc_daemon *d, pid_t *pids, int max);
+
+/* A process to stop, and what it is, for messages. */
+struct proc_victim {
+    pid_t pid;
+    const char *comm;
+    const char *name;
+};
+
+/* Stops the 'n' processes of 'v' together: SIGTERM at once (with SIGCONT,
+ * so that a stopped process handles it), SIGKILL to those left after
+ * 'grace_ms', then waits for them until 'deadline'.  Returns 0 once all
+ * are gone, or ETIMEDOUT with the survivors named in 'msg'. */
+int proc_kill_all(const struct proc_victim *v, int n, int grace_ms,
+                  long long deadline, char *msg, size_t size);
 
 #endif /* proc.h */

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "northd.h"
 #include "observe.h"
+#include "proc.h"
 #include "repl.h"
 #include "rsc.h"
 
@@ -306,4 +307,63 @@ roles_rebackup(struct rsc *r, const struct decide_input *in)
             log_err("%s", msg);
         }
     }
+}
+
+int
+roles_stop(struct rsc *r, const struct decide_input *in, char *msg,
+           size_t size)
+{
+    struct proc_victim victims[2 * SERVER_MAX_PROCS];
+    long long left = deadline_left(r->deadline);
+    long long grace = left / 3 < ROLES_STOP_GRACE_MS ? left / 3
+                      : ROLES_STOP_GRACE_MS;
+    int error = 0, n = 0, i;
+
+    /* ovn-northd first: it is a client of the databases. */
+    if (r->p.manage_northd
+        && northd_stop(&r->p, deadline_after(left / 3))) {
+        snprintf(msg, size, "ovn-northd still runs after SIGKILL; see the "
+                 "logs in %s", r->p.log_dir);
+        error = ETIMEDOUT;
+    }
+    /* Servers that answer are asked to exit: they then remove their
+     * pidfiles and sockets themselves.  One that does not answer is not
+     * asked: it would only cost the wait. */
+    for (i = 0; i < 2; i++) {
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+
+        if (db->answered) {
+            server_ask_exit(&r->srv[i], deadline_after(
+                                left / 4 < SERVER_EXIT_ASK_MS ? left / 4
+                                : SERVER_EXIT_ASK_MS));
+        }
+    }
+    /* Then every process of either server, found every way there is,
+     * stopped together, so that each gets the whole time left. */
+    for (i = 0; i < 2; i++) {
+        const struct server *s = &r->srv[i];
+        pid_t pids[SERVER_MAX_PROCS];
+        struct proc_daemon d;
+        int j, found;
+
+        server_daemon(s, &d);
+        found = proc_find(&d, pids, SERVER_MAX_PROCS);
+        for (j = 0; j < found; j++) {
+            victims[n++] = (struct proc_victim) {
+                .pid = pids[j], .comm = d.comm, .name = s->name,
+            };
+        }
+    }
+    if (n && proc_kill_all(victims, n, grace, r->deadline, msg, size)) {
+        size_t len = strlen(msg);
+
+        snprintf(msg + len, len < size ? size - len : 0,
+                 " still running after SIGKILL; see the logs in %s",
+                 r->p.log_dir);
+        return ETIMEDOUT;
+    }
+    for (i = 0; i < 2; i++) {
+        server_forget_pidfile(&r->srv[i]);
+    }
+    return error;
 }

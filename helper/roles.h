@@ -52,4 +52,14 @@ void roles_follow_source(struct rsc *r, const struct decide_input *in);
  * active while backups were expected.  Failures are logged only. */
 void roles_rebackup(struct rsc *r, const struct decide_input *in);
 
+/* How long a server may take to exit after SIGTERM before SIGKILL. */
+#define ROLES_STOP_GRACE_MS 3000
+
+/* Stops ovn-northd (if managed) and every process of both servers
+ * (observed in 'in'), whatever their state: asked to exit if they answer,
+ * then SIGTERM, then SIGKILL after ROLES_STOP_GRACE_MS.  Returns 0 once
+ * none is left, or ETIMEDOUT with the survivors named in 'msg'. */
+int roles_stop(struct rsc *r, const struct decide_input *in, char *msg,
+               size_t size);
+
 #endif /* roles.h */

@@ -8,8 +8,12 @@
 
 #include "addr.h"
 #include "deadline.h"
+#include "log.h"
 #include "ocf.h"
 #include "repl.h"
+
+/* Longest db_dir, run_dir or log_dir that stop uses as given. */
+#define RSC_STOP_PATH_MAX 200
 
 static const char *rsc_lookup(const char *name, void *aux);
 
@@ -33,6 +37,53 @@ rsc_init(struct rsc *r, long long timeout_ms, char *msg, size_t size)
     }
     source_init(r);
     return 0;
+}
+
+/* Returns the value of the path parameter 'name' if it is usable (an
+ * absolute path of a sane length, no control characters), else its
+ * default. */
+static const char *
+rsc_path_or_default(const char *name)
+{
+    const char *value = ocf_reskey(name);
+    const char *c;
+
+    if (!value || value[0] != '/' || strlen(value) > RSC_STOP_PATH_MAX) {
+        return params_default(name);
+    }
+    for (c = value; *c; c++) {
+        if ((unsigned char) *c < 0x20 || *c == 0x7f) {
+            return params_default(name);
+        }
+    }
+    return value;
+}
+
+void
+rsc_init_for_stop(struct rsc *r, long long timeout_ms)
+{
+    char msg[256];
+    const char *northd;
+    int i;
+
+    if (!rsc_init(r, timeout_ms, msg, sizeof msg)) {
+        return;
+    }
+    log_warn("stop: %s; stopping what runs at the paths given", msg);
+    memset(&r->p, 0, sizeof r->p);
+    r->p.master_ip = "";
+    r->p.db_dir = rsc_path_or_default("db_dir");
+    r->p.run_dir = rsc_path_or_default("run_dir");
+    r->p.log_dir = rsc_path_or_default("log_dir");
+    northd = ocf_reskey("manage_northd");
+    r->p.manage_northd = northd && ocf_is_true(northd);
+    cluster_init(&r->cl, ocf_meta("on_node"), ocf_meta("physical_host"),
+                 ocf_meta("container_attribute_target"),
+                 getenv("OCF_RESOURCE_INSTANCE"), r->p.run_dir);
+    for (i = 0; i < 2; i++) {
+        server_init(&r->srv[i], i == 0 ? SERVER_NB : SERVER_SB, &r->p);
+    }
+    /* No source: stop replicates from nothing. */
 }
 
 const char *

@@ -40,6 +40,12 @@ struct rsc {
  * parameters are not valid. */
 int rsc_init(struct rsc *r, long long timeout_ms, char *msg, size_t size);
 
+/* Sets up 'r' for stop, which always stops: as rsc_init() if the
+ * parameters are valid; otherwise with what can be used of them (db_dir,
+ * run_dir and log_dir where they are absolute paths, their defaults where
+ * not; manage_northd only if it says yes), logging why. */
+void rsc_init_for_stop(struct rsc *r, long long timeout_ms);
+
 /* Returns this node's own address on master_ip's network (master_ip itself
  * if none is found). */
 const char *rsc_self_addr(struct rsc *r);

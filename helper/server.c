@@ -46,11 +46,14 @@ server_init(struct server *s, enum server_which which, const struct params *p)
     snprintf(s->schema, sizeof s->schema, "%s/ovn-%s.ovsschema",
              pkgdata && pkgdata[0] ? pkgdata : "/usr/share/ovn", sfx);
     snprintf(s->db_file, sizeof s->db_file, "%s/%s.db", p->db_dir, base);
+    snprintf(s->lockfile, sizeof s->lockfile, "%s/.%s.db.~lock~", p->db_dir,
+             base);
     snprintf(s->sock, sizeof s->sock, "%s/%s.sock", p->run_dir, base);
     snprintf(s->ctl, sizeof s->ctl, "%s/%s.ctl", p->run_dir, base);
     snprintf(s->pidfile, sizeof s->pidfile, "%s/%s.pid", p->run_dir, base);
     snprintf(s->logfile, sizeof s->logfile, "%s/ovsdb-server-%s.log",
              p->log_dir, sfx);
+    snprintf(s->name, sizeof s->name, "%s ovsdb-server", s->tag);
 }
 
 void
@@ -287,26 +290,68 @@ server_start(const struct server *s, const char *sync_from,
     return 0;
 }
 
-int
-server_stop(const struct server *s, long long deadline)
+void
+server_daemon(const struct server *s, struct proc_daemon *d)
 {
-    pid_t pid;
+    d->name = s->name;
+    d->comm = SERVER_COMM;
+    d->pidfile = s->pidfile;
+    d->lockfile = s->lockfile;
+    d->ctl = s->ctl;
+}
+
+void
+server_ask_exit(const struct server *s, long long deadline)
+{
     char *reply = NULL, *err = NULL;
 
-    if (server_pid(s, &pid)) {
-        return 0;
-    }
-    log_info("%s: stopping ovsdb-server (pid %ld)", s->tag, (long) pid);
-
-    /* Ask politely first: ovsdb-server then removes its pidfile and
-     * sockets itself. */
-    if (!unixctl_call(s->ctl, "exit", NULL, 0,
-                         deadline_after(deadline_left(deadline) / 4),
-                         &reply, &err)) {
+    if (!unixctl_call(s->ctl, "exit", NULL, 0, deadline, &reply, &err)) {
         free(reply);
         free(err);
     }
-    return proc_stop_wait(pid, SERVER_COMM, s->pidfile, deadline);
+}
+
+int
+server_stop(const struct server *s, long long deadline)
+{
+    struct proc_victim victims[SERVER_MAX_PROCS];
+    pid_t pids[SERVER_MAX_PROCS];
+    struct proc_daemon d;
+    char msg[256];
+    int n, i;
+
+    server_daemon(s, &d);
+    n = proc_find(&d, pids, SERVER_MAX_PROCS);
+    if (!n) {
+        return 0;
+    }
+    /* Ask politely first: ovsdb-server then removes its pidfile and
+     * sockets itself.  A hung one gets a short bound only. */
+    server_ask_exit(s, deadline_after(deadline_left(deadline) / 4
+                                      < SERVER_EXIT_ASK_MS
+                                      ? deadline_left(deadline) / 4
+                                      : SERVER_EXIT_ASK_MS));
+    for (i = 0; i < n; i++) {
+        victims[i] = (struct proc_victim) {
+            .pid = pids[i], .comm = SERVER_COMM, .name = s->name,
+        };
+    }
+    if (proc_kill_all(victims, n, deadline_left(deadline) / 3, deadline,
+                      msg, sizeof msg)) {
+        return ETIMEDOUT;
+    }
+    server_forget_pidfile(s);
+    return 0;
+}
+
+void
+server_forget_pidfile(const struct server *s)
+{
+    pid_t pid;
+
+    if (server_pid(s, &pid) && unlink(s->pidfile) && errno != ENOENT) {
+        log_warn("cannot remove %s: %s", s->pidfile, strerror(errno));
+    }
 }
 
 static int

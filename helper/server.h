@@ -16,6 +16,13 @@
 
 struct params;
 struct params_db;
+struct proc_daemon;
+
+/* Most processes of one server found at once (normally one). */
+#define SERVER_MAX_PROCS 4
+
+/* How long a server that answers is given to exit when asked. */
+#define SERVER_EXIT_ASK_MS 1000
 
 enum server_which {
     SERVER_NB,
@@ -32,6 +39,8 @@ struct server {
     char sock[PATH_MAX];        /* Local OVSDB client socket. */
     char ctl[PATH_MAX];         /* unixctl socket. */
     char pidfile[PATH_MAX];
+    char lockfile[PATH_MAX];    /* ovsdb-server's lock on db_file. */
+    char name[24];              /* "NB ovsdb-server", for messages. */
     char logfile[PATH_MAX];
 };
 
@@ -89,9 +98,21 @@ int server_prepare_db(const struct server *s, const struct params *p,
 int server_start(const struct server *s, const char *sync_from,
                  long long deadline, char *msg, size_t size);
 
-/* Stops the ovsdb-server of 's', asking it to exit first and escalating to
- * SIGTERM and SIGKILL, and returns 0 once it is gone (or was not running).
- * Returns ETIMEDOUT if it still runs at 'deadline'. */
+/* Describes the ovsdb-server of 's' as a daemon to find (see proc.h). */
+void server_daemon(const struct server *s, struct proc_daemon *d);
+
+/* Asks the ovsdb-server of 's' to exit, through its control socket, and
+ * waits for its answer until 'deadline' at most. */
+void server_ask_exit(const struct server *s, long long deadline);
+
+/* Stops every ovsdb-server process of 's' (found by pidfile, database
+ * lock or control socket): asks it to exit, then SIGTERM, then SIGKILL
+ * after a third of the time left.  Returns 0 once none is left (or none
+ * was running), or ETIMEDOUT if one still runs at 'deadline'. */
 int server_stop(const struct server *s, long long deadline);
+
+/* Removes the pidfile of 's' if no live ovsdb-server owns it (one killed
+ * by SIGKILL leaves it behind). */
+void server_forget_pidfile(const struct server *s);
 
 #endif /* server.h */
