@@ -36,8 +36,9 @@ static enum ocf_exitcode actions_monitor(struct rsc *);
 static enum ocf_exitcode actions_promote(struct rsc *);
 static enum ocf_exitcode actions_demote(struct rsc *);
 static enum ocf_exitcode actions_notify(struct rsc *);
-static enum ocf_exitcode actions_backups(struct rsc *, bool keep_remote,
-                                         bool watch);
+static enum ocf_exitcode actions_backups(struct rsc *,
+                                         const struct decide_input *,
+                                         bool keep_remote, bool watch);
 static enum ocf_exitcode actions_code(enum decide_state);
 
 enum ocf_exitcode
@@ -145,6 +146,7 @@ actions_start(struct rsc *r)
     const char *promoted = ocf_meta("notify_promoted_uname");
     const char *demoting = ocf_meta("notify_demote_uname");
     char node[NODELIST_NAME_MAX];
+    struct decide_input in;
     enum ocf_exitcode rc;
     bool active = false;
     const char *p;
@@ -171,13 +173,13 @@ actions_start(struct rsc *r)
     /* With no active to replicate from (none promoted, or only one being
      * demoted, as in the recovery of a failed active), there is no
      * replication to watch: do not wait on master_ip. */
-    rc = actions_backups(r, false, active);
+    observe_servers(r, DECIDE_EXPECT_ANY, &in);
+    rc = actions_backups(r, &in, false, active);
 
     if (rc == PCMK_OCF_OK) {
         /* Not in sync yet: the monitor raises the score once it is.  (Not
          * "expect unpromoted": that asks the source ahead, for nothing,
          * since a backup that just started is not replicating yet.) */
-        struct decide_input in;
         struct decide_verdict v;
 
         observe_servers(r, DECIDE_EXPECT_ANY, &in);
@@ -324,6 +326,16 @@ actions_demote(struct rsc *r)
         ocf_exit_reason("cannot demote: neither ovsdb-server is running");
         return PCMK_OCF_NOT_RUNNING;
     }
+    if ((in.nb.running && !in.nb.answered)
+        || (in.sb.running && !in.sb.answered)) {
+        /* Hung: nothing to hand over; fail now, and stop follows. */
+        const struct server *s = &r->srv[in.nb.running && !in.nb.answered
+                                         ? 0 : 1];
+
+        ocf_exit_reason("cannot demote: %s ovsdb-server runs but does not "
+                        "answer on %s; stop the resource", s->tag, s->ctl);
+        return PCMK_OCF_UNKNOWN_ERROR;
+    }
     if (r->p.manage_northd && northd_stop(&r->p, r->deadline)) {
         ocf_exit_reason("ovn-northd does not stop");
         return PCMK_OCF_UNKNOWN_ERROR;
@@ -345,7 +357,7 @@ actions_demote(struct rsc *r)
      * new active is promoted, so that the marker reaches them.  The new
      * active is not known yet: wait for it at master_ip. */
     source_set(r, NULL);
-    rc = actions_backups(r, true, false);
+    rc = actions_backups(r, &in, true, false);
     if (rc == PCMK_OCF_OK) {
         cluster_set_score(&r->cl, DECIDE_SCORE_BACKUP, true, r->deadline);
         log_info("demoted: NB and SB are backups of %s", r->src.target[0]);
@@ -399,12 +411,13 @@ actions_notify(struct rsc *r)
  * whichever is not running and demoting whichever is active (see
  * roles_make_backups() for 'keep_remote' and 'watch'). */
 static enum ocf_exitcode
-actions_backups(struct rsc *r, bool keep_remote, bool watch)
+actions_backups(struct rsc *r, const struct decide_input *in,
+                bool keep_remote, bool watch)
 {
     char msg[ACTIONS_REASON_MAX];
     int error;
 
-    error = roles_start_servers(r, msg, sizeof msg);
+    error = roles_start_servers(r, in, msg, sizeof msg);
     if (error) {
         ocf_exit_reason("%s", msg);
         return error == ENOENT ? PCMK_OCF_NOT_INSTALLED

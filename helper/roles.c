@@ -20,18 +20,17 @@ static int roles_wait_replication(struct rsc *r, int i, char *msg,
                                   size_t size);
 
 int
-roles_start_servers(struct rsc *r, char *msg, size_t size)
+roles_start_servers(struct rsc *r, const struct decide_input *in, char *msg,
+                    size_t size)
 {
-    struct decide_input in;
     int i, error;
 
-    observe_servers(r, DECIDE_EXPECT_ANY, &in);
-    if (in.northd_running) {
+    if (in->northd_running) {
         northd_stop(&r->p, r->deadline);
     }
     for (i = 0; i < 2; i++) {
         const struct server *s = &r->srv[i];
-        const struct decide_db *db = i == 0 ? &in.nb : &in.sb;
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
 
         if (db->running && !db->answered) {
             snprintf(msg, size, "%s ovsdb-server runs but does not answer "

@@ -16,12 +16,13 @@ struct rsc;
 /* How long start and demote watch replication take, at most. */
 #define ROLES_REPLICATION_WAIT_MS 3000
 
-/* Starts whichever ovsdb-server of 'r' is not running, as a backup of its
- * source (creating or upgrading its database first), and stops an
- * ovn-northd left running.  Returns 0; ENOENT if something needed is not
+/* Starts whichever ovsdb-server of 'r' is not running in 'in' (as
+ * observe_servers() saw them), as a backup of its source (creating or
+ * upgrading its database first), and stops an ovn-northd left running.  Returns 0; ENOENT if something needed is not
  * installed; ETIMEDOUT if a server runs but does not answer; another
  * positive errno value otherwise. */
-int roles_start_servers(struct rsc *r, char *msg, size_t size);
+int roles_start_servers(struct rsc *r, const struct decide_input *in,
+                        char *msg, size_t size);
 
 /* Makes both running databases read-only backups of their source.
  * 'keep_remote' keeps the listeners of a demoted active for the backups

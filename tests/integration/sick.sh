@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Integration test: sick servers.  A hung (SIGSTOPped) server is found
+# within the liveness bound, whatever the operation timeout; demote of a
+# hung active fails fast; stop always stops: hung servers, pidfiles that
+# are gone or lie, a half-started node, broken parameters, notify=false.
+
+# Variables N_*, TIMEOUT_MS and the ports are read by agent() in lib.sh.
+# shellcheck disable=SC2034,SC2154
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/common.sh
+. "$here/../lib/common.sh"
+NB_PORT=18641 SB_PORT=18642
+# shellcheck source=tests/integration/lib.sh
+. "$here/lib.sh"
+
+# Every pid this test sees is killed at the end, by pid, even if the test
+# deleted or falsified its pidfile.
+SEEN=()
+remember() {
+    local pid
+    for pid in "$@"; do
+        [ -n "$pid" ] && SEEN+=("$pid")
+    done
+}
+kill_seen() {
+    local pid
+    for pid in "${SEEN[@]}"; do
+        kill -CONT "$pid" 2>/dev/null
+        kill -9 "$pid" 2>/dev/null
+    done
+    return 0
+}
+on_exit kill_seen
+
+# gone PID...: none of the processes is left.
+gone() {
+    local pid
+    for pid in "$@"; do
+        alive "$pid" && return 1
+    done
+    return 0
+}
+
+# timed VAR CMD...: runs CMD, stores its duration (ms) in VAR, returns its
+# exit code.
+timed() {
+    local var=$1 start rc
+    shift
+    start=$(( $(date +%s%N) / 1000000 ))
+    "$@"
+    rc=$?
+    printf -v "$var" '%d' $(( $(date +%s%N) / 1000000 - start ))
+    return "$rc"
+}
+
+# under MS LIMIT: the duration is below the limit.
+under() {
+    [ "$1" -lt "$2" ]
+}
+
+# A long operation timeout: the liveness bound, not the timeout, must be
+# what ends the wait.
+TIMEOUT_MS=60000
+
+# fresh_active NODE: starts NODE and promotes it; remembers its pids.
+fresh_active() {
+    agent "$1" start && agent "$1" promote || return 1
+    remember "$(pid_of "$1" nb)" "$(pid_of "$1" sb)"
+}
+
+echo "# a hung active: monitor 9 within the bound, demote fails fast"
+check "node1 active" fresh_active node1
+nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
+kill -STOP "$nb1"
+timed took monitor_promoted node1
+rc=$?
+check "monitor of a hung active: rc 9 (got $rc)" test "$rc" = 9
+check "within 5 s of a 60 s timeout (${took} ms)" under "$took" 5000
+check "the reason says NB does not answer" \
+    grep -q 'NB ovsdb-server runs but does not answer' "$TMP/node1.err"
+timed took agent node1 demote
+rc=$?
+check "demote of a hung active fails: rc 1 (got $rc)" test "$rc" = 1
+check "fast (${took} ms)" under "$took" 5000
+check "and says what to do" grep -q 'does not answer.*stop the resource' \
+    "$TMP/node1.err"
+timed took agent node1 stop
+rc=$?
+check "stop of a hung active: rc 0 (got $rc)" test "$rc" = 0
+check "within 10 s (${took} ms)" under "$took" 10000
+check "the hung NB server is gone" gone "$nb1"
+check "the SB server is gone" gone "$sb1"
+check "no pidfile left" test ! -e "$(node_dir node1)/run/ovnnb_db.pid"
+
+echo "# a hung backup: monitor 1 within the bound"
+check "node1 starts as a backup" agent node1 start
+nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
+remember "$nb1" "$sb1"
+kill -STOP "$sb1"
+timed took monitor_unpromoted node1
+rc=$?
+check "monitor of a hung backup: rc 1 (got $rc)" test "$rc" = 1
+check "within 5 s (${took} ms)" under "$took" 5000
+check "the reason says SB does not answer" \
+    grep -q 'SB ovsdb-server runs but does not answer' "$TMP/node1.err"
+check "stop: rc 0" agent node1 stop
+check "both gone" gone "$nb1" "$sb1"
+
+echo "# both servers hung: stop gives each its chance"
+check "node1 active again" fresh_active node1
+nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
+kill -STOP "$nb1" "$sb1"
+TIMEOUT_MS=20000 timed took agent node1 stop
+rc=$?
+check "stop: rc 0 (got $rc)" test "$rc" = 0
+check "both gone" gone "$nb1" "$sb1"
+check "within the 20 s timeout (${took} ms)" under "$took" 20000
+
+echo "# pidfiles deleted"
+check "node1 active" fresh_active node1
+nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
+rm -f "$(node_dir node1)"/run/ovnnb_db.pid "$(node_dir node1)"/run/ovnsb_db.pid
+check "stop: rc 0" agent node1 stop
+check "found by their lock and socket, and gone" gone "$nb1" "$sb1"
+
+echo "# a pidfile that lies: it names another node's server"
+check "node2 runs" agent node2 start
+nb2=$(pid_of node2 nb) sb2=$(pid_of node2 sb)
+remember "$nb2" "$sb2"
+check "node1 runs" agent node1 start
+nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
+remember "$nb1" "$sb1"
+echo "$nb2" > "$(node_dir node1)/run/ovnnb_db.pid"
+check "stop node1: rc 0" agent node1 stop
+check "node1's servers are gone" gone "$nb1" "$sb1"
+check "node2's NB server, named by the lie, still runs" alive "$nb2"
+check "node2's SB server still runs" alive "$sb2"
+check "stop node2" agent node2 stop
+check "node2's servers are gone" gone "$nb2" "$sb2"
+
+echo "# half-started: only NB runs"
+check "node1 runs" agent node1 start
+nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
+remember "$nb1" "$sb1"
+kill -9 "$sb1"
+check "SB is gone" wait_until 5 gone "$sb1"
+check "stop: rc 0" agent node1 stop
+check "NB is gone" gone "$nb1"
+
+echo "# broken parameters and notify=false: stop still stops"
+for bad in "OCF_RESKEY_master_ip=not-an-address" \
+           "OCF_RESKEY_nb_master_port=abc" \
+           "OCF_RESKEY_manage_northd=maybe" \
+           "OCF_RESKEY_CRM_meta_notify=false"; do
+    check "node1 runs" agent node1 start
+    nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
+    remember "$nb1" "$sb1"
+    expect_rc 0 "stop with $bad" agent node1 stop "$bad"
+    check "nothing left after stop with $bad" gone "$nb1" "$sb1"
+done
+check "node1 active" fresh_active node1
+expect_rc 0 "demote with notify=false" agent node1 demote \
+    OCF_RESKEY_CRM_meta_notify=false
+check "NB is a backup after it" wait_until 5 eval '[ "$(role node1 nb)" = backup ]'
+expect_rc 0 "stop" agent node1 stop
+expect_rc 6 "start with notify=false is refused" agent node1 start \
+    OCF_RESKEY_CRM_meta_notify=false
+check "with a reason that names notify" grep -q 'notify=true' \
+    "$TMP/node1.err"
+check "and started nothing" test -z "$(pid_of node1 nb)$(pid_of node1 sb)"
+
+summary
