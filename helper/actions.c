@@ -244,6 +244,8 @@ actions_monitor(struct rsc *r)
     }
     if (v.repair == DECIDE_REPAIR_REBACKUP) {
         roles_rebackup(r, &in);
+    } else if (v.repair == DECIDE_REPAIR_REPOINT) {
+        roles_repoint(r);
     }
     if (v.state != DECIDE_STOPPED || probe) {
         /* A probe always writes: the cluster may have restarted and lost

@@ -114,18 +114,18 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
         decide_fail(false, v, "ovn-northd runs on a backup node");
         return;
     }
-    for (i = 0; i < 2; i++) {
-        if (!dbs[i]->target_ok) {
-            decide_fail(false, v, "%s replicates from another source than "
-                        "master_ip", tags[i]);
-            return;
-        }
-    }
     v->state = DECIDE_BACKUP;
-    if (decide_in_sync(&in->nb) && decide_in_sync(&in->sb)) {
+    if (!in->nb.target_ok || !in->sb.target_ok) {
+        /* Replicating from another source than the one chosen (after a
+         * node rejoined, say): an ordinary fault, repaired by pointing it
+         * back, not a failure.  Not in sync until then. */
+        v->repair = DECIDE_REPAIR_REPOINT;
+    } else if (decide_in_sync(&in->nb) && decide_in_sync(&in->sb)) {
         v->score = DECIDE_SCORE_BACKUP;
         v->in_sync = true;
-    } else if (in->nb.has_data || in->sb.has_data) {
+        return;
+    }
+    if (in->nb.has_data || in->sb.has_data) {
         v->score = !in->last_active ? DECIDE_SCORE_STALE
                    : in->final_active ? DECIDE_SCORE_FINAL
                    : DECIDE_SCORE_LAST_ACTIVE;

@@ -77,6 +77,8 @@ enum decide_repair {
     DECIDE_REPAIR_NONE,
     DECIDE_REPAIR_REBACKUP,     /* A backup made itself active: point it
                                  * back at its source at once. */
+    DECIDE_REPAIR_REPOINT,      /* A backup replicates from another source
+                                 * than the chosen one: point it there. */
 };
 
 struct decide_verdict {

@@ -100,7 +100,7 @@ observe_sync(struct rsc *r, struct decide_input *in)
         char id[40];
         int error;
 
-        if (db->link != REPL_LINK_REPLICATING) {
+        if (db->link != REPL_LINK_REPLICATING || !db->target_ok) {
             synced = false;
             continue;
         }

@@ -366,3 +366,17 @@ roles_stop(struct rsc *r, const struct decide_input *in, char *msg,
     }
     return error;
 }
+
+void
+roles_repoint(struct rsc *r)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        char msg[256];
+
+        if (roles_backup_db(r, i, false, msg, sizeof msg)) {
+            log_err("%s", msg);
+        }
+    }
+}

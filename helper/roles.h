@@ -53,6 +53,10 @@ void roles_follow_source(struct rsc *r, const struct decide_input *in);
  * active while backups were expected.  Failures are logged only. */
 void roles_rebackup(struct rsc *r, const struct decide_input *in);
 
+/* Points both backups at their chosen source (each only if it replicates
+ * from another).  Failures are logged only. */
+void roles_repoint(struct rsc *r);
+
 /* How long a server may take to exit after SIGTERM before SIGKILL. */
 #define ROLES_STOP_GRACE_MS 3000
 

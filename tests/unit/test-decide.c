@@ -184,8 +184,15 @@ oracle(const struct decide_input *in, struct expected *x)
     /* Rule 5. */
     if (want_promoted) {
         expect_failure(x, true);
-    } else if (in->northd_running || !nb->target_ok || !sb->target_ok) {
+    } else if (in->northd_running) {
         expect_failure(x, false);
+    } else if (!nb->target_ok || !sb->target_ok) {
+        expect_ok(x, DECIDE_BACKUP, nb->has_data || sb->has_data
+                  ? (!in->last_active ? DECIDE_SCORE_STALE
+                     : in->final_active ? DECIDE_SCORE_FINAL
+                     : DECIDE_SCORE_LAST_ACTIVE)
+                  : DECIDE_SCORE_EMPTY, false);
+        x->repair = DECIDE_REPAIR_REPOINT;
     } else if (backup_in_sync(nb) && backup_in_sync(sb)) {
         expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_BACKUP, true);
     } else if (nb->has_data || sb->has_data) {
@@ -359,6 +366,7 @@ test_exhaustive(void **state)
 #define NONE DECIDE_SCORE_NONE
 #define FINAL DECIDE_SCORE_FINAL
 #define REBACKUP DECIDE_REPAIR_REBACKUP
+#define REPOINT DECIDE_REPAIR_REPOINT
 #define NO_REPAIR DECIDE_REPAIR_NONE
 
 struct row {
@@ -666,18 +674,39 @@ test_both_backup_failures(void **state)
                   .expect = ANY },
           .state = FAILED, .score = NONE, .repair = NO_REPAIR,
           .reason = "ovn-northd" },
-        /* Another source than master_ip. */
+    };
+
+    (void) state;
+    CHECK_ROWS(rows);
+}
+
+/* Rule 5: a backup replicating from another source than the chosen one
+ * (after a node rejoined, say) is pointed back, not failed: an ordinary
+ * fault must leave no failed action.  Not in sync until then. */
+static void
+test_backup_other_source(void **state)
+{
+    static const struct row rows[] = {
         { .in = { .nb = BAK_ELSE, .sb = BAK, .expect = UNPROM },
-          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
-          .reason = "NB replicates from another source" },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = REPOINT },
         { .in = { .nb = BAK, .sb = BAK_ELSE, .expect = ANY,
                   .last_active = true },
-          .state = FAILED, .score = NONE, .repair = NO_REPAIR,
-          .reason = "SB replicates from another source" },
+          .state = BACKUP, .score = DECIDE_SCORE_LAST_ACTIVE,
+          .repair = REPOINT },
         { .in = { .nb = BAK_ELSE, .sb = BAK_ELSE, .northd_managed = true,
+                  .expect = UNPROM, .last_active = true,
+                  .final_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_FINAL, .repair = REPOINT },
+        /* ovn-northd running on a backup is still a failure. */
+        { .in = { .nb = BAK_ELSE, .sb = BAK, .northd_running = true,
                   .expect = UNPROM },
           .state = FAILED, .score = NONE, .repair = NO_REPAIR,
-          .reason = "NB" },
+          .reason = "ovn-northd runs on a backup" },
+        /* A promoted instance with backups is a failure, whatever the
+         * source. */
+        { .in = { .nb = BAK_ELSE, .sb = BAK_ELSE, .expect = PROM },
+          .state = FAILED_P, .score = NONE, .repair = NO_REPAIR,
+          .reason = "read-only backups" },
     };
 
     (void) state;
@@ -1218,6 +1247,7 @@ main(void)
         cmocka_unit_test(test_roles_differ),
         cmocka_unit_test(test_both_active),
         cmocka_unit_test(test_both_backup_failures),
+        cmocka_unit_test(test_backup_other_source),
         cmocka_unit_test(test_both_backup_scores),
         cmocka_unit_test(test_backup_link),
         cmocka_unit_test(test_active_ignores_backup_fields),
