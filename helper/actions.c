@@ -13,6 +13,7 @@
 #include "decide.h"
 #include "election.h"
 #include "fresh.h"
+#include "guard.h"
 #include "log.h"
 #include "nodelist.h"
 #include "northd.h"
@@ -87,6 +88,9 @@ actions_run(enum ocf_action action)
         return actions_notify(&r);
     case OCF_ACTION_WATCH_VIP:
         vipwatch_run(&r);
+        return PCMK_OCF_OK;
+    case OCF_ACTION_GUARD:
+        guard_run(&r);
         return PCMK_OCF_OK;
     case OCF_ACTION_META_DATA:
     case OCF_ACTION_USAGE:
@@ -198,6 +202,8 @@ actions_stop(struct rsc *r)
     struct decide_input in;
     int error;
 
+    /* The guard must not report this stop as a failure. */
+    guard_dismiss(r);
     /* An active copy is the newest there is until it stops.  The cluster
      * writes run while the servers stop. */
     cluster_batch_begin(&r->cl);
@@ -299,6 +305,7 @@ actions_promote(struct rsc *r)
         return PCMK_OCF_UNKNOWN_ERROR;
     }
     fresh_touch_active(r->p.db_dir);
+    guard_spawn(r);
     if (r->p.listen_on_master_ip_only && !addr_is_local(r->p.master_ip)) {
         vipwatch_spawn();
     }
@@ -323,6 +330,7 @@ actions_demote(struct rsc *r)
     /* Demoting what is not running at all would hide a crashed promoted
      * instance: report it, as OVN's agent does, and let Pacemaker recover
      * it.  A half-running instance is brought back to two backups. */
+    guard_dismiss(r);
     observe_servers(r, DECIDE_EXPECT_ANY, &in);
     if (!in.nb.running && !in.sb.running) {
         ocf_exit_reason("cannot demote: neither ovsdb-server is running");

@@ -32,6 +32,7 @@ ocf_action_parse(const char *name)
         { "usage", OCF_ACTION_USAGE },
         { "help", OCF_ACTION_USAGE },
         { "watch-vip", OCF_ACTION_WATCH_VIP },
+        { "guard", OCF_ACTION_GUARD },
     };
     size_t i;
 

@@ -20,6 +20,7 @@ enum ocf_action {
     OCF_ACTION_META_DATA,
     OCF_ACTION_USAGE,
     OCF_ACTION_WATCH_VIP,       /* Internal: started by promote itself. */
+    OCF_ACTION_GUARD,           /* Internal: started by promote itself. */
     OCF_ACTION_UNKNOWN,
 };
 

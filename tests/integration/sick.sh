@@ -170,4 +170,44 @@ check "with a reason that names notify" grep -q 'notify=true' \
     "$TMP/node1.err"
 check "and started nothing" test -z "$(pid_of node1 nb)$(pid_of node1 sb)"
 
+echo "# the active's guard reports a dead server at once, and only that"
+# guard_pid: the pid of the newest guard, from its log line.
+guard_pid() {
+    sed -n 's/.*\[\([0-9]*\)\]: INFO: guarding NB.*/\1/p' "$TMP/agent.log" \
+        | tail -n 1
+}
+reports() {
+    grep -c 'exited on the active node node1: telling Pacemaker now' \
+        "$TMP/agent.log"
+}
+guard_file=$(node_dir node1)/run/ovndb-servers.ovndb_servers.guard
+before=$(reports)
+check "node1 active" fresh_active node1
+check "promote left a guard token" test -s "$guard_file"
+check "the guard runs" wait_until 5 eval '[ -n "$(guard_pid)" ] && alive "$(guard_pid)"'
+g=$(guard_pid)
+remember "$g"
+nb1=$(pid_of node1 nb)
+kill -9 "$nb1"
+check "kill -9 of NB: reported within 1 s" \
+    wait_until 1 eval '[ "$(reports)" -gt "$before" ]'
+check "the guard is gone after reporting" wait_until 2 eval '! alive "$g"'
+check "and its token too" test ! -e "$guard_file"
+check "stop" agent node1 stop
+before=$(reports)
+check "node1 active again" fresh_active node1
+check "a new guard runs" wait_until 5 eval '[ "$(guard_pid)" != "$g" ]'
+g=$(guard_pid)
+remember "$g"
+check "demote" agent node1 demote
+check "demote dismissed the guard" wait_until 3 eval '! alive "$g"'
+check "promote again" agent node1 promote
+check "a third guard runs" wait_until 5 eval '[ "$(guard_pid)" != "$g" ]'
+g=$(guard_pid)
+remember "$g"
+check "stop of the active" agent node1 stop
+check "stop dismissed the guard" wait_until 3 eval '! alive "$g"'
+check "neither demote nor stop was reported as a failure" \
+    test "$(reports)" = "$before"
+
 summary
