@@ -18,9 +18,10 @@ struct rsc;
 
 /* Starts whichever ovsdb-server of 'r' is not running in 'in' (as
  * observe_servers() saw them), as a backup of its source (creating or
- * upgrading its database first), and stops an ovn-northd left running.  Returns 0; ENOENT if something needed is not
- * installed; ETIMEDOUT if a server runs but does not answer; another
- * positive errno value otherwise. */
+ * upgrading its database first), and stops an ovn-northd left running.
+ * Returns 0; ENOENT if something needed is not installed; ETIMEDOUT if a
+ * server runs but does not answer; another positive errno value
+ * otherwise. */
 int roles_start_servers(struct rsc *r, const struct decide_input *in,
                         char *msg, size_t size);
 
