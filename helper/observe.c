@@ -10,8 +10,18 @@
 #include "jsonrpc.h"
 #include "log.h"
 #include "northd.h"
+#include "proc.h"
 #include "repl.h"
 #include "rsc.h"
+
+/* Returns true if 'pid' used CPU time since it had used 'before' ticks. */
+static bool
+observe_busy(pid_t pid, unsigned long long before)
+{
+    unsigned long long now;
+
+    return !proc_cpu_ticks(pid, &now) && now > before;
+}
 
 void
 observe_servers(struct rsc *r, enum decide_expect expect,
@@ -19,7 +29,9 @@ observe_servers(struct rsc *r, enum decide_expect expect,
 {
     struct jsonrpc_conn *conns[2] = { NULL, NULL };
     int start_errors[2] = { 0, 0 };
+    unsigned long long cpu[2] = { 0, 0 };
     long long left, deadline;
+    pid_t pids[2] = { 0, 0 };
     pid_t pid;
     int i;
 
@@ -40,8 +52,9 @@ observe_servers(struct rsc *r, enum decide_expect expect,
     for (i = 0; i < 2; i++) {
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;
 
-        db->running = !server_pid(&r->srv[i], &pid);
+        db->running = !server_pid(&r->srv[i], &pids[i]);
         if (db->running) {
+            proc_cpu_ticks(pids[i], &cpu[i]);
             start_errors[i] = repl_status_start(r->srv[i].ctl, deadline,
                                                 &conns[i]);
         }
@@ -64,6 +77,13 @@ observe_servers(struct rsc *r, enum decide_expect expect,
         }
         error = repl_status_finish(conns[i], start_errors[i], s->db_name,
                                    deadline, &st);
+        if (error == ETIMEDOUT && observe_busy(pids[i], cpu[i])) {
+            /* Late but working (resynchronising a large database blocks
+             * a server for seconds): not hung.  Give it the rest. */
+            log_info("%s: busy; waiting longer for its answer", s->tag);
+            error = repl_get_status(s->ctl, s->db_name, r->deadline
+                                    - OBSERVE_RESERVE_MS, &st);
+        }
         if (error) {
             log_warn("%s: no answer from %s: %s", s->tag, s->ctl,
                      strerror(error));

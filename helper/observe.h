@@ -11,12 +11,13 @@
 
 struct rsc;
 
-/* How long a server may take to answer its control socket before it
- * counts as hung.  A healthy ovsdb-server answers sync-status in about a
- * millisecond, between two transactions, however busy it is; 3 s is a
- * thousand times that, and covers a long transaction on a slow disk, while
- * a monitor of a hung (SIGSTOPped, stuck in I/O) server still answers
- * within about 3 s instead of waiting out the operation timeout. */
+/* How long a server may take to answer its control socket, without using
+ * any CPU meanwhile, before it counts as hung.  A healthy ovsdb-server
+ * answers sync-status in about a millisecond; one that is late but works
+ * (resynchronising a large database blocks it for seconds, using CPU all
+ * along) gets the rest of the operation's time.  One that neither answers
+ * nor runs for 3 s (SIGSTOPped, deadlocked, stuck in I/O) is hung: the
+ * monitor says so in about 3 s instead of waiting out its timeout. */
 #define OBSERVE_ANSWER_MS 3000
 
 /* Time kept, after observing, for writing the promotion score. */

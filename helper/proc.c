@@ -90,6 +90,37 @@ proc_gone(pid_t pid, const char *comm)
     return !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
 }
 
+int
+proc_cpu_ticks(pid_t pid, unsigned long long *ticks)
+{
+    unsigned long long utime, stime;
+    char path[64], buf[1024], *p;
+    ssize_t n;
+    int fd;
+
+    *ticks = 0;
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return ESRCH;
+    }
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return ESRCH;
+    }
+    buf[n] = '\0';
+    /* "pid (comm) S ppid ... utime stime": fields 14 and 15; the comm may
+     * hold spaces, so count from its closing parenthesis. */
+    p = strrchr(buf, ')');
+    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+                     "%llu %llu", &utime, &stime) != 2) {
+        return ESRCH;
+    }
+    *ticks = utime + stime;
+    return 0;
+}
+
 /* Adds 'pid' to 'pids' (of 'n', room for 'max') unless it is there, is
  * not a real process, or does not run 'comm'.  Returns the new count. */
 static int

@@ -14,6 +14,10 @@
  * errno value if the pidfile cannot be read. */
 int proc_pidfile_pid(const char *pidfile, const char *comm, pid_t *pidp);
 
+/* Stores in '*ticks' the CPU time (user and system, in clock ticks) that
+ * 'pid' has used.  Returns 0, or ESRCH if it is gone. */
+int proc_cpu_ticks(pid_t pid, unsigned long long *ticks);
+
 /* A daemon of this resource, with every way to find its processes. */
 struct proc_daemon {
     const char *name;           /* For messages: "NB ovsdb-server". */
