@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "deadline.h"
 #include "log.h"
+#include "proc.h"
 #include "repl.h"
 #include "rsc.h"
 #include "statefile.h"
@@ -142,7 +143,10 @@ guard_run(struct rsc *r)
         return;
     }
     for (i = 0; i < 2; i++) {
-        if (server_pid(&r->srv[i], &pids[i])) {
+        struct proc_daemon d;
+
+        server_daemon(&r->srv[i], &d);
+        if (proc_find(&d, &pids[i], 1) != 1) {
             return;             /* Already gone: the monitor's business. */
         }
         pfds[i].fd = syscall(SYS_pidfd_open, pids[i], 0);

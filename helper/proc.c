@@ -253,17 +253,52 @@ proc_find_socket(const char *path, const char *comm, pid_t *pids, int n,
     return n;
 }
 
+/* Returns true if the command line of 'pid' has an argument that
+ * contains 'needle'. */
+static bool
+proc_cmdline_has(pid_t pid, const char *needle)
+{
+    char path[64], buf[8192];
+    bool found = false;
+    size_t len = 0;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", (long) pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return false;
+    }
+    while (len < sizeof buf - 1) {
+        n = read(fd, buf + len, sizeof buf - 1 - len);
+        if (n <= 0) {
+            break;
+        }
+        len += (size_t) n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    for (size_t i = 0; i < len && !found; i += strlen(buf + i) + 1) {
+        found = strstr(buf + i, needle) != NULL;
+    }
+    return found;
+}
+
 int
 proc_find(const struct proc_daemon *d, pid_t *pids, int max)
 {
     pid_t pid;
-    int n = 0;
+    int n;
 
-    if (!proc_pidfile_pid(d->pidfile, d->comm, &pid)) {
+    n = proc_find_lock(d->lockfile, d->comm, pids, 0, max);
+    n = proc_find_socket(d->ctl, d->comm, pids, n, max);
+    /* A pidfile may lie (it may name another resource's server): its pid
+     * counts only if the process was started with that pidfile. */
+    if (!proc_pidfile_pid(d->pidfile, d->comm, &pid)
+        && proc_cmdline_has(pid, d->pidfile)) {
         n = proc_add(pids, n, max, pid, d->comm);
     }
-    n = proc_find_lock(d->lockfile, d->comm, pids, n, max);
-    return proc_find_socket(d->ctl, d->comm, pids, n, max);
+    return n;
 }
 
 int

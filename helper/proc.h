@@ -28,10 +28,11 @@ struct proc_daemon {
     const char *ctl;            /* Its unixctl socket, or NULL. */
 };
 
-/* Finds the live processes of 'd': the pid in its pidfile, the holder of
- * the lock on its lock file, the owners of its control socket (even when
- * the pidfile is gone or lies), each only if it runs d->comm; never by a
- * match on the name alone.  Stores up to 'max' distinct pids in 'pids' and
+/* Finds the live processes of 'd': the holder of the lock on its lock
+ * file, the owners of its control socket (even when the pidfile is gone or
+ * lies), and the pid in its pidfile if that process was started with that
+ * pidfile; each only if it runs d->comm; never by a match on the name
+ * alone.  Stores up to 'max' distinct pids in 'pids' and
  * returns how many. */
 int proc_find(const struct proc_daemon *d, pid_t *pids, int max);
 

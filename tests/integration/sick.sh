@@ -65,7 +65,10 @@ TIMEOUT_MS=60000
 
 # fresh_active NODE: starts NODE and promotes it; remembers its pids.
 fresh_active() {
-    agent "$1" start && agent "$1" promote || return 1
+    if ! agent "$1" start || ! agent "$1" promote; then
+        echo "# $1: $(exit_reason "$1")"
+        return 1
+    fi
     remember "$(pid_of "$1" nb)" "$(pid_of "$1" sb)"
 }
 
