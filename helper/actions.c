@@ -21,6 +21,7 @@
 #include "rsc.h"
 #include "roles.h"
 #include "server.h"
+#include "status.h"
 #include "switchover.h"
 #include "vipwatch.h"
 
@@ -41,6 +42,8 @@ static enum ocf_exitcode actions_backups(struct rsc *,
                                          const struct decide_input *,
                                          bool keep_remote, bool watch);
 static enum ocf_exitcode actions_code(enum decide_state);
+static void actions_status(struct rsc *, const struct decide_input *,
+                           const struct decide_verdict *, bool force);
 
 enum ocf_exitcode
 actions_run(enum ocf_action action)
@@ -149,12 +152,18 @@ actions_start(struct rsc *r)
 {
     const char *promoted = ocf_meta("notify_promoted_uname");
     const char *demoting = ocf_meta("notify_demote_uname");
-    char node[NODELIST_NAME_MAX];
+    char node[NODELIST_NAME_MAX], msg[ACTIONS_REASON_MAX];
     struct decide_input in;
     enum ocf_exitcode rc;
     bool active = false;
     const char *p;
 
+    /* run_dir first: it keeps the choice of source (a node that rebooted
+     * has an empty /run). */
+    if (server_make_dirs(&r->p, msg, sizeof msg)) {
+        ocf_exit_reason("%s", msg);
+        return PCMK_OCF_UNKNOWN_ERROR;
+    }
     /* Replicate from the promoted node, if there is one that stays. */
     if (!promoted) {
         promoted = ocf_meta("notify_master_uname");
@@ -191,6 +200,7 @@ actions_start(struct rsc *r)
         decide_monitor(&in, &v);
         cluster_set_score(&r->cl, v.state == DECIDE_BACKUP ? v.score
                           : DECIDE_SCORE_EMPTY, true, r->deadline);
+        actions_status(r, &in, &v, true);
     }
     return rc;
 }
@@ -220,6 +230,7 @@ actions_stop(struct rsc *r)
         return PCMK_OCF_UNKNOWN_ERROR;
     }
     cluster_set_score(&r->cl, DECIDE_SCORE_NONE, true, r->deadline);
+    status_clear(r);
     cluster_batch_end(&r->cl, r->deadline);
     return PCMK_OCF_OK;
 }
@@ -257,6 +268,9 @@ actions_monitor(struct rsc *r)
         /* A probe always writes: the cluster may have restarted and lost
          * its transient attributes since the last write. */
         cluster_set_score(&r->cl, v.score, probe, r->deadline);
+    }
+    if (v.state != DECIDE_STOPPED) {
+        actions_status(r, &in, &v, probe);
     }
     source_forget(r);
     if (v.reason[0]) {
@@ -309,13 +323,18 @@ actions_promote(struct rsc *r)
     if (r->p.listen_on_master_ip_only && !addr_is_local(r->p.master_ip)) {
         vipwatch_spawn();
     }
-    /* Four cluster writes, at once. */
+    /* Five cluster writes, at once. */
     cluster_batch_begin(&r->cl);
     election_publish(r, false);
     cluster_set_attr(&r->cl, r->cl.node, "addr", false, rsc_self_addr(r),
                      r->deadline);
     cluster_record_active(&r->cl, r->deadline);
     cluster_set_score(&r->cl, DECIDE_SCORE_ACTIVE, true, r->deadline);
+    {
+        const struct status_input s = { .state = DECIDE_ACTIVE };
+
+        status_publish(r, &s, true);
+    }
     cluster_batch_end(&r->cl, r->deadline);
     log_info("promoted: NB and SB are active on %s", r->cl.node);
     return PCMK_OCF_OK;
@@ -456,4 +475,24 @@ actions_code(enum decide_state state)
     default:
         return PCMK_OCF_UNKNOWN_ERROR;
     }
+}
+
+/* Publishes what the observation 'in' and verdict 'v' say of this copy
+ * (see status.h). */
+static void
+actions_status(struct rsc *r, const struct decide_input *in,
+               const struct decide_verdict *v, bool force)
+{
+    const struct status_input s = {
+        .state = v->state,
+        .in_sync = v->in_sync,
+        .connecting = in->nb.link == REPL_LINK_CONNECTING
+                      || in->sb.link == REPL_LINK_CONNECTING,
+        .has_data = in->nb.has_data || in->sb.has_data,
+        .source = r->src.node[0] ? r->src.node : "master_ip",
+        .reason = v->reason,
+        .fresh_ms = fresh_read(r->p.db_dir),
+    };
+
+    status_publish(r, &s, force);
 }

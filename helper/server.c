@@ -20,7 +20,6 @@
 
 #define SERVER_COMM "ovsdb-server"
 
-static int server_mkdirs(const struct params *, char *, size_t);
 static int server_tool(const char *const argv[], long long deadline,
                        char *out, size_t out_size, char *msg, size_t size);
 static int server_version_cmp(const char *a, const char *b);
@@ -168,7 +167,7 @@ server_prepare_db(const struct server *s, const struct params *p,
     struct stat st;
     int error, cmp;
 
-    error = server_mkdirs(p, msg, size);
+    error = server_make_dirs(p, msg, size);
     if (error) {
         return error;
     }
@@ -354,8 +353,8 @@ server_forget_pidfile(const struct server *s)
     }
 }
 
-static int
-server_mkdirs(const struct params *p, char *msg, size_t size)
+int
+server_make_dirs(const struct params *p, char *msg, size_t size)
 {
     const char *dirs[] = { p->db_dir, p->run_dir, p->log_dir };
     size_t i;

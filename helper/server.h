@@ -84,6 +84,10 @@ int server_build_argv(const struct server *s, const char *sync_from,
  * not; see proc_pidfile_pid(). */
 int server_pid(const struct server *s, pid_t *pidp);
 
+/* Creates db_dir, run_dir and log_dir (and their parents) if missing.
+ * Returns 0 or a positive errno value with an explanation in 'msg'. */
+int server_make_dirs(const struct params *p, char *msg, size_t size);
+
 /* Makes sure the directories exist and the database file of 's' is usable:
  * creates it from the schema if absent, converts it (after copying it aside)
  * if the installed schema is newer, refuses one whose schema is newer than

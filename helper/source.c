@@ -19,32 +19,52 @@ static void source_set_targets(struct rsc *r, const char *addr);
 void
 source_init(struct rsc *r)
 {
-    char addr[RSC_ADDR_MAX] = "";
+    char line[RSC_ADDR_MAX + NODELIST_NAME_MAX + 2] = "";
+    char *node;
 
     snprintf(r->src.file, sizeof r->src.file, "%s/ovndb-servers.%s.source",
              r->p.run_dir, r->cl.instance);
-    statefile_read(r->src.file, addr, sizeof addr);
-    addr[strcspn(addr, "\n")] = '\0';
-    source_set_targets(r, addr[0] ? addr : r->p.master_ip);
+    statefile_read(r->src.file, line, sizeof line);
+    line[strcspn(line, "\n")] = '\0';
+    /* "ADDR NODE", or "ADDR" as older versions wrote it. */
+    node = strchr(line, ' ');
+    if (node) {
+        *node++ = '\0';
+        snprintf(r->src.node, sizeof r->src.node, "%s", node);
+    }
+    if (strlen(line) >= RSC_ADDR_MAX) {
+        line[0] = '\0';
+    }
+    source_set_targets(r, line[0] ? line : r->p.master_ip);
 }
 
-void
-source_set(struct rsc *r, const char *addr)
+/* Sets the source to 'addr' (NULL: master_ip), the address of 'node'
+ * ("" if unknown), and remembers it. */
+static void
+source_set_node(struct rsc *r, const char *addr, const char *node)
 {
     int i;
 
     source_set_targets(r, addr ? addr : r->p.master_ip);
+    snprintf(r->src.node, sizeof r->src.node, "%s", node);
     for (i = 0; i < 2; i++) {
         r->src.error[i] = 0;
     }
     if (!addr) {
         statefile_remove(r->src.file);
     } else {
-        char line[RSC_ADDR_MAX + 1];
-        int len = snprintf(line, sizeof line, "%s\n", addr);
+        char line[RSC_ADDR_MAX + NODELIST_NAME_MAX + 3];
+        int len = snprintf(line, sizeof line, "%s%s%s\n", addr,
+                           node[0] ? " " : "", node);
 
         statefile_write(r->src.file, line, len);
     }
+}
+
+void
+source_set(struct rsc *r, const char *addr)
+{
+    source_set_node(r, addr, "");
 }
 
 void
@@ -62,7 +82,7 @@ source_follow(struct rsc *r, const char *node)
         return;
     }
     log_info("replicating from %s at its own address %s", node, addr);
-    source_set(r, addr);
+    source_set_node(r, addr, node);
 }
 
 int

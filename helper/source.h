@@ -11,6 +11,8 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "nodelist.h"
+
 struct jsonrpc_conn;
 struct rsc;
 
@@ -24,6 +26,7 @@ struct rsc;
 struct source {
     char target[2][SOURCE_TARGET_MAX];  /* Of NB and SB. */
     char file[PATH_MAX];        /* Remembers the active's address. */
+    char node[NODELIST_NAME_MAX];   /* The active node followed, or "". */
 
     /* The check of each database's source. */
     int error[2];               /* Set once it failed to answer: not asked

@@ -10,6 +10,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -156,9 +157,12 @@ teardown(void **state)
 }
 
 /* Forks a child that calls itself 'comm' and waits for a signal (ignoring
- * SIGTERM if 'stubborn').  Returns its pid once the name is set. */
+ * SIGTERM if 'stubborn'), holding a POSIX lock on 'lockfile' if not NULL,
+ * as a real daemon holds one on its database or pidfile.  Returns its pid
+ * once the name is set and the lock taken. */
 static pid_t
-spawn_named(struct fixture *f, const char *comm, bool stubborn)
+spawn_locked(struct fixture *f, const char *comm, bool stubborn,
+             const char *lockfile)
 {
     long long deadline;
     int p[2];
@@ -177,6 +181,14 @@ spawn_named(struct fixture *f, const char *comm, bool stubborn)
         }
         prctl(PR_SET_NAME, comm, 0L, 0L, 0L);
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0L, 0L, 0L);
+        if (lockfile) {
+            struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+            int fd = open(lockfile, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+            if (fd < 0 || fcntl(fd, F_SETLK, &fl)) {
+                _exit(1);
+            }
+        }
         if (write(p[1], "x", 1) != 1) {
             _exit(1);
         }
@@ -193,6 +205,12 @@ spawn_named(struct fixture *f, const char *comm, bool stubborn)
     }
     close(p[0]);
     return pid;
+}
+
+static pid_t
+spawn_named(struct fixture *f, const char *comm, bool stubborn)
+{
+    return spawn_locked(f, comm, stubborn, NULL);
 }
 
 static void
@@ -1108,6 +1126,7 @@ test_stop_escalates(void **state)
     struct stat st;
     long long start;
     pid_t child, pid;
+    char msg[256];
 
     parse_dirs(f, &p);
     server_init(&s, SERVER_NB, &p);
@@ -1118,7 +1137,8 @@ test_stop_escalates(void **state)
         mkdir(d, 0755);
         mkdir(f->run_dir, 0755);
     }
-    child = spawn_named(f, "ovsdb-server", true);
+    assert_int_equal(server_make_dirs(&p, msg, sizeof msg), 0);
+    child = spawn_locked(f, "ovsdb-server", true, s.lockfile);
     write_pid(s.pidfile, (long) child);
     assert_int_equal(server_pid(&s, &pid), 0);
     assert_int_equal(pid, child);
@@ -1140,6 +1160,7 @@ test_stop_sigterm(void **state)
     struct params p;
     long long start;
     pid_t child;
+    char msg[256];
     int status;
 
     parse_dirs(f, &p);
@@ -1151,7 +1172,8 @@ test_stop_sigterm(void **state)
         mkdir(d, 0755);
         mkdir(f->run_dir, 0755);
     }
-    child = spawn_named(f, "ovsdb-server", false);
+    assert_int_equal(server_make_dirs(&p, msg, sizeof msg), 0);
+    child = spawn_locked(f, "ovsdb-server", false, s.lockfile);
     write_pid(s.pidfile, (long) child);
     start = clock_mono_ms();
     assert_int_equal(server_stop(&s, deadline_after(6000)), 0);
@@ -1189,7 +1211,7 @@ test_northd_pid_stop(void **state)
     fixture_stop_pid(child, 0);
     forget_pid(f, child);
 
-    child = spawn_named(f, "ovn-northd", false);
+    child = spawn_locked(f, "ovn-northd", false, pidfile);
     write_pid(pidfile, (long) child);
     assert_int_equal(northd_pid(&p, &pid), 0);
     assert_int_equal(pid, child);
