@@ -57,6 +57,8 @@ def parameters(root):
             attrs.append("no default")
         else:
             attrs.append("default \\fB%s\\fR" % roff(default))
+        if p.get("reloadable") == "1":
+            attrs.append("reloadable")
         out.append(".TP")
         out.append("\\fB%s\\fR (%s)" % (roff(p.get("name")), ", ".join(attrs)))
         shortdesc = desc(p, "shortdesc").strip().rstrip(".")

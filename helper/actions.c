@@ -38,6 +38,7 @@ static enum ocf_exitcode actions_monitor(struct rsc *);
 static enum ocf_exitcode actions_promote(struct rsc *);
 static enum ocf_exitcode actions_demote(struct rsc *);
 static enum ocf_exitcode actions_notify(struct rsc *);
+static enum ocf_exitcode actions_reload(struct rsc *);
 static enum ocf_exitcode actions_backups(struct rsc *,
                                          const struct decide_input *,
                                          bool keep_remote, bool watch);
@@ -95,6 +96,8 @@ actions_run(enum ocf_action action)
     case OCF_ACTION_GUARD:
         guard_run(&r);
         return PCMK_OCF_OK;
+    case OCF_ACTION_RELOAD:
+        return actions_reload(&r);
     case OCF_ACTION_META_DATA:
     case OCF_ACTION_USAGE:
     case OCF_ACTION_UNKNOWN:
@@ -433,6 +436,23 @@ actions_notify(struct rsc *r)
     }
     observe_servers(r, DECIDE_EXPECT_ANY, &in);
     roles_follow_source(r, &in);
+    return PCMK_OCF_OK;
+}
+
+/* reload-agent (OCF 1.1): Pacemaker runs it instead of a restart when
+ * only reloadable parameters changed; the servers keep running and the
+ * active stays where it is. */
+static enum ocf_exitcode
+actions_reload(struct rsc *r)
+{
+    char msg[ACTIONS_REASON_MAX];
+    struct decide_input in;
+
+    observe_servers(r, DECIDE_EXPECT_ANY, &in);
+    if (roles_reload(r, &in, msg, sizeof msg)) {
+        ocf_exit_reason("%s", msg);
+        return PCMK_OCF_UNKNOWN_ERROR;
+    }
     return PCMK_OCF_OK;
 }
 

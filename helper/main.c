@@ -16,7 +16,7 @@ static void
 usage(FILE *out)
 {
     fputs("usage: ovndb-servers {start|stop|monitor|promote|demote|notify|"
-          "validate-all|meta-data|usage}\n\n"
+          "reload-agent|validate-all|meta-data|usage}\n\n"
           "OCF resource agent for OVN's Northbound and Southbound "
           "ovsdb-servers\nin active/backup replication; see "
           "ocf_ovn_ovndb-servers(7).\n", out);
@@ -30,7 +30,7 @@ main(int argc, char *argv[])
 
     switch (action) {
     case OCF_ACTION_META_DATA:
-        params_write_metadata(stdout);
+        params_write_metadata(stdout, ocf_speaks_1_1());
         return fflush(stdout) ? PCMK_OCF_UNKNOWN_ERROR : PCMK_OCF_OK;
     case OCF_ACTION_USAGE:
         usage(stdout);

@@ -33,6 +33,7 @@ ocf_action_parse(const char *name)
         { "help", OCF_ACTION_USAGE },
         { "watch-vip", OCF_ACTION_WATCH_VIP },
         { "guard", OCF_ACTION_GUARD },
+        { "reload-agent", OCF_ACTION_RELOAD },
     };
     size_t i;
 
@@ -125,4 +126,15 @@ ocf_print_exit_reason(void)
     line[len] = '\0';
     fprintf(stderr, "%s%s\n", prefix && prefix[0] ? prefix
             : PCMK_OCF_REASON_PREFIX, line);
+}
+
+bool
+ocf_speaks_1_1(void)
+{
+    const char *major = getenv("OCF_RA_VERSION_MAJOR");
+    const char *minor = getenv("OCF_RA_VERSION_MINOR");
+    long maj = major ? strtol(major, NULL, 10) : 0;
+    long min = minor ? strtol(minor, NULL, 10) : 0;
+
+    return maj > 1 || (maj == 1 && min >= 1);
 }

@@ -17,12 +17,19 @@ enum ocf_action {
     OCF_ACTION_DEMOTE,
     OCF_ACTION_NOTIFY,
     OCF_ACTION_VALIDATE,
+    OCF_ACTION_RELOAD,          /* reload-agent (OCF 1.1). */
     OCF_ACTION_META_DATA,
     OCF_ACTION_USAGE,
     OCF_ACTION_WATCH_VIP,       /* Internal: started by promote itself. */
     OCF_ACTION_GUARD,           /* Internal: started by promote itself. */
     OCF_ACTION_UNKNOWN,
 };
+
+/* Returns true if the caller speaks OCF 1.1 or later: Pacemaker sets
+ * OCF_RA_VERSION_MAJOR/MINOR to 1/1.  Older tools (ocf-tester validates
+ * against the OCF 1.0 DTD) get OCF 1.0 meta-data, without reload-agent and
+ * reloadable parameters. */
+bool ocf_speaks_1_1(void);
 
 /* Returns the action named 'name' (NULL gives OCF_ACTION_UNKNOWN).  "status"
  * is monitor, "help" is usage. */

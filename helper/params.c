@@ -200,6 +200,28 @@ params_parse(params_lookup_func *lookup, void *aux, struct params *p,
     return 0;
 }
 
+bool
+params_is_reloadable(const char *name)
+{
+    /* What reload-agent applies to the running servers (see the guide):
+     * the probe intervals only.  master_ip, the ports, the protocols and
+     * the TLS files change what the servers listen on or where backups
+     * replicate from (a restart or a move), the directories where the
+     * databases are, manage_northd and listen_on_master_ip_only the set
+     * of processes and listeners: Pacemaker restarts for those. */
+    static const char *reloadable[] = {
+        "inactive_probe_interval", "inactive_probe_interval_to_master",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof reloadable / sizeof reloadable[0]; i++) {
+        if (!strcmp(name, reloadable[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 const char *
 params_default(const char *name)
 {
@@ -214,7 +236,7 @@ params_default(const char *name)
 }
 
 void
-params_write_metadata(FILE *out)
+params_write_metadata(FILE *out, bool ocf11)
 {
     static const char *types[] = { "string", "integer", "boolean" };
     size_t i;
@@ -237,8 +259,10 @@ params_write_metadata(FILE *out)
     for (i = 0; i < PARAMS_N; i++) {
         const struct params_def *d = &params_table[i];
 
-        fprintf(out, "<parameter name=\"%s\" unique=\"0\" required=\"%d\">\n"
-                "<longdesc lang=\"en\">", d->name, d->required ? 1 : 0);
+        fprintf(out, "<parameter name=\"%s\" unique=\"0\" required=\"%d\"%s>"
+                "\n<longdesc lang=\"en\">", d->name, d->required ? 1 : 0,
+                ocf11 && params_is_reloadable(d->name)
+                ? " reloadable=\"1\"" : "");
         params_xml_text(out, d->longdesc);
         fputs("</longdesc>\n<shortdesc lang=\"en\">", out);
         params_xml_text(out, d->shortdesc);
@@ -261,8 +285,11 @@ params_write_metadata(FILE *out)
           "<action name=\"monitor\" timeout=\"30s\" interval=\"30s\" "
           "depth=\"0\" role=\"Unpromoted\"/>\n"
           "<action name=\"meta-data\" timeout=\"5s\"/>\n"
-          "<action name=\"validate-all\" timeout=\"20s\"/>\n"
-          "</actions>\n</resource-agent>\n", out);
+          "<action name=\"validate-all\" timeout=\"20s\"/>\n", out);
+    if (ocf11) {
+        fputs("<action name=\"reload-agent\" timeout=\"20s\"/>\n", out);
+    }
+    fputs("</actions>\n</resource-agent>\n", out);
 }
 
 static const char *

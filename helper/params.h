@@ -46,7 +46,11 @@ int params_parse(params_lookup_func *lookup, void *aux, struct params *p,
 /* Returns the default value of parameter 'name', or NULL. */
 const char *params_default(const char *name);
 
+/* Returns true if reload-agent applies parameter 'name' to the running
+ * servers (reloadable="1" in the meta-data). */
+bool params_is_reloadable(const char *name);
+
 /* Writes the agent's meta-data XML to 'out'. */
-void params_write_metadata(FILE *out);
+void params_write_metadata(FILE *out, bool ocf11);
 
 #endif /* params.h */

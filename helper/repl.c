@@ -524,3 +524,15 @@ repl_reply_is_failure(const char *reply)
     return !strncmp(reply, "Unable to connect", 17)
            || !strncmp(reply, "Invalid probe interval", 22);
 }
+
+int
+repl_set_probe(const char *ctl, long long probe_ms, long long deadline)
+{
+    char probe[32], *reply = NULL;
+    int error;
+
+    snprintf(probe, sizeof probe, "%lld", probe_ms);
+    error = repl_command(ctl, REPL_CMD_PROBE, probe, deadline, &reply);
+    free(reply);
+    return error;
+}

@@ -78,6 +78,11 @@ int repl_make_active(const char *ctl, long long deadline);
 int repl_make_backup(const char *ctl, const char *target, long long probe_ms,
                      long long deadline);
 
+/* Sets the inactivity probe of a backup's replication connection to
+ * 'probe_ms' milliseconds, without changing its source.  Returns 0 or a
+ * positive errno value. */
+int repl_set_probe(const char *ctl, long long probe_ms, long long deadline);
+
 /* Adds or removes the remote 'remote' (e.g. "db:OVN_Northbound,NB_Global,
  * connections") on a running server, idempotently.  Returns 0 or a positive
  * errno value. */

@@ -380,3 +380,41 @@ roles_repoint(struct rsc *r)
         }
     }
 }
+
+int
+roles_reload(struct rsc *r, const struct decide_input *in, char *msg,
+             size_t size)
+{
+    char listen[SOURCE_TARGET_MAX];
+    int i, error = 0;
+
+    for (i = 0; i < 2 && !error; i++) {
+        const struct server *s = &r->srv[i];
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+
+        if (!db->answered) {
+            continue;           /* Applied when it starts. */
+        }
+        if (db->role == REPL_ROLE_ACTIVE) {
+            /* The clients' probe lives in the Connection row. */
+            server_listen_target(s, &r->p, listen, sizeof listen);
+            error = listener_ensure(s->sock, s->db_name, s->global_table,
+                                    listen, r->p.inactive_probe_interval,
+                                    r->deadline);
+        } else {
+            error = repl_set_probe(s->ctl,
+                                   r->p.inactive_probe_interval_to_master,
+                                   r->deadline);
+        }
+        if (error) {
+            snprintf(msg, size, "%s: cannot apply the new probe interval: "
+                     "%s", s->tag, strerror(error));
+        } else {
+            log_info("%s: probe interval %lld ms applied", s->tag,
+                     db->role == REPL_ROLE_ACTIVE
+                     ? r->p.inactive_probe_interval
+                     : r->p.inactive_probe_interval_to_master);
+        }
+    }
+    return error;
+}

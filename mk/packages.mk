@@ -39,7 +39,7 @@ man: $(MAN)
 $(MAN): $(HELPER_BIN) docs/gen-man.py docs/ocf_ovn_ovndb-servers.7.in \
         $(PKG_SPEC)
 	@mkdir -p $(dir $@)
-	$(HELPER_BIN) meta-data > $@.xml
+	OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 $(HELPER_BIN) meta-data > $@.xml
 	python3 docs/gen-man.py --version $(PKG_VERSION) \
 	    $(if $(MAN_DATE),--date $(MAN_DATE)) \
 	    docs/ocf_ovn_ovndb-servers.7.in < $@.xml > $@.tmp

@@ -55,6 +55,11 @@ xpath() {
     xmllint --xpath "$1" "$md" 2>/dev/null
 }
 
+# xpath_in FILE EXPR: the same over another file.
+xpath_in() {
+    xmllint --xpath "$2" "$1" 2>/dev/null
+}
+
 # xpath_is EXPR WANT: the XPath expression's value is WANT.
 xpath_is() {
     local got
@@ -112,10 +117,25 @@ fi
 check "valid for ocf-tester (ra-api-1.dtd)" quiet sh -c \
     "'$helper' meta-data | (cd $ra_dir && xmllint --noout --valid -)"
 
+# What Pacemaker gets: it speaks OCF 1.1 (OCF_RA_VERSION_MINOR=1), and the
+# meta-data then has reload-agent and the reloadable parameters; ocf-tester
+# and other OCF 1.0 tools get the rest only (checked above and below).
+md11=$tmp/meta-data-1.1.xml
+OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 "$helper" meta-data >"$md11"
+check "OCF 1.1 meta-data has reload-agent" test "$(xpath_in "$md11" \
+    'count(//action[@name="reload-agent"])')" = 1
+check "OCF 1.0 meta-data has no reload-agent" test "$(xpath_in "$md" \
+    'count(//action[@name="reload-agent"])')" = 0
+check "the two probe intervals are reloadable, nothing else" test \
+    "$(xpath_in "$md11" 'count(//parameter[@reloadable="1"])')/$(xpath_in \
+    "$md11" 'count(//parameter[@reloadable="1"][@name="inactive_probe_interval" or @name="inactive_probe_interval_to_master"])')" = 2/2
+
 # (b) The official OCF 1.1 schema; a plain clone has no ../shared.
 if [ -r "$ocf11_rng" ]; then
     check "valid for the OCF 1.1 RNG ($ocf11_rng)" quiet \
         xmllint --noout --path "$ra_dir" --relaxng "$ocf11_rng" "$md"
+    check "OCF 1.1 meta-data valid for the OCF 1.1 RNG" quiet \
+        xmllint --noout --path "$ra_dir" --relaxng "$ocf11_rng" "$md11"
 else
     skip "OCF 1.1 RNG: $ocf11_rng is absent"
 fi
@@ -129,6 +149,8 @@ check "<version> is 1.1 (pcs picks its schema from it)" \
     xpath_is 'string(/resource-agent/version)' 1.1
 check "valid for pcs's ocf-1.1.rng" quiet \
     xmllint --noout --path "$ra_dir" --relaxng "$pcs_rng" "$md"
+check "OCF 1.1 meta-data valid for pcs's ocf-1.1.rng" quiet \
+    xmllint --noout --path "$ra_dir" --relaxng "$pcs_rng" "$md11"
 
 # --- actions ----------------------------------------------------------------
 

@@ -40,7 +40,7 @@ xpath() {
     xmllint --xpath "$1" "$md" 2>/dev/null
 }
 
-check "meta-data runs" eval '"$helper" meta-data >"$md" 2>/dev/null'
+check "meta-data runs" eval 'OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 "$helper" meta-data >"$md" 2>/dev/null'
 mapfile -t params < <(xpath '//parameters/parameter/@name' |
                       sed 's/^ *name="\([^"]*\)"$/\1/')
 check "meta-data has parameters (${#params[@]})" test "${#params[@]}" -gt 0
@@ -70,8 +70,10 @@ expected_entry() {
     else
         def="no default"
     fi
-    printf '%s (%s%s, %s)\n' "$n" "${type:-string}" \
-        "$([ "$required" = 1 ] && echo ", required")" "$def"
+    printf '%s (%s%s, %s%s)\n' "$n" "${type:-string}" \
+        "$([ "$required" = 1 ] && echo ", required")" "$def" \
+        "$([ "$(xpath "string(//parameter[@name='$n']/@reloadable)")" = 1 ] \
+           && echo ", reloadable")"
 }
 
 # once FILE LINE: LINE (leading blanks ignored) is in FILE exactly once.

@@ -489,7 +489,7 @@ test_metadata(void **state)
     (void) state;
     out = open_memstream(&text, &len);
     assert_non_null(out);
-    params_write_metadata(out);
+    params_write_metadata(out, false);
     assert_int_equal(fclose(out), 0);
 
     assert_true(!strncmp(text, "<?xml version=\"1.0\"?>\n", 22));
