@@ -11,7 +11,8 @@ set -e
 pkgs="build-essential pkg-config pacemaker pacemaker-dev pacemaker-cli-utils
 libqb-dev libjansson-dev libcmocka-dev openvswitch-switch openvswitch-common
 ovn-central ovn-common corosync pcs resource-agents libxml2-utils shellcheck
-iproute2 strace procps crmsh iputils-ping rpm dpkg-dev python3 groff-base"
+iproute2 strace procps crmsh iputils-ping rpm dpkg-dev python3 groff-base
+time"
 missing=
 for p in $pkgs; do
     if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null \

@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0 status=0
 for suite in "$here"/replication.sh "$here"/actions.sh "$here"/safety.sh \
              "$here"/switchover.sh "$here"/sick.sh \
-             "$here"/status.sh "$here"/reload.sh; do
+             "$here"/status.sh "$here"/reload.sh "$here"/hostile.sh; do
     [ -f "$suite" ] || continue
     echo "=== $(basename "$suite")"
     out=$(bash "$suite" 2>&1) || status=1
