@@ -19,41 +19,67 @@
 
 static bool proc_gone(pid_t, const char *comm);
 
+/* Reads the file at 'path' (a pidfile, or a small file of /proc) into
+ * 'buf', NUL-terminated, at most 'size' - 1 bytes.  Returns the number of
+ * bytes read (0 for an empty file), or -1 with errno set. */
+static ssize_t
+proc_read(const char *path, char *buf, size_t size)
+{
+    size_t len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        return -1;
+    }
+    while (len + 1 < size) {
+        ssize_t n = read(fd, buf + len, size - 1 - len);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        len += (size_t) n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    return (ssize_t) len;
+}
+
+/* Reads /proc/PID/'what' of 'pid' into 'buf' likewise. */
+static ssize_t
+proc_read_pid(pid_t pid, const char *what, char *buf, size_t size)
+{
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/%ld/%s", (long) pid, what);
+    return proc_read(path, buf, size);
+}
+
 int
 proc_pidfile_pid(const char *pidfile, const char *comm, pid_t *pidp)
 {
-    char buf[64], path[64], name[32];
-    long pid;
+    char buf[64], name[32];
     ssize_t n;
-    int fd;
+    long pid;
 
     *pidp = 0;
-    fd = open(pidfile, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    n = proc_read(pidfile, buf, sizeof buf);
+    if (n < 0) {
         return errno == ENOENT ? ESRCH : errno;
     }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
+    if (!n) {
         return ESRCH;
     }
-    buf[n] = '\0';
     pid = strtol(buf, NULL, 10);
     if (pid <= 1) {
         return ESRCH;
     }
 
-    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (proc_read_pid((pid_t) pid, "comm", name, sizeof name) <= 0) {
         return ESRCH;
     }
-    n = read(fd, name, sizeof name - 1);
-    close(fd);
-    if (n <= 0) {
-        return ESRCH;
-    }
-    name[n] = '\0';
     name[strcspn(name, "\n")] = '\0';
     if (strcmp(name, comm) || proc_gone((pid_t) pid, comm)) {
         return ESRCH;
@@ -66,21 +92,11 @@ proc_pidfile_pid(const char *pidfile, const char *comm, pid_t *pidp)
 static bool
 proc_gone(pid_t pid, const char *comm)
 {
-    char path[64], buf[512], *p;
-    ssize_t n;
-    int fd;
+    char buf[512], *p;
 
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (proc_read_pid(pid, "stat", buf, sizeof buf) <= 0) {
         return true;
     }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return true;
-    }
-    buf[n] = '\0';
     /* "pid (comm) S ..." */
     p = strchr(buf, '(');
     if (!p || strncmp(p + 1, comm, strlen(comm))) {
@@ -94,22 +110,12 @@ int
 proc_cpu_ticks(pid_t pid, unsigned long long *ticks)
 {
     unsigned long long utime, stime;
-    char path[64], buf[1024], *p;
-    ssize_t n;
-    int fd;
+    char buf[1024], *p;
 
     *ticks = 0;
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (proc_read_pid(pid, "stat", buf, sizeof buf) <= 0) {
         return ESRCH;
     }
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return ESRCH;
-    }
-    buf[n] = '\0';
     /* "pid (comm) S ppid ... utime stime": fields 14 and 15; the comm may
      * hold spaces, so count from its closing parenthesis. */
     p = strrchr(buf, ')');
@@ -258,30 +264,17 @@ proc_find_socket(const char *path, const char *comm, pid_t *pids, int n,
 static bool
 proc_cmdline_has(pid_t pid, const char *needle)
 {
-    char path[64], buf[8192];
-    bool found = false;
-    size_t len = 0;
-    ssize_t n;
-    int fd;
+    char buf[8192];
+    ssize_t len = proc_read_pid(pid, "cmdline", buf, sizeof buf);
+    ssize_t i;
 
-    snprintf(path, sizeof path, "/proc/%ld/cmdline", (long) pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return false;
-    }
-    while (len < sizeof buf - 1) {
-        n = read(fd, buf + len, sizeof buf - 1 - len);
-        if (n <= 0) {
-            break;
+    /* The arguments, each ended by a NUL. */
+    for (i = 0; i < len; i += strlen(buf + i) + 1) {
+        if (strstr(buf + i, needle)) {
+            return true;
         }
-        len += (size_t) n;
     }
-    close(fd);
-    buf[len] = '\0';
-    for (size_t i = 0; i < len && !found; i += strlen(buf + i) + 1) {
-        found = strstr(buf + i, needle) != NULL;
-    }
-    return found;
+    return false;
 }
 
 int
