@@ -105,10 +105,9 @@ ocf_check_instance(char *reason, size_t size)
     }
     if (text_find_ctl(s) >= 0 || strchr(s, '/')
         || strlen(s) > OCF_INSTANCE_MAX) {
-        snprintf(reason, size, "OCF_RESOURCE_INSTANCE '%s' cannot name the "
-                 "agent's files: no control character, no '/', at most %d "
-                 "bytes", text_escape(s, 40, show, sizeof show),
-                 OCF_INSTANCE_MAX);
+        snprintf(reason, size, "OCF_RESOURCE_INSTANCE '%s' refused: no "
+                 "control character, no '/', at most %d bytes",
+                 text_escape(s, 24, show, sizeof show), OCF_INSTANCE_MAX);
         return EINVAL;
     }
     return 0;
