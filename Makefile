@@ -8,6 +8,7 @@
 #                        without ASan+UBSan), the failover suite on the
 #                        3-node lab (check-cluster) and the packages
 #   make check-all SANITIZE=1  the first group with ASan+UBSan only
+#   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60)
 
 PREFIX ?= /usr
 DESTDIR ?=
@@ -140,11 +141,16 @@ check-ocf-tester: install
 check-offline: install
 	tests/offline/pacemaker.sh
 
+# check-fuzz (mk/fuzz.mk) runs the libFuzzer targets 12 s each, about 50 s
+# with their build; its binaries are always built with ASan+UBSan, so
+# "make check" runs it in its first (SANITIZE=1) pass only (NO_FUZZ=1).
 check-all: check-unit check-shell check-style check-metadata check-man \
-           check-integration check-ocf-tester check-offline
+           check-integration check-ocf-tester check-offline \
+           $(if $(filter 1,$(NO_FUZZ)),,check-fuzz)
 
 # Installs missing Debian packages, then runs every suite twice: built with
-# AddressSanitizer and UndefinedBehaviorSanitizer, then built normally
+# AddressSanitizer and UndefinedBehaviorSanitizer (and the fuzz targets,
+# briefly), then built normally
 # (which leaves the normal build installed).  Then the failover suite on
 # the 3-node lab (mk/cluster.mk; about 3 minutes), on that installed normal
 # build: it runs before check-packages, which installs and removes the .deb
@@ -152,7 +158,7 @@ check-all: check-unit check-shell check-style check-metadata check-man \
 # nothing installed later changes what it runs).
 check: deps
 	$(MAKE) check-all SANITIZE=1
-	$(MAKE) check-all
+	$(MAKE) check-all NO_FUZZ=1
 	$(MAKE) check-cluster
 	$(MAKE) check-packages
 

@@ -10,6 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Prepares this process to run programs; main() calls it first.  Resets
+ * SIGCHLD to its default (a parent that ignores it would make every
+ * child's exit invisible to waitpid()) and marks every inherited
+ * descriptor from 3 up close-on-exec. */
+void child_init(void);
+
 struct child_result {
     int status;         /* Exit code, or 128 + signal number. */
     char *out;          /* Captured stdout, NUL-terminated, never NULL. */
@@ -19,7 +25,10 @@ struct child_result {
 /* Runs 'argv' (argv[0] is looked up in PATH) and waits for it to exit, at
  * most until 'deadline'.  Output is captured until the program exits, not
  * until its pipes close, so a program that daemonizes (ovsdb-server
- * --detach) returns as soon as its parent process exits.
+ * --detach) returns as soon as its parent process exits; what is in the
+ * pipes then is read, at most CHILD_MAX_OUTPUT (1 MiB) per stream and not
+ * past 'deadline'.  At the deadline the program's process group (it and
+ * whatever it started that did not leave the group) is killed.
  *
  * Returns 0 if the program ran and exited (whatever its status) and fills
  * 'result', which the caller releases with child_result_free().  Returns a

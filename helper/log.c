@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "text.h"
+
 static char log_tag[128] = "ovndb-servers";
 static const char *log_file;
 static int log_facility = -1;
@@ -24,7 +26,10 @@ log_init(const char *tag)
     const char *s;
 
     if (tag && tag[0]) {
-        snprintf(log_tag, sizeof log_tag, "ovndb-servers(%s)", tag);
+        char show[96];
+
+        snprintf(log_tag, sizeof log_tag, "ovndb-servers(%s)",
+                 text_escape(tag, 64, show, sizeof show));
     }
     s = getenv("HA_LOGFILE");
     log_file = s && s[0] ? s : NULL;
@@ -51,6 +56,9 @@ log_msg(enum log_level level, const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(text, sizeof text, fmt, args);
     va_end(args);
+    /* One message, one line: what servers, programs and parameters say
+     * may hold newlines and other control characters. */
+    text_escape_inplace(text, sizeof text);
 
     if (log_facility >= 0) {
         syslog(prios[level], "%s %s: %s", log_tag, names[level], text);

@@ -19,7 +19,8 @@ enum log_level {
  * resource instance name). */
 void log_init(const char *tag);
 
-/* Logs a printf()-style message at 'level'. */
+/* Logs a printf()-style message at 'level', as one line: control
+ * characters in it (a server's multi-line reply, say) are escaped. */
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

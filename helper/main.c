@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "actions.h"
+#include "child.h"
 #include "log.h"
 #include "ocf.h"
 #include "params.h"
@@ -44,6 +45,16 @@ main(int argc, char *argv[])
         break;
     }
 
+    child_init();
+    {
+        char reason[256];
+
+        if (ocf_check_instance(reason, sizeof reason)) {
+            ocf_exit_reason("%s", reason);
+            ocf_print_exit_reason();
+            return PCMK_OCF_NOT_CONFIGURED;
+        }
+    }
     log_init(getenv("OCF_RESOURCE_INSTANCE"));
     rc = actions_run(action);
     ocf_print_exit_reason();

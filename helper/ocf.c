@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "ocf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <crm/services.h>
+
+#include "text.h"
 
 /* Pacemaker keeps at most this many characters of an exit reason. */
 #define OCF_REASON_MAX 128
@@ -74,17 +77,42 @@ bool
 ocf_is_probe(void)
 {
     const char *interval = ocf_meta("interval");
+    unsigned long long ms;
 
-    return !interval || !strcmp(interval, "0");
+    return !interval || text_parse_uint(interval, ~0ULL, &ms) == EINVAL
+           || ms == 0;
 }
 
 long long
 ocf_timeout_ms(void)
 {
     const char *s = ocf_meta("timeout");
-    long long ms = s ? strtoll(s, NULL, 10) : 0;
+    unsigned long long ms;
+    int error = text_parse_uint(s, OCF_TIMEOUT_MAX_MS, &ms);
 
-    return ms > 0 ? ms : 20000;
+    if ((error && error != ERANGE) || ms == 0) {
+        return OCF_TIMEOUT_DEFAULT_MS;
+    }
+    return (long long) ms;        /* ERANGE: clamped to the maximum. */
+}
+
+int
+ocf_check_instance(char *reason, size_t size)
+{
+    const char *s = getenv("OCF_RESOURCE_INSTANCE");
+    char show[64];
+
+    if (!s || !s[0]) {
+        return 0;
+    }
+    if (text_find_ctl(s) >= 0 || strchr(s, '/')
+        || strlen(s) > OCF_INSTANCE_MAX) {
+        snprintf(reason, size, "OCF_RESOURCE_INSTANCE '%s' refused: no "
+                 "control character, no '/', at most %d bytes",
+                 text_escape(s, 24, show, sizeof show), OCF_INSTANCE_MAX);
+        return EINVAL;
+    }
+    return 0;
 }
 
 bool
@@ -103,6 +131,8 @@ ocf_exit_reason(const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(ocf_reason, sizeof ocf_reason, fmt, args);
     va_end(args);
+    ocf_reason[strcspn(ocf_reason, "\n")] = '\0';
+    text_escape_inplace(ocf_reason, sizeof ocf_reason);
 }
 
 const char *

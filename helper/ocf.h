@@ -7,6 +7,7 @@
 #define OCF_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <crm/common/results.h>
 
 enum ocf_action {
@@ -44,18 +45,37 @@ const char *ocf_reskey(const char *name);
 const char *ocf_meta(const char *name);
 
 /* Returns true if this monitor is a probe: OCF_RESKEY_CRM_meta_interval
- * unset, empty or 0. */
+ * unset, empty, 0 (in any number of digits) or not a number (which
+ * params_parse() refuses). */
 bool ocf_is_probe(void);
 
-/* Returns the action timeout in milliseconds (CRM_meta_timeout, default
- * 20000). */
+/* Default and largest action timeout, in milliseconds.  A longer timeout
+ * is clamped: the helper then answers before Pacemaker gives up, which is
+ * always safe, and its deadline arithmetic never overflows. */
+#define OCF_TIMEOUT_DEFAULT_MS 20000
+#define OCF_TIMEOUT_MAX_MS (24LL * 60 * 60 * 1000)
+
+/* Returns the action timeout in milliseconds: CRM_meta_timeout if it is
+ * decimal digits only and not 0 (else OCF_TIMEOUT_DEFAULT_MS; params_parse()
+ * refuses anything but digits), at most OCF_TIMEOUT_MAX_MS (a larger or
+ * overflowing value, such as 99999999999999999999, gives the maximum). */
 long long ocf_timeout_ms(void);
+
+/* Checks OCF_RESOURCE_INSTANCE, which names files and cluster attributes:
+ * unset or empty is fine (a default is used); otherwise it must have no
+ * control character, no '/' and at most OCF_INSTANCE_MAX bytes.  Returns 0,
+ * or EINVAL with a one-line reason in 'reason'. */
+#define OCF_INSTANCE_MAX 200
+int ocf_check_instance(char *reason, size_t size);
 
 /* Returns true if 'value' spells "true" the way Pacemaker and the reference
  * agent accept it (yes, true, on, 1; any case). */
 bool ocf_is_true(const char *value);
 
-/* Records the exit reason, replacing any earlier one. */
+/* Records the exit reason, replacing any earlier one.  A reason is one
+ * line: it ends at its first newline, and any other control character in
+ * it is escaped (\t, \xHH), so that nothing received reaches Pacemaker
+ * raw. */
 void ocf_exit_reason(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 

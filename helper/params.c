@@ -3,9 +3,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "text.h"
+
+/* How many bytes of a refused value an exit reason shows. */
+#define PARAMS_SHOW_MAX 48
+#define PARAMS_SHOW_SIZE (PARAMS_SHOW_MAX * 4 + 4)
 
 enum params_type {
     PARAMS_STRING,
@@ -113,6 +120,44 @@ static const struct params_def params_table[] = {
 
 #define PARAMS_N (sizeof params_table / sizeof params_table[0])
 
+/* The CRM_meta_* variables that the helper reads. */
+enum params_meta_kind {
+    PARAMS_META_TIMEOUT,        /* Milliseconds, clamped by ocf.c. */
+    PARAMS_META_INTERVAL,       /* Milliseconds. */
+    PARAMS_META_NODE,           /* One node name. */
+    PARAMS_META_LIST,           /* Node names separated by spaces. */
+    PARAMS_META_WORD,           /* Anything without control characters. */
+};
+
+static const struct {
+    const char *name;
+    enum params_meta_kind kind;
+} params_meta[] = {
+    { "CRM_meta_timeout", PARAMS_META_TIMEOUT },
+    { "CRM_meta_interval", PARAMS_META_INTERVAL },
+    { "CRM_meta_on_node", PARAMS_META_NODE },
+    { "CRM_meta_physical_host", PARAMS_META_NODE },
+    { "CRM_meta_container_attribute_target", PARAMS_META_WORD },
+    { "CRM_meta_notify", PARAMS_META_WORD },
+    { "CRM_meta_notify_type", PARAMS_META_WORD },
+    { "CRM_meta_notify_operation", PARAMS_META_WORD },
+    { "CRM_meta_role", PARAMS_META_WORD },
+    { "CRM_meta_notify_start_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_stop_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_promote_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_demote_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_promoted_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_master_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_unpromoted_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_slave_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_active_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_inactive_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_available_uname", PARAMS_META_LIST },
+    { "CRM_meta_notify_all_uname", PARAMS_META_LIST },
+};
+
+#define PARAMS_META_N (sizeof params_meta / sizeof params_meta[0])
+
 static const char *params_get(params_lookup_func *, void *, const char *);
 static int params_int(params_lookup_func *, void *, const char *,
                       long long min, long long max, long long *,
@@ -122,15 +167,28 @@ static int params_bool(params_lookup_func *, void *, const char *, bool *,
 static int params_proto(params_lookup_func *, void *, const char *, bool *,
                         char *, size_t);
 static void params_xml_text(FILE *, const char *);
+static int params_no_ctl(params_lookup_func *, void *, char *, size_t);
+static int params_meta_check(params_lookup_func *, void *, char *, size_t);
+static int params_master_ip(const char *, bool *v6, char *, size_t);
+static int params_path(const char *name, const char *value, size_t max,
+                       bool dir, char *, size_t);
+static const char *params_show(const char *, char *);
 
 int
 params_parse(params_lookup_func *lookup, void *aux, struct params *p,
              char *reason, size_t size)
 {
-    unsigned char addr[16];
+    static const char *const paths[] = {
+        "ovn_nb_db_privkey", "ovn_nb_db_cert", "ovn_nb_db_cacert",
+        "ovn_sb_db_privkey", "ovn_sb_db_cert", "ovn_sb_db_cacert", "ovn_ctl",
+    };
     long long v;
+    size_t i;
 
     memset(p, 0, sizeof *p);
+    if (params_no_ctl(lookup, aux, reason, size)) {
+        return EINVAL;
+    }
     p->ovn_ctl = params_get(lookup, aux, "ovn_ctl");
     p->master_ip = params_get(lookup, aux, "master_ip");
     if (!p->master_ip) {
@@ -138,13 +196,7 @@ params_parse(params_lookup_func *lookup, void *aux, struct params *p,
                  "virtual IP that IPaddr2 moves with the Promoted role");
         return EINVAL;
     }
-    if (inet_pton(AF_INET, p->master_ip, addr) == 1) {
-        p->master_ip_v6 = false;
-    } else if (inet_pton(AF_INET6, p->master_ip, addr) == 1) {
-        p->master_ip_v6 = true;
-    } else {
-        snprintf(reason, size, "master_ip '%s' is not an IPv4 or IPv6 "
-                 "address (no brackets, no host names)", p->master_ip);
+    if (params_master_ip(p->master_ip, &p->master_ip_v6, reason, size)) {
         return EINVAL;
     }
 
@@ -192,12 +244,28 @@ params_parse(params_lookup_func *lookup, void *aux, struct params *p,
                  "absolute paths");
         return EINVAL;
     }
-    if (strlen(p->run_dir) > 80) {
+    if (strlen(p->run_dir) > PARAMS_RUN_DIR_MAX) {
+        char show[PARAMS_SHOW_SIZE];
+
         snprintf(reason, size, "run_dir '%s' is too long for a Unix socket "
-                 "path (at most 80 characters)", p->run_dir);
+                 "path (at most %d characters)", params_show(p->run_dir, show),
+                 PARAMS_RUN_DIR_MAX);
         return EINVAL;
     }
-    return 0;
+    if (params_path("db_dir", p->db_dir, PARAMS_DIR_MAX, true, reason, size)
+        || params_path("log_dir", p->log_dir, PARAMS_DIR_MAX, true,
+                       reason, size)
+        || params_path("run_dir", p->run_dir, PARAMS_RUN_DIR_MAX, true,
+                       reason, size)) {
+        return EINVAL;
+    }
+    for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        if (params_path(paths[i], params_get(lookup, aux, paths[i]),
+                        PATH_MAX - 1, false, reason, size)) {
+            return EINVAL;
+        }
+    }
+    return params_meta_check(lookup, aux, reason, size);
 }
 
 bool
@@ -306,17 +374,17 @@ params_int(params_lookup_func *lookup, void *aux, const char *name,
            char *reason, size_t size)
 {
     const char *s = params_get(lookup, aux, name);
-    char *end;
-    long long v;
+    char show[PARAMS_SHOW_SIZE];
+    unsigned long long v;
 
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || end == s || *end != '\0' || v < min || v > max) {
-        snprintf(reason, size, "%s '%s' is not an integer from %lld to %lld",
-                 name, s, min, max);
+    if (text_parse_uint(s, (unsigned long long) max, &v)
+        || (long long) v < min) {
+        snprintf(reason, size, "%s '%s' is not an integer from %lld to %lld "
+                 "(decimal digits only: no sign, space or unit)", name,
+                 params_show(s, show), min, max);
         return EINVAL;
     }
-    *valuep = v;
+    *valuep = (long long) v;
     return 0;
 }
 
@@ -327,6 +395,7 @@ params_bool(params_lookup_func *lookup, void *aux, const char *name,
     static const char *yes[] = { "yes", "true", "on", "1", "y" };
     static const char *no[] = { "no", "false", "off", "0", "n" };
     const char *s = params_get(lookup, aux, name);
+    char show[PARAMS_SHOW_SIZE];
     size_t i;
 
     for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
@@ -339,7 +408,8 @@ params_bool(params_lookup_func *lookup, void *aux, const char *name,
             return 0;
         }
     }
-    snprintf(reason, size, "%s '%s' is not yes or no", name, s);
+    snprintf(reason, size, "%s '%s' is not yes or no", name,
+             params_show(s, show));
     return EINVAL;
 }
 
@@ -354,7 +424,10 @@ params_proto(params_lookup_func *lookup, void *aux, const char *name,
     } else if (!strcmp(s, "ssl")) {
         *sslp = true;
     } else {
-        snprintf(reason, size, "%s '%s' is neither tcp nor ssl", name, s);
+        char show[PARAMS_SHOW_SIZE];
+
+        snprintf(reason, size, "%s '%s' is neither tcp nor ssl", name,
+                 params_show(s, show));
         return EINVAL;
     }
     return 0;
@@ -381,4 +454,200 @@ params_xml_text(FILE *out, const char *s)
             fputc(*s, out);
         }
     }
+}
+
+/* Returns 's' fit for an exit reason: control characters escaped, cut after
+ * PARAMS_SHOW_MAX bytes.  'buf' has PARAMS_SHOW_SIZE bytes. */
+static const char *
+params_show(const char *s, char *buf)
+{
+    return text_escape(s, PARAMS_SHOW_MAX, buf, PARAMS_SHOW_SIZE);
+}
+
+/* Refuses a control character in any parameter or CRM_meta_* variable. */
+static int
+params_no_ctl(params_lookup_func *lookup, void *aux, char *reason,
+              size_t size)
+{
+    size_t i;
+
+    for (i = 0; i < PARAMS_N + PARAMS_META_N; i++) {
+        const char *name = (i < PARAMS_N ? params_table[i].name
+                            : params_meta[i - PARAMS_N].name);
+        const char *value = lookup(name, aux);
+        long at = value ? text_find_ctl(value) : -1;
+
+        if (at >= 0) {
+            char c[2] = { value[at], '\0' }, esc[8];
+
+            text_escape(c, 0, esc, sizeof esc);
+            snprintf(reason, size, "%s holds a control character (%s at "
+                     "byte %ld): control characters are refused in every "
+                     "parameter", name, esc, at + 1);
+            return EINVAL;
+        }
+    }
+    return 0;
+}
+
+/* Returns true if 's' has nothing but spaces (an empty notify list). */
+static bool
+params_blank(const char *s)
+{
+    return s[strspn(s, " ")] == '\0';
+}
+
+static int
+params_meta_check(params_lookup_func *lookup, void *aux, char *reason,
+                  size_t size)
+{
+    size_t i;
+
+    for (i = 0; i < PARAMS_META_N; i++) {
+        const char *name = params_meta[i].name;
+        const char *value = lookup(name, aux);
+        char show[PARAMS_SHOW_SIZE];
+        unsigned long long v;
+        const char *p;
+        int error;
+
+        if (!value || !value[0]) {
+            continue;
+        }
+        switch (params_meta[i].kind) {
+        case PARAMS_META_TIMEOUT:
+            error = text_parse_uint(value, UINT64_MAX, &v);
+            if (error && error != ERANGE) {
+                snprintf(reason, size, "%s '%s' is not a number of "
+                         "milliseconds (decimal digits only)", name,
+                         params_show(value, show));
+                return EINVAL;
+            }
+            break;
+        case PARAMS_META_INTERVAL:
+            if (text_parse_uint(value, PARAMS_INTERVAL_MAX, &v)) {
+                snprintf(reason, size, "%s '%s' is not a number of "
+                         "milliseconds from 0 to %llu (decimal digits only)",
+                         name, params_show(value, show),
+                         PARAMS_INTERVAL_MAX);
+                return EINVAL;
+            }
+            break;
+        case PARAMS_META_NODE:
+            if (params_blank(value)) {
+                break;          /* Unset, as ocf_meta() sees it. */
+            }
+            if (strlen(value) > PARAMS_NODE_MAX || strchr(value, ' ')) {
+                snprintf(reason, size, "%s '%s' is not a node name (no "
+                         "space, at most %d bytes)", name,
+                         params_show(value, show), PARAMS_NODE_MAX);
+                return EINVAL;
+            }
+            break;
+        case PARAMS_META_LIST:
+            for (p = value; *p; ) {
+                size_t len = strcspn(p, " ");
+
+                if (len > PARAMS_NODE_MAX) {
+                    snprintf(reason, size, "%s holds a node name of %zu "
+                             "bytes: at most %d", name, len,
+                             PARAMS_NODE_MAX);
+                    return EINVAL;
+                }
+                p += len;
+                p += strspn(p, " ");
+            }
+            break;
+        case PARAMS_META_WORD:
+        default:
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Checks that 'ip' is an address a virtual IP can be: unicast, and neither
+ * unspecified nor broadcast.  Sets '*v6'. */
+static int
+params_master_ip(const char *ip, bool *v6, char *reason, size_t size)
+{
+    static const unsigned char mapped[12] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+    };
+    char show[PARAMS_SHOW_SIZE];
+    unsigned char a[16];
+    const unsigned char *v4 = NULL;
+    const char *why = NULL;
+
+    if (inet_pton(AF_INET, ip, a) == 1) {
+        *v6 = false;
+        v4 = a;
+    } else if (inet_pton(AF_INET6, ip, a) == 1) {
+        static const unsigned char zero[16];
+
+        *v6 = true;
+        if (!memcmp(a, zero, 16)) {
+            why = "the unspecified address (::), which no host can hold";
+        } else if (a[0] == 0xff) {
+            why = "a multicast address (ff00::/8)";
+        } else if (!memcmp(a, mapped, 12)) {
+            v4 = a + 12;
+        }
+    } else {
+        snprintf(reason, size, "master_ip '%s' is not an IPv4 or IPv6 "
+                 "address (no brackets, no host names)",
+                 params_show(ip, show));
+        return EINVAL;
+    }
+    if (v4 && !why) {
+        if (v4[0] == 0) {
+            why = "in 0.0.0.0/8 (this network), which no host can hold";
+        } else if (v4[0] == 255 && v4[1] == 255 && v4[2] == 255
+                   && v4[3] == 255) {
+            why = "the broadcast address (255.255.255.255)";
+        } else if (v4[0] >= 224 && v4[0] <= 239) {
+            why = "a multicast address (224.0.0.0/4)";
+        }
+    }
+    if (why) {
+        snprintf(reason, size, "master_ip '%s' is %s: a virtual IP must be "
+                 "a unicast address", params_show(ip, show), why);
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* Checks the length of path parameter 'name': at most 'max' bytes and, for
+ * a directory the agent builds paths in, no component over NAME_MAX. */
+static int
+params_path(const char *name, const char *value, size_t max, bool dir,
+            char *reason, size_t size)
+{
+    size_t len = strlen(value);
+    const char *p;
+
+    if (len > max) {
+        if (dir) {
+            snprintf(reason, size, "%s is %zu bytes long: at most %zu, so "
+                     "that every path the agent builds in it fits in "
+                     "PATH_MAX (%d)", name, len, max, PATH_MAX);
+        } else {
+            snprintf(reason, size, "%s is %zu bytes long: at most %zu",
+                     name, len, max);
+        }
+        return EINVAL;
+    }
+    for (p = value; dir && *p; ) {
+        size_t n;
+
+        p += strspn(p, "/");
+        n = strcspn(p, "/");
+        if (n > NAME_MAX) {
+            snprintf(reason, size, "%s has a component of %zu bytes: at "
+                     "most %d (NAME_MAX)", name, n, NAME_MAX);
+            return EINVAL;
+        }
+        p += n;
+    }
+    return 0;
 }

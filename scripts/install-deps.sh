@@ -7,12 +7,14 @@
 # send_arp), iproute2, procps, libxml2-utils (xmllint), iputils-ping and
 # OVN (ovsdb-server, ovsdb-client, ovn-nbctl, ovn-northd); util-linux
 # (nsenter, unshare, setsid), coreutils and hostname are always there.
+# The fuzz targets (make fuzz) need clang and its libFuzzer runtime
+# (libclang-rt-dev, only recommended by clang).
 set -e
 pkgs="build-essential pkg-config pacemaker pacemaker-dev pacemaker-cli-utils
 libqb-dev libjansson-dev libcmocka-dev openvswitch-switch openvswitch-common
 ovn-central ovn-common corosync pcs resource-agents libxml2-utils shellcheck
 iproute2 strace procps crmsh iputils-ping rpm dpkg-dev python3 groff-base
-time"
+time clang libclang-rt-dev"
 missing=
 for p in $pkgs; do
     if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null \

@@ -6,7 +6,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0 status=0
 for suite in "$here"/replication.sh "$here"/actions.sh "$here"/safety.sh \
              "$here"/switchover.sh "$here"/sick.sh \
-             "$here"/status.sh "$here"/reload.sh "$here"/hostile.sh; do
+             "$here"/status.sh "$here"/reload.sh "$here"/hostile.sh \
+             "$here"/hostile-params.sh "$here"/harden.sh; do
     [ -f "$suite" ] || continue
     echo "=== $(basename "$suite")"
     out=$(bash "$suite" 2>&1) || status=1

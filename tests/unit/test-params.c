@@ -4,6 +4,7 @@
 #include "params.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -569,6 +570,171 @@ test_metadata(void **state)
     free(text);
 }
 
+/* Hostile values (issue 11): each refused with EINVAL, a reason that
+ * names the parameter and says why, and no raw control character. */
+static void
+test_hostile(void **state)
+{
+    static char long_dir[PARAMS_DIR_MAX + 2], max_dir[PARAMS_DIR_MAX + 1];
+    static char long_part[NAME_MAX + 3], long_node[PARAMS_NODE_MAX + 2];
+    static char long_path[PATH_MAX + 1];
+    static const struct {
+        const char *name;
+        const char *value;
+        const char *words;
+    } bad[] = {
+        { "master_ip", "0.0.0.0", "0.0.0.0/8" },
+        { "master_ip", "0.1.2.3", "0.0.0.0/8" },
+        { "master_ip", "::", "unspecified" },
+        { "master_ip", "255.255.255.255", "broadcast" },
+        { "master_ip", "224.0.0.1", "multicast" },
+        { "master_ip", "239.255.255.250", "multicast" },
+        { "master_ip", "ff02::1", "multicast" },
+        { "master_ip", "::ffff:224.0.0.1", "multicast" },
+        { "master_ip", "::ffff:0.0.0.0", "0.0.0.0/8" },
+        { "master_ip", "10.0.0.1\n", "control character" },
+        { "master_ip", "10.0.0.1 ", "not an IPv4" },
+        { "nb_master_port", "+6641", "digits only" },
+        { "nb_master_port", " 6641", "digits only" },
+        { "nb_master_port", "6641 ", "digits only" },
+        { "nb_master_port", "0x1a01", "digits only" },
+        { "sb_master_port", "6642\t", "control character" },
+        { "inactive_probe_interval", "+5000", "digits only" },
+        { "inactive_probe_interval", "2147483648", "digits only" },
+        { "inactive_probe_interval_to_master", " 60000", "digits only" },
+        { "inactive_probe_interval_to_master",
+          "99999999999999999999", "digits only" },
+        { "db_dir", "/var/lib/ovn\n/x", "control character" },
+        { "db_dir", long_dir, "PATH_MAX" },
+        { "log_dir", long_dir, "PATH_MAX" },
+        { "db_dir", long_part, "NAME_MAX" },
+        { "run_dir", "/run/\x1b[31m", "control character" },
+        { "ovn_nb_db_privkey", "/etc/k\x7f", "control character" },
+        { "ovn_ctl", "/usr/bin/ovn-ctl\r", "control character" },
+        { "ovn_sb_db_cacert", long_path, "bytes long" },
+        { "manage_northd", "yes\n", "control character" },
+        { "CRM_meta_timeout", "+20000", "milliseconds" },
+        { "CRM_meta_timeout", " 20000", "milliseconds" },
+        { "CRM_meta_timeout", "-1", "milliseconds" },
+        { "CRM_meta_timeout", "20s", "milliseconds" },
+        { "CRM_meta_interval", "10000 ", "milliseconds" },
+        { "CRM_meta_interval", "4294967296", "milliseconds" },
+        { "CRM_meta_interval", "99999999999999999999", "milliseconds" },
+        { "CRM_meta_on_node", "node1\nnode2", "control character" },
+        { "CRM_meta_on_node", "node 1", "not a node name" },
+        { "CRM_meta_on_node", long_node, "not a node name" },
+        { "CRM_meta_physical_host", "host\t1", "control character" },
+        { "CRM_meta_notify_promote_uname", "node1\nnode2",
+          "control character" },
+        { "CRM_meta_notify_all_uname", long_node, "node name of" },
+        { "CRM_meta_role", "Promoted\x1b", "control character" },
+    };
+    char reason[256];
+    struct params p;
+    size_t i;
+
+    (void) state;
+    memset(long_dir, 'd', sizeof long_dir - 1);
+    long_dir[0] = '/';
+    for (i = 100; i < sizeof long_dir - 1; i += 100) {
+        long_dir[i] = '/';
+    }
+    memset(long_part, 'c', sizeof long_part - 1);
+    long_part[0] = '/';
+    memset(long_node, 'n', sizeof long_node - 1);
+    memset(long_path, 'p', sizeof long_path - 1);
+    long_path[0] = '/';
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        /* The table spells control characters as C escapes: turn them
+         * into the bytes. */
+        char value[PATH_MAX + 16];
+        const char *v = bad[i].value;
+        size_t n = 0;
+
+        for (; *v && n < sizeof value - 1; v++) {
+            if (*v == '\\' && v[1] == 'n') {
+                value[n++] = '\n', v++;
+            } else if (*v == '\\' && v[1] == 't') {
+                value[n++] = '\t', v++;
+            } else if (*v == '\\' && v[1] == 'r') {
+                value[n++] = '\r', v++;
+            } else if (*v == '\\' && v[1] == 'x') {
+                char hex[3] = { v[2], v[3], '\0' };
+
+                value[n++] = (char) strtol(hex, NULL, 16);
+                v += 3;
+            } else {
+                value[n++] = *v;
+            }
+        }
+        value[n] = '\0';
+        {
+            struct kv kv[] = { { bad[i].name, value }, { NULL, NULL } };
+            int error = parse(kv, &p, reason, sizeof reason);
+            size_t j;
+
+            if (error != EINVAL || !strstr(reason, bad[i].name)
+                || !strstr(reason, bad[i].words)) {
+                print_message("case %zu (%s): error %d, reason '%s'\n", i,
+                              bad[i].name, error, reason);
+            }
+            assert_int_equal(error, EINVAL);
+            assert_non_null(strstr(reason, bad[i].name));
+            assert_non_null(strstr(reason, bad[i].words));
+            for (j = 0; reason[j]; j++) {
+                assert_false((unsigned char) reason[j] < 0x20
+                             || reason[j] == 0x7f);
+            }
+        }
+    }
+
+    /* The longest accepted db_dir is accepted. */
+    memcpy(max_dir, long_dir, PARAMS_DIR_MAX);
+    max_dir[PARAMS_DIR_MAX] = '\0';
+    {
+        struct kv kv[] = { { "db_dir", max_dir }, { NULL, NULL } };
+
+        assert_int_equal(parse(kv, &p, reason, sizeof reason), 0);
+        assert_int_equal(strlen(p.db_dir), PARAMS_DIR_MAX);
+    }
+}
+
+/* Values the strict rules still accept, Pacemaker's among them. */
+static void
+test_hostile_accepted(void **state)
+{
+    static const struct kv good[][4] = {
+        { { "CRM_meta_timeout", "99999999999999999999" } },
+        { { "CRM_meta_timeout", "0" } },
+        { { "CRM_meta_interval", "0" } },
+        { { "CRM_meta_interval", "4294967295" } },
+        { { "CRM_meta_on_node", " " } },
+        { { "CRM_meta_notify_start_uname", " " } },
+        { { "CRM_meta_notify_active_uname", "node1 node2 node3 " } },
+        { { "CRM_meta_on_node", "node-1.example.com" } },
+        { { "master_ip", "127.0.0.1" } },
+        { { "master_ip", "::1" } },
+        { { "master_ip", "240.0.0.1" } },
+        { { "db_dir", "/var/lib/with space/ovn" } },
+        { { "nb_master_port", "06641" } },
+        { { "inactive_probe_interval", "0" } },
+    };
+    char reason[256];
+    struct params p;
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int error = parse(good[i], &p, reason, sizeof reason);
+
+        if (error) {
+            print_message("%s='%s': %s\n", good[i][0].name,
+                          good[i][0].value, reason);
+        }
+        assert_int_equal(error, 0);
+    }
+}
+
 int
 main(void)
 {
@@ -584,6 +750,8 @@ main(void)
         cmocka_unit_test(test_booleans),
         cmocka_unit_test(test_small_reason),
         cmocka_unit_test(test_metadata),
+        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_hostile_accepted),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
