@@ -153,14 +153,14 @@ probe() {
 
 # notify_all TYPE OPERATION: the notification on every node, one after the
 # other (they would run in parallel; the CIB file wants them serialised).
-# Fails if any failed.
+# Stops at the first that fails (the suites' sequences rely on it: a
+# stopped node's failed notify ends the round).
 notify_all() {
-    local n rc=0
+    local n
     for n in $NODES; do
         agent "$n" notify OCF_RESKEY_CRM_meta_notify_type="$1" \
-            OCF_RESKEY_CRM_meta_notify_operation="$2" || rc=1
+            OCF_RESKEY_CRM_meta_notify_operation="$2" || return 1
     done
-    return $rc
 }
 
 # exit_reason NODE: the exit reason the last action on NODE printed.
