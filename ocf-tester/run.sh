@@ -23,10 +23,6 @@ tester=/usr/sbin/ocf-tester
 # ocf-tester's own steps are quick; this only bounds a hung agent.
 tester_timeout=300
 
-skip() {
-    echo "skip - $1"
-}
-
 # Never talk to a cluster, live or simulated: the agent's crm_attribute
 # must find none (102).
 if [ -n "${CIB_file+set}${CIB_shadow+set}" ]; then
@@ -54,16 +50,21 @@ fi
 
 # pgrep -x matches exact process names only; nothing is killed here.  Only
 # daemons in this network namespace could be reached (a lab cluster in
-# namespaces of its own cannot).
-cluster_daemons() {
-    local d
+# namespaces of its own cannot).  pgrep must answer "none" (1) for each:
+# a pgrep that fails (2, 3, or missing) proves nothing.
+no_cluster_daemons() {
+    local d rc
     for d in pacemakerd pacemaker-based corosync; do
-        pgrep --ns $$ --nslist net -x "$d" && return 0
+        pgrep --ns $$ --nslist net -x "$d"
+        rc=$?
+        if [ "$rc" != 1 ]; then
+            [ "$rc" = 0 ] || echo "    # pgrep failed (rc $rc)"
+            return 1
+        fi
     done
-    return 1
+    return 0
 }
-check "no cluster daemon runs in this network namespace" \
-    eval '! cluster_daemons'
+check "no cluster daemon runs in this network namespace" no_cluster_daemons
 crm_attribute --type crm_config --name ovndb-servers-ocf-tester -G \
     >/dev/null 2>&1
 rc=$?
@@ -77,61 +78,35 @@ fi
 
 # --- helpers ---------------------------------------------------------------
 
-# ports_free PORT...: nothing listens on any PORT.
+# ports_free PORT...: a successful ss listing shows nothing listening on
+# any PORT (port_free, tests/lib/common.sh: a missing or failing ss fails).
 ports_free() {
     local p busy=0
     for p in "$@"; do
-        if [ -n "$(ss -Htln "sport = :$p")" ]; then
-            echo "    # port $p is in use:"
-            ss -tlnp "sport = :$p" | sed 's/^/    #   /'
+        if ! port_free "$p"; then
+            echo "    # port $p is in use (or ss failed):"
+            ss -tlnp "sport = :$p" 2>&1 | show
             busy=1
         fi
     done
     [ "$busy" = 0 ]
 }
 
-# gone PID: PID no longer runs (or is a zombie).
-gone() {
-    [ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+# no_failed_assertion FILE: FILE (ocf-tester's output) is readable and
+# holds no failed assertion ('* rc=...', 'Aborting tests'): grep must say
+# "no match" (1), not fail (2).
+no_failed_assertion() {
+    grep -Eq '^\* rc=|^Aborting tests' "$1"
+    [ $? = 1 ]
 }
 
-# live_pids DIR: pids of live processes started with DIR in their command
-# line or listed in a pidfile under DIR/run.
-live_pids() {
-    local dir=$1 f pid
-    {
-        for f in "$dir"/run/*.pid; do
-            [ -f "$f" ] || continue
-            pid=$(head -c 20 "$f" | tr -cd 0-9)
-            [ -n "$pid" ] && [ "$pid" -gt 1 ] && echo "$pid"
-        done
-        pgrep -f -- "$dir/"
-    } | sort -un | while read -r pid; do
-        gone "$pid" || echo "$pid"
-    done
-}
-
-# kill_leftovers DIR: kills, by pid, whatever live_pids DIR lists: SIGTERM,
-# then SIGKILL after 5 s.  Returns 1 if there was anything to kill.
-kill_leftovers() {
-    local dir=$1 pids pid
-    pids=$(live_pids "$dir")
-    [ -z "$pids" ] && return 0
-    for pid in $pids; do
-        echo "    # left running: pid $pid: $(tr '\0' ' ' \
-            <"/proc/$pid/cmdline" 2>/dev/null)"
-        kill -TERM "$pid" 2>/dev/null
-    done
-    for pid in $pids; do
-        wait_until 5 gone "$pid" || kill -KILL "$pid" 2>/dev/null
-        wait_until 5 gone "$pid"
-    done
-    return 1
-}
-
-# show FILE: prints FILE indented, as a TAP comment.
-show() {
-    sed 's/^/    # /' "$1"
+# error_lines FILE: the lines of FILE (non-empty) that say "error" or
+# "failed", but the meta-data dump (lines starting with '<', which
+# tests/metadata.sh validates); fails if FILE is missing or empty.
+error_lines() {
+    [ -s "$1" ] || { echo "(no output in $1)"; return 1; }
+    grep -v '^<' "$1" | grep -iE 'error|failed'
+    return 0
 }
 
 # run_tester NAME MASTER_IP NB_PORT SB_PORT [-o name=value]...
@@ -166,10 +141,8 @@ run_tester() {
     check "$name: ocf-tester says 'passed all tests'" \
         grep -q 'passed all tests$' "$out"
     check "$name: no failed assertion ('* rc=...', 'Aborting tests')" \
-        eval "! grep -Eq '^\\* rc=|^Aborting tests' '$out'"
-    # Lines starting with '<' are the meta-data dump (-v), which
-    # tests/metadata.sh validates; everything else must be clean.
-    bad=$(grep -v '^<' "$out" | grep -iE 'error|failed')
+        no_failed_assertion "$out"
+    bad=$(error_lines "$out")
     check "$name: no 'error' or 'failed' line in the output" test -z "$bad"
     [ -n "$bad" ] && printf '%s\n' "$bad" | sed 's/^/    # /'
 

@@ -36,10 +36,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ovndb-metadata.XXXXXX") || exit 2
 on_exit rm -rf "$tmp"
 md=$tmp/meta-data.xml
 
-skip() {
-    echo "skip - $1"
-}
-
 # Runs CMD, keeping its stdout and stderr in $tmp/out; shows them if CMD
 # fails.
 quiet() {

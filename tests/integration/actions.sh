@@ -11,33 +11,50 @@ NB_PORT=17641 SB_PORT=17642
 # shellcheck source=tests/integration/lib.sh
 . "$here/lib.sh"
 
+# rejects RC NAME REASON VAR=VALUE...: validate-all on node1 exits RC with
+# an exit reason containing REASON: the value at fault, not any other.
+rejects() {
+    local want=$1 name=$2 reason=$3 rc
+    shift 3
+    agent node1 validate-all "$@"
+    rc=$?
+    if [ "$rc" = "$want" ] && has_reason node1 "$reason"; then
+        pass "$name (rc $rc: $reason)"
+    else
+        fail "$name (rc $rc, expected $want; reason '$(exit_reason node1)'," \
+            "expected '$reason')"
+    fi
+}
+
 echo "# validate-all: every value is checked; bad input changes nothing"
 expect_rc 0 "validate-all with good parameters" agent node1 validate-all
 expect_rc 6 "missing master_ip" agent node1 validate-all \
     OCF_RESKEY_master_ip=
 check "reason names master_ip" grep -q 'master_ip is not set' \
     "$TMP/node1.err"
-expect_rc 6 "host name as master_ip" agent node1 validate-all \
+rejects 6 "host name as master_ip" "master_ip 'vip.example'" \
     OCF_RESKEY_master_ip=vip.example
-expect_rc 6 "port 0" agent node1 validate-all OCF_RESKEY_nb_master_port=0
-expect_rc 6 "port 70000" agent node1 validate-all \
+rejects 6 "port 0" "nb_master_port '0'" OCF_RESKEY_nb_master_port=0
+rejects 6 "port 70000" "sb_master_port '70000'" \
     OCF_RESKEY_sb_master_port=70000
-expect_rc 6 "protocol udp" agent node1 validate-all \
+rejects 6 "protocol udp" "nb_master_protocol 'udp'" \
     OCF_RESKEY_nb_master_protocol=udp
-expect_rc 6 "manage_northd=maybe" agent node1 validate-all \
+rejects 6 "manage_northd=maybe" "manage_northd 'maybe'" \
     OCF_RESKEY_manage_northd=maybe
-expect_rc 6 "negative probe interval" agent node1 validate-all \
+rejects 6 "negative probe interval" "inactive_probe_interval '-1'" \
     OCF_RESKEY_inactive_probe_interval=-1
-expect_rc 6 "relative db_dir" agent node1 validate-all \
+rejects 6 "relative db_dir" "must be absolute paths" \
     OCF_RESKEY_db_dir=relative
 expect_rc 2 "ssl without readable key files" agent node1 validate-all \
     OCF_RESKEY_sb_master_protocol=ssl \
     OCF_RESKEY_ovn_sb_db_privkey="$TMP/missing.pem"
 check "reason names the file" grep -q "missing.pem" "$TMP/node1.err"
-expect_rc 5 "ovsdb-server not installed" agent node1 validate-all \
+rejects 5 "ovsdb-server not installed" "ovsdb-server not found" \
     PATH=/nonexistent
 expect_rc 6 "start with bad parameters fails before touching anything" \
     agent node1 start OCF_RESKEY_nb_master_port=abc
+check "reason names the port" grep -q "nb_master_port 'abc'" \
+    "$TMP/node1.err"
 check "and created nothing" test ! -e "$(node_dir node1)"
 check "exactly one exit-reason line" \
     test "$(grep -c '^ocf-exit-reason:' "$TMP/node1.err")" = 1
@@ -76,10 +93,10 @@ expect_rc 0 "both backups now" monitor_unpromoted node1
 
 echo "# hung server: monitor answers in time with an error"
 kill -STOP "$(pid_of node1 nb)"
-start_ms=$(( $(date +%s%N) / 1000000 ))
+start_ms=$(now_ms)
 expect_rc 1 "monitor of a SIGSTOPped NB" monitor_unpromoted node1 \
     OCF_RESKEY_CRM_meta_timeout=4000
-took=$(( $(date +%s%N) / 1000000 - start_ms ))
+took=$(( $(now_ms) - start_ms ))
 check "within the 4 s timeout (took ${took} ms)" test "$took" -lt 4000
 check "reason says it does not answer" grep -q 'does not answer' \
     "$TMP/node1.err"
@@ -115,36 +132,37 @@ VIP=127.0.0.1 N_PROMOTE=" "
 echo "# load-balancer mode: the active listens on every address"
 expect_rc 0 "start node1 (LB mode)" agent node1 start \
     OCF_RESKEY_listen_on_master_ip_only=no
-check "a backup does not listen" \
-    not bash -c "ss -ltnH | grep -q ':$NB_PORT '"
+check "a backup does not listen (per ss)" port_free "$NB_PORT"
 expect_rc 0 "promote node1 (LB mode)" agent node1 promote \
     OCF_RESKEY_listen_on_master_ip_only=no
 check "the active listens on 0.0.0.0" \
-    wait_until 5 bash -c "ss -ltnH | grep -q '0.0.0.0:$NB_PORT '"
+    wait_until 5 port_listening "$NB_PORT" 0.0.0.0
 expect_rc 0 "demote node1 (LB mode)" agent node1 demote \
     OCF_RESKEY_listen_on_master_ip_only=no
-check "the demoted node stops listening" \
-    wait_until 5 not bash -c "ss -ltnH | grep -q ':$NB_PORT '"
+check "the demoted node stops listening (per ss)" \
+    wait_until 5 port_free "$NB_PORT"
 expect_rc 0 "stop node1" agent node1 stop
 
 echo "# manage_northd: ovn-northd runs on the active node only"
-northd_pid() {
-    local f pid
-    f="$(node_dir "$1")/run/ovn-northd.pid"
-    [ -f "$f" ] || return 0
-    pid=$(cat "$f")
-    alive "$pid" && echo "$pid"
+# no_northd NODE: no ovn-northd of NODE runs (pidfile, or any process
+# named so with NODE's directory in its command line).
+no_northd() {
+    local pid
+    stopped "$1" northd || return 1
+    for pid in $(live_pids "$(node_dir "$1")"); do
+        is_ours "$pid" "$(node_dir "$1")/" ovn-northd && return 1
+    done
     return 0
 }
 expect_rc 0 "start node1 (northd)" agent node1 start \
     OCF_RESKEY_manage_northd=yes
-check "no ovn-northd on a backup" test -z "$(northd_pid node1)"
+check "no ovn-northd on a backup" no_northd node1
 expect_rc 0 "promote node1 (northd)" agent node1 promote \
     OCF_RESKEY_manage_northd=yes
-check "ovn-northd runs on the active" test -n "$(northd_pid node1)"
+check "ovn-northd runs on the active" running node1 northd
 expect_rc 8 "promoted monitor (northd)" monitor_promoted node1 \
     OCF_RESKEY_manage_northd=yes
-kill -9 "$(northd_pid node1)"
+kill -9 "$(pid_of node1 northd)"
 expect_rc 9 "promoted monitor with ovn-northd dead is 9" monitor_promoted \
     node1 OCF_RESKEY_manage_northd=yes
 check "reason names ovn-northd" grep -q 'ovn-northd' "$TMP/node1.err"
@@ -152,7 +170,7 @@ expect_rc 0 "promote restarts it" agent node1 promote \
     OCF_RESKEY_manage_northd=yes
 expect_rc 0 "demote node1 (northd)" agent node1 demote \
     OCF_RESKEY_manage_northd=yes
-check "ovn-northd stopped on demotion" test -z "$(northd_pid node1)"
+check "ovn-northd stopped on demotion" no_northd node1
 expect_rc 0 "stop node1" agent node1 stop OCF_RESKEY_manage_northd=yes
 
 summary

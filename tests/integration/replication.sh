@@ -59,16 +59,19 @@ check "write SB through the VIP" vip_sbctl chassis-add ch1 geneve 127.0.0.1
 for n in node2 node3; do
     check "$n sees the NB row" wait_until 10 has_switch "$n" sw1
     check "$n sees the SB row" wait_until 10 has_chassis "$n" ch1
-    check "$n refuses NB writes" not nbctl "$n" ls-add bad
-    check "$n refuses SB writes" not sbctl "$n" chassis-add bad geneve 127.0.0.1
+    check "$n refuses NB writes as a backup" \
+        refuses_write "$n" nb nbctl "$n" ls-add bad
+    check "$n refuses SB writes as a backup" \
+        refuses_write "$n" sb sbctl "$n" chassis-add bad geneve 127.0.0.1
 done
-check "node2 never got the refused row" not has_switch node2 bad
+check "node2 never got the refused row" lacks_switch node2 bad
 
 echo "# switchover to node2: demote node1, promote node2"
 N_DEMOTE="node1"
 notify_all pre demote
 expect_rc 0 "demote node1" agent node1 demote
-check "node1 no longer accepts writes" not nbctl node1 ls-add x
+check "node1 no longer accepts writes: refused as a backup" \
+    refuses_write node1 nb nbctl node1 ls-add x
 check "node1 score back to 5" test "$(score node1)" = 5
 notify_all post demote
 # One transition: every operation carries the same lists (the demote of
@@ -91,16 +94,18 @@ done
 
 echo "# failures are reported, not hidden"
 kill -9 "$(pid_of node3 nb)"
-check "node3 NB is gone" wait_until 5 test -z "$(pid_of node3 nb)"
+check "node3 NB is gone" wait_until 5 stopped node3 nb
 expect_rc 1 "monitor on node3 with NB killed is an error, not 7" \
     monitor_unpromoted node3
 check "node3 exit reason names NB" \
     grep -q 'NB ovsdb-server is not running' "$TMP/node3.err"
 check "node3 lost its score" test "$(score node3)" = none
 expect_rc 1 "probe on the half-running node3 is an error too" probe node3
+check "its exit reason names NB too" \
+    has_reason node3 'NB ovsdb-server is not running'
 expect_rc 0 "stop the half-running node3" agent node3 stop
 expect_rc 7 "node3 is now cleanly stopped" probe node3
-check "no process of node3 left" test -z "$(pid_of node3 sb)"
+check "no process of node3 left" no_process_of node3
 expect_rc 0 "restart node3" agent node3 start
 check "node3 resyncs from node2" wait_until 15 has_switch node3 sw2
 
@@ -116,8 +121,7 @@ for n in $NODES; do
     expect_rc 0 "stop $n" agent "$n" stop
     expect_rc 0 "stop $n again" agent "$n" stop
     expect_rc 7 "monitor after stop on $n" probe "$n"
-    check "no ovsdb-server of $n left" \
-        test -z "$(pid_of "$n" nb)$(pid_of "$n" sb)"
+    check "no ovsdb-server of $n left" no_process_of "$n"
     check "$n score removed" test "$(score "$n")" = none
 done
 check "databases kept after stop" test -s "$(node_dir node1)/db/ovnnb_db.db"

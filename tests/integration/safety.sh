@@ -15,10 +15,6 @@ NB_PORT=18641 SB_PORT=18642
 # shellcheck source=tests/integration/lib.sh
 . "$here/lib.sh"
 
-ctl() {
-    ovs-appctl -T 5 -t "$(node_dir "$1")/run/ovn${2}_db.ctl" "${@:3}"
-}
-
 # at_most_one_active: no two nodes hold a writable copy of a database.
 at_most_one_active() {
     local n nb=0 sb=0
@@ -42,6 +38,28 @@ promote_node() {
     fi
     N_PROMOTE=" "
     return "$rc"
+}
+
+# backups_refuse NODE...: each NODE's NB and SB are alive and refuse a
+# write as backups do.
+backups_refuse() {
+    local n
+    for n in "$@"; do
+        refuses_write "$n" nb nbctl "$n" ls-add refused || return 1
+        refuses_write "$n" sb sbctl "$n" chassis-add refused geneve \
+            127.0.0.1 || return 1
+    done
+}
+
+# no_handover_attr: no node has a handover attribute (crm_attribute
+# answers "no such attribute", 105, not some other error).
+no_handover_attr() {
+    local n
+    for n in $NODES; do
+        crm_attribute -N "$n" -n ovndb_servers-handover -l reboot -G -q \
+            >/dev/null 2>&1
+        [ $? = 105 ] || return 1
+    done
 }
 
 # simulated_promotion: the node crm_simulate promotes from the CIB file's
@@ -82,7 +100,7 @@ ctl node2 nb ovsdb-server/set-active-ovsdb-server tcp:127.0.0.1:18699 \
     >/dev/null
 ctl node2 nb ovsdb-server/connect-active-ovsdb-server >/dev/null
 check "ovsdb-server made node2's NB active by itself" \
-    wait_until 5 test "$(role node2 nb)" = active
+    wait_until 5 role_is node2 nb active
 expect_rc 1 "unpromoted monitor on node2 reports it" monitor_unpromoted node2
 check "reason says the roles disagree" grep -q disagree "$TMP/node2.err"
 check "node2 NB is a backup again at once" test "$(role node2 nb)" = backup
@@ -96,15 +114,16 @@ ctl node3 nb ovsdb-server/set-active-ovsdb-server tcp:127.0.0.1:1 >/dev/null
 ctl node3 nb ovsdb-server/connect-active-ovsdb-server >/dev/null
 N_ACTIVE="node1 node2 node3"
 agent node1 stop
-check "node1 stopped for this case" test -z "$(pid_of node1 nb)"
+check "node1 stopped for this case" no_process_of node1
 ctl node3 nb ovsdb-server/add-remote "ptcp:$NB_PORT:127.0.0.1" >/dev/null
 check "node3 now answers on master_ip itself" \
-    wait_until 5 bash -c "ss -ltnH | grep -q '127.0.0.1:$NB_PORT '"
+    wait_until 5 port_listening "$NB_PORT" 127.0.0.1
 expect_rc 1 "start on node3 refuses to replicate from itself" \
     agent node3 start
 check "reason says so" grep -q 'refusing to replicate from itself' \
     "$TMP/node3.err"
-check "node3 NB was not left writable" not writable node3 nb
+check "node3 NB was not left writable: it refuses writes as a backup" \
+    refuses_write node3 nb nbctl node3 ls-add bad
 ctl node3 nb ovsdb-server/remove-remote "ptcp:$NB_PORT:127.0.0.1" >/dev/null
 for n in node2 node3; do
     agent "$n" stop
@@ -139,9 +158,9 @@ check "node2 replicates NB from node3" wait_until 15 replicating node2 nb
 expect_rc 0 "node2 monitor" monitor_unpromoted node2
 check "node2 score 5" test "$(score node2)" = 5
 kill -STOP "$(pid_of node3 nb)"
-start_ms=$(( $(date +%s%N) / 1000000 ))
+start_ms=$(now_ms)
 expect_rc 0 "node2 monitor with its active stopped" monitor_unpromoted node2
-took=$(( $(date +%s%N) / 1000000 - start_ms ))
+took=$(( $(now_ms) - start_ms ))
 check "answered in ${took} ms (bounded)" test "$took" -lt 5000
 check "node2 score drops to 3" test "$(score node2)" = 3
 kill -CONT "$(pid_of node3 nb)"
@@ -151,12 +170,14 @@ check "node2 score back to 5" test "$(score node2)" = 5
 echo "# NB active, SB backup on an unpromoted node"
 ctl node1 nb ovsdb-server/disconnect-active-ovsdb-server >/dev/null
 expect_rc 1 "unpromoted monitor on node1" monitor_unpromoted node1
+check "reason says the roles disagree" has_reason node1 'disagree'
 check "node1 NB repaired to a backup" test "$(role node1 nb)" = backup
 check "at most one writable copy" at_most_one_active
 
 echo "# one of two servers killed"
 kill -9 "$(pid_of node1 sb)"
 expect_rc 1 "unpromoted monitor with SB killed" monitor_unpromoted node1
+check "reason names SB" has_reason node1 'SB ovsdb-server is not running'
 check "node1 has no score" test "$(score node1)" = none
 check "at most one writable copy" at_most_one_active
 for n in $NODES; do
@@ -255,7 +276,9 @@ expect_rc 1 "promote node2 while node1 (newer) is down: refused" \
 check "reason names node1" grep -q 'node1' "$TMP/node2.err"
 expect_rc 1 "promote node3 (empty) while node1 is down: refused" \
     promote_node node3
-check "no copy became writable" test "$(writable_count)" = 0
+check "reason names node1" has_reason node3 'node1'
+check "no copy became writable: node2 and node3 refuse writes as backups" \
+    backups_refuse node2 node3
 
 # node1 comes back.
 N_START=node1
@@ -267,6 +290,7 @@ check "node1 (last active, its copy as the active) scores 6" \
     test "$(score node1)" = 6
 check "crm_simulate promotes node1" test "$(simulated_promotion)" = node1
 expect_rc 1 "if node2 is picked anyway, it refuses" promote_node node2
+check "reason names node1" has_reason node2 'node1 holds newer data'
 check "and raises node1 instead (score 7)" test "$(score node1)" = 7
 check "crm_simulate still promotes node1" \
     test "$(simulated_promotion)" = node1
@@ -363,9 +387,7 @@ for n in $NODES; do
         >/dev/null 2>&1
 done
 crm_attribute -N "$A" -n ovndb_servers-freshness -l forever -D >/dev/null 2>&1
-check "no handover attribute left" test -z "$(for n in $NODES; do
-    crm_attribute -N "$n" -n ovndb_servers-handover -l reboot -G -q \
-        2>/dev/null; done)"
+check "no handover attribute left (rc 105 on every node)" no_handover_attr
 N_START="$B $C" N_ACTIVE=" " N_UNPROMOTED=" "
 for n in "$B" "$C"; do
     expect_rc 0 "start $n" agent "$n" start

@@ -35,26 +35,42 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/common.sh
 . "$here/../lib/common.sh"
 
-AGENT=${AGENT:-/usr/lib/ocf/resource.d/ovn/ovndb-servers}
 WRITER=$here/../tools/writer.py
 PYTHON=${PYTHON:-python3}
 SWITCHOVERS=${SWITCHOVERS:-21}
 WRITERS=${WRITERS:-4}
-NODES="node1 node2 node3"
 SUBNET=198.51.100
-VIP=$SUBNET.100
-CLIENT_IP=$SUBNET.50
-NB_PORT=6641
 PFX=ovndbsw-$$
 BR_NS=$PFX-br
 CL_NS=$PFX-client
+CLIENT_IP=$SUBNET.50
 
-TMP=$(mktemp -d /tmp/ovndbsw.XXXXXX)
-if [ "${KEEP_TMP:-0}" = 1 ]; then
-    on_exit "echo '# work directory kept: $TMP'"
-else
-    on_exit "rm -rf '$TMP'"
-fi
+# Teardown, registered before anything is created: the namespaces go last
+# (cleanups run in reverse order), after lib.sh's kill_servers and
+# kill_writers below stopped every process of the test, by PID.
+delete_namespaces() {
+    local ns
+    for ns in "$BR_NS" "$CL_NS" $(for n in $NODES; do ns_of "$n"; done); do
+        ip netns del "$ns" 2>/dev/null
+    done
+    return 0
+}
+on_exit delete_namespaces
+
+# The agent's environment (tests/integration/lib.sh): each node in a
+# namespace of its own, the VIP in TEST-NET-2, the operation timeouts of
+# the meta-data.
+NODES="node1 node2 node3"
+NETNS_PREFIX=$PFX
+VIP=$SUBNET.100
+NB_PORT=6641
+SB_PORT=6642
+TMP_TEMPLATE=/tmp/ovndbsw.XXXXXX
+TIMEOUT_MS=20000
+START_STOP_TIMEOUT_MS=60000
+PROMOTE_DEMOTE_TIMEOUT_MS=50000
+# shellcheck source=tests/integration/lib.sh
+. "$here/lib.sh"
 TRACE=$TMP/trace.log
 STOP_FILE=$TMP/writers.stop
 BURST_FILE=$TMP/writers.burst
@@ -66,102 +82,36 @@ BURST_LEAD=${BURST_LEAD:-0.1}
 BURST_TAIL=${BURST_TAIL:-0}
 IDLE_RATE=${IDLE_RATE:-5}
 
-now_ms() {
-    echo $(( $(date +%s%N) / 1000000 ))
-}
 now_ns() {
     date +%s%N
-}
-trace() {
-    echo "$(now_ms) $*" >> "$TRACE"
-}
-
-ns_of() {
-    echo "$PFX-$1"
-}
-node_dir() {
-    echo "$TMP/$1"
 }
 node_ip() {
     echo "$SUBNET.1${1#node}"
 }
-sock_of() {
-    echo "$(node_dir "$1")/run/ovnnb_db.sock"
-}
 
 # ---------------------------------------------------------------------------
-# Teardown: processes by PID (writers, then every ovsdb-server ever seen),
-# then the namespaces.  Registered before anything is created.
+# The writers, stopped by PID at the end (the servers: lib.sh).
 
 WRITER_PIDS=()
-SERVER_PIDS=()
-
-# alive PID: exists and is not a zombie (nothing may reap the daemons).
-alive() {
-    local state
-    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
-}
-
-# is_server PID: PID is alive and still one of this test's ovsdb-servers
-# (not a reused PID).
-is_server() {
-    alive "$1" && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = ovsdb-server ] \
-        && tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF "$TMP/"
-}
-# is_writer PID: PID is alive and still one of this test's writers.
-is_writer() {
-    alive "$1" && tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null \
-        | grep -qF "$TMP/"
-}
-
-# remember_servers: records the PIDs in the nodes' pidfiles.
-remember_servers() {
-    local n f pid
-    for n in $NODES; do
-        for f in "$(node_dir "$n")"/run/*.pid; do
-            [ -f "$f" ] || continue
-            pid=$(cat "$f" 2>/dev/null)
-            case " ${SERVER_PIDS[*]} " in
-                *" $pid "*) ;;
-                *) [ -n "$pid" ] && SERVER_PIDS+=("$pid") ;;
-            esac
-        done
-    done
-}
-
 kill_writers() {
     local pid
     for pid in "${WRITER_PIDS[@]}"; do
-        is_writer "$pid" && kill -9 "$pid" 2>/dev/null
+        is_ours "$pid" "$TMP/" && kill -9 "$pid" 2>/dev/null
     done
     return 0
 }
-
-kill_servers() {
-    local pid
-    remember_servers
-    for pid in "${SERVER_PIDS[@]}"; do
-        is_server "$pid" && kill -9 "$pid" 2>/dev/null
-    done
-    return 0
-}
-
-delete_namespaces() {
-    local ns
-    for ns in "$BR_NS" "$CL_NS" $(for n in $NODES; do ns_of "$n"; done); do
-        ip netns del "$ns" 2>/dev/null
-    done
-    return 0
-}
-
-my_namespaces() {
-    ip netns list 2>/dev/null | awk '{print $1}' | grep -c "^$PFX-"
-}
-
-on_exit delete_namespaces
-on_exit kill_servers
 on_exit kill_writers
+
+# my_namespaces: how many namespaces of this test exist ("error" if ip
+# cannot list them).
+my_namespaces() {
+    local out
+    if ! out=$(ip netns list 2>&1); then
+        echo "error: $out"
+        return 1
+    fi
+    printf '%s\n' "$out" | awk '{print $1}' | grep -c "^$PFX-"
+}
 
 # ---------------------------------------------------------------------------
 # Network: a bridge namespace, three node namespaces and a client namespace,
@@ -199,21 +149,27 @@ setup_network() {
     return 0
 }
 
-# The client reaches every node; nothing routes anywhere else.
+# The client reaches every node; nothing routes anywhere else (from a
+# successful listing of each namespace's routes).
 network_ok() {
-    local n
+    local n routes
     for n in $NODES; do
         ip netns exec "$CL_NS" ping -c1 -W2 -q "$(node_ip "$n")" \
             >/dev/null 2>&1 || return 1
     done
     for n in $NODES client; do
-        ip -n "$PFX-$n" route show default | grep -q . && return 1
+        routes=$(ip -n "$PFX-$n" route show default) || return 1
+        [ -z "$routes" ] || return 1
     done
     return 0
 }
 
+# root_ns_clean: a successful listing of the root namespace's addresses
+# has none in $SUBNET.0/24.
 root_ns_clean() {
-    ! ip -4 addr show 2>/dev/null | grep -q "inet $SUBNET\."
+    local addrs
+    addrs=$(ip -4 addr show) || return 1
+    ! printf '%s\n' "$addrs" | grep -q "inet $SUBNET\."
 }
 
 # vip_add NODE / vip_del NODE: what IPaddr2 start/stop do.  IPaddr2 then
@@ -274,123 +230,7 @@ vip_holders() {
 }
 
 # ---------------------------------------------------------------------------
-# The CIB file: the agent's crm_attribute calls read and write it, so that
-# scores, freshness and handover markers flow between the nodes.
-
-export CIB_file=$TMP/cib.xml
-setup_cib() {
-    local n
-    cibadmin --empty > "$CIB_file" || return 1
-    # shellcheck disable=SC2046
-    crm_simulate -x "$CIB_file" $(for n in $NODES; do echo "-u $n"; done) \
-        -O "$CIB_file.new" >/dev/null 2>&1 && mv "$CIB_file.new" "$CIB_file"
-    for n in $NODES; do
-        cibadmin -C -o nodes -X "<node id=\"$n\" uname=\"$n\"/>" \
-            >/dev/null 2>&1 || true
-    done
-    [ -s "$CIB_file" ]
-}
-
-# ---------------------------------------------------------------------------
-# The agent, as Pacemaker runs it.  The notify lists of the transition go
-# to every operation of it.
-
-N_START=" " N_STOP=" " N_PROMOTE=" " N_DEMOTE=" " N_PROMOTED=" "
-N_UNPROMOTED=" " N_ACTIVE=" " N_ALL="node1 node2 node3"
-
-# agent NODE ACTION [VAR=VALUE...]
-agent() {
-    local node=$1 action=$2 d timeout rc t0
-    shift 2
-    d=$(node_dir "$node")
-    case $action in
-        promote|demote) timeout=50000 ;;
-        start|stop) timeout=60000 ;;
-        *) timeout=20000 ;;
-    esac
-    t0=$(now_ms)
-    ip netns exec "$(ns_of "$node")" env \
-        OCF_ROOT=/usr/lib/ocf OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 \
-        OCF_RESOURCE_INSTANCE=ovndb_servers OCF_RESOURCE_TYPE=ovndb-servers \
-        OCF_RESOURCE_PROVIDER=ovn OCF_EXIT_REASON_PREFIX=ocf-exit-reason: \
-        OCF_RESKEY_master_ip="$VIP" \
-        OCF_RESKEY_db_dir="$d/db" OCF_RESKEY_run_dir="$d/run" \
-        OCF_RESKEY_log_dir="$d/log" HA_LOGFILE="$TMP/agent.log" \
-        OCF_RESKEY_CRM_meta_on_node="$node" \
-        OCF_RESKEY_CRM_meta_timeout="$timeout" \
-        OCF_RESKEY_CRM_meta_clone_max=3 OCF_RESKEY_CRM_meta_clone_node_max=1 \
-        OCF_RESKEY_CRM_meta_promoted_max=1 OCF_RESKEY_CRM_meta_master_max=1 \
-        OCF_RESKEY_CRM_meta_notify=true \
-        OCF_RESKEY_CRM_meta_notify_start_uname="$N_START" \
-        OCF_RESKEY_CRM_meta_notify_stop_uname="$N_STOP" \
-        OCF_RESKEY_CRM_meta_notify_promote_uname="$N_PROMOTE" \
-        OCF_RESKEY_CRM_meta_notify_demote_uname="$N_DEMOTE" \
-        OCF_RESKEY_CRM_meta_notify_promoted_uname="$N_PROMOTED" \
-        OCF_RESKEY_CRM_meta_notify_master_uname="$N_PROMOTED" \
-        OCF_RESKEY_CRM_meta_notify_unpromoted_uname="$N_UNPROMOTED" \
-        OCF_RESKEY_CRM_meta_notify_slave_uname="$N_UNPROMOTED" \
-        OCF_RESKEY_CRM_meta_notify_active_uname="$N_ACTIVE" \
-        OCF_RESKEY_CRM_meta_notify_all_uname="$N_ALL" \
-        "$@" "$AGENT" "$action" > "$TMP/$node.out" 2> "$TMP/$node.err"
-    rc=$?
-    trace "agent $node $action $* -> rc $rc ($(( $(now_ms) - t0 )) ms)" \
-        "$(sed -n 's/^ocf-exit-reason://p' "$TMP/$node.err" | tail -n 1)"
-    return $rc
-}
-
-monitor_promoted() {
-    agent "$1" monitor OCF_RESKEY_CRM_meta_interval=10000 \
-        OCF_RESKEY_CRM_meta_role=Promoted
-}
-monitor_unpromoted() {
-    agent "$1" monitor OCF_RESKEY_CRM_meta_interval=30000 \
-        OCF_RESKEY_CRM_meta_role=Unpromoted
-}
-
-# notify_all TYPE OPERATION: the notification on every node, one after the
-# other (they would run in parallel; the CIB file wants them serialised).
-notify_all() {
-    local n rc=0
-    for n in $NODES; do
-        agent "$n" notify OCF_RESKEY_CRM_meta_notify_type="$1" \
-            OCF_RESKEY_CRM_meta_notify_operation="$2" || rc=1
-    done
-    return $rc
-}
-
-exit_reason() {
-    sed -n 's/^ocf-exit-reason://p' "$TMP/$1.err" | tail -n 1
-}
-
-# ---------------------------------------------------------------------------
-# Observations.
-
-sync_status() {
-    # (A subshell: bash reports a child killed by -T's alarm on stderr.)
-    (ovs-appctl -T 5 -t "$(node_dir "$1")/run/ovn${2}_db.ctl" \
-        ovsdb-server/sync-status) 2>/dev/null
-}
-replicating() {
-    sync_status "$1" "$2" | grep -q '^replicating: '
-}
-
-# local_transact NODE JSON: a transaction on NODE's local NB socket.
-local_transact() {
-    timeout 10 ovsdb-client transact "unix:$(sock_of "$1")" "$2" 2>/dev/null
-}
-
-# writable NODE: the commit probe succeeds on NODE's NB database.
-writable() {
-    [ "$(local_transact "$1" \
-        '["OVN_Northbound",{"op":"commit","durable":false}]')" = '[{}]' ]
-}
-
-# has_row NODE NAME: NODE's NB copy holds Logical_Switch NAME.
-has_row() {
-    local_transact "$1" "[\"OVN_Northbound\",{\"op\":\"select\",
-        \"table\":\"Logical_Switch\",\"where\":[[\"name\",\"==\",\"$2\"]],
-        \"columns\":[\"name\"]}]" | grep -q "\"$2\""
-}
+# Observations (the rest are lib.sh's).
 
 # vip_write NAME: one insert through the VIP from the client namespace.
 vip_write() {
@@ -412,7 +252,7 @@ backups_follow() {
     local n
     for n in $NODES; do
         [ "$n" = "$1" ] && continue
-        replicating "$n" nb && replicating "$n" sb && has_row "$n" "$2" \
+        replicating "$n" nb && replicating "$n" sb && has_switch "$n" "$2" \
             || return 1
     done
 }
@@ -423,7 +263,7 @@ echo "# setup: namespaces $PFX-*, CIB file, agent on three nodes"
 check "no address of $SUBNET.0/24 in the root namespace" root_ns_clean
 check "network namespaces set up" setup_network
 check "client reaches the nodes; no default route anywhere" network_ok
-check "CIB file with node1..3" setup_cib
+check "CIB file with node1..3" cib_has_nodes
 for n in $NODES; do
     mkdir -p "$(node_dir "$n")"
 done
@@ -673,9 +513,8 @@ else
     fail "no final write: the switchover series did not complete"
 fi
 for n in $NODES; do
-    local_transact "$n" '["OVN_Northbound",{"op":"select",
-        "table":"Logical_Switch","where":[],"columns":["name"]}]' \
-        > "$TMP/$n.rows"
+    transact "$n" nb '{"op":"select","table":"Logical_Switch","where":[],
+        "columns":["name"]}' > "$TMP/$n.rows"
 done
 
 # Counts, losses, stalls (one Python pass over the writers' files).
@@ -786,13 +625,15 @@ done
 servers_gone() {
     local pid
     for pid in "${SERVER_PIDS[@]}"; do
-        is_server "$pid" && return 1
+        is_ours "$pid" "$TMP/" ovsdb-server && return 1
     done
     return 0
 }
 check "no ovsdb-server left (${#SERVER_PIDS[@]} seen)" servers_gone
-check "pidfiles removed" \
-    test -z "$(ls "$TMP"/node*/run/*.pid 2>/dev/null)"
+no_pidfiles() {
+    ! compgen -G "$TMP/node*/run/*.pid" >/dev/null
+}
+check "pidfiles removed" no_pidfiles
 kill_servers
 kill_writers
 delete_namespaces

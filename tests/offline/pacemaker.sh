@@ -52,54 +52,9 @@ done
 n2=${others[0]}
 n3=${others[1]}
 
-skip() {
-    echo "skip - $1"
-}
-
-show() {
-    sed 's/^/    # /' "$@"
-}
-
-# --- processes ---------------------------------------------------------------
-
-gone() {
-    [ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-# live_pids: live processes listed in a pidfile of our run_dir or started
-# with our directory in their command line.
-live_pids() {
-    local f pid
-    {
-        for f in "$ovn"/run/*.pid; do
-            [ -f "$f" ] || continue
-            pid=$(head -c 20 "$f" | tr -cd 0-9)
-            [ -n "$pid" ] && [ "$pid" -gt 1 ] && echo "$pid"
-        done
-        pgrep -f -- "$ovn/"
-    } | sort -un | while read -r pid; do
-        gone "$pid" || echo "$pid"
-    done
-}
-
-# kill_leftovers: kills what live_pids lists, by pid; returns 1 if there was
-# anything to kill.
-kill_leftovers() {
-    local pids pid
-    pids=$(live_pids)
-    [ -z "$pids" ] && return 0
-    for pid in $pids; do
-        echo "    # left running: pid $pid: $(tr '\0' ' ' \
-            <"/proc/$pid/cmdline" 2>/dev/null)"
-        kill -TERM "$pid" 2>/dev/null
-    done
-    for pid in $pids; do
-        wait_until 5 gone "$pid" || kill -KILL "$pid" 2>/dev/null
-        wait_until 5 gone "$pid"
-    done
-    return 1
-}
-on_exit kill_leftovers '>/dev/null'
+# Whatever the agent started in $ovn is stopped by pid at the end
+# (kill_leftovers, tests/lib/common.sh).
+on_exit kill_leftovers "'$ovn'" '>/dev/null'
 
 # --- CIB helpers -------------------------------------------------------------
 
@@ -133,23 +88,21 @@ force() {
     fi
 }
 
-# score NODE: the node's promotion score (transient attribute
-# master-ovndb_servers) in the CIB file, empty if there is none.
-score() {
-    crm_attribute --promotion="$rsc" -N "$1" -G -q 2>/dev/null
-}
+# score NODE (tests/lib/common.sh) reads master-$RSC.
+# shellcheck disable=SC2034
+RSC=$rsc
 
 # set_score FILE NODE VALUE: what the agent does, on NODE.
 set_score() {
     CIB_file=$1 crm_attribute --promotion="$rsc" -N "$2" -v "$3"
 }
 
-# score_is NODE WANT: the promotion score in the CIB file is WANT.
+# score_is NODE WANT: the promotion score in the CIB file is WANT; "none":
+# there is no such attribute (crm_attribute's 105, not any other failure).
 score_is() {
     local got
     got=$(score "$1")
-    check "promotion score of $1 is ${2:-unset} (got '${got:-unset}')" \
-        test "$got" = "$2"
+    check "promotion score of $1 is $2 (got '$got')" test "$got" = "$2"
 }
 
 # xp FILE EXPR: value of an XPath expression.
@@ -235,9 +188,10 @@ for f in "$agent" /usr/lib/ocf/resource.d/heartbeat/IPaddr2; do
     fi
 done
 for p in $nb_port $sb_port; do
-    if [ -n "$(ss -Htln "sport = :$p")" ]; then
-        echo "Bail out! port $p is in use:"
-        ss -tlnp "sport = :$p" | show
+    # From a successful ss listing: a missing or failing ss bails out too.
+    if ! port_free "$p"; then
+        echo "Bail out! port $p is in use (or ss failed):"
+        ss -tlnp "sport = :$p" 2>&1 | show
         exit 1
     fi
 done
@@ -336,7 +290,7 @@ fi
 
 force validate 0
 force force-check 7
-score_is "$node" ""
+score_is "$node" none
 
 # (a) start: both databases up as backups; a fresh copy that never
 # synchronised scores 1 (the last resort), see docs/state-table.md.
@@ -395,13 +349,13 @@ fi
 # --- 3 (f). stop -------------------------------------------------------------
 
 force force-stop 0
-score_is "$node" ""
+score_is "$node" none
 CIB_file=$cib crm_attribute --promotion="$rsc" -N "$node" -G -q >/dev/null 2>&1
 rc=$?
 check "querying the score fails: no such attribute (rc $rc, expected 105)" \
     test "$rc" = 105
 check "no ovsdb-server of ours is left (pidfiles, command lines)" \
-    kill_leftovers
+    kill_leftovers "$ovn"
 force force-stop 0
 force force-check 7
 
