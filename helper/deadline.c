@@ -9,7 +9,13 @@
 long long
 deadline_after(long long ms)
 {
-    return clock_mono_ms() + (ms > 0 ? ms : 0);
+    long long now = clock_mono_ms();
+
+    /* Saturates: a huge span is "never", not an overflow. */
+    if (ms <= 0) {
+        return now;
+    }
+    return ms > LLONG_MAX - now ? LLONG_MAX : now + ms;
 }
 
 int

@@ -442,6 +442,11 @@ server_copy_aside(const char *file, const char *version, char *dst,
     int in, out = -1, error = 0, i;
     ssize_t n;
 
+    /* The version comes from the database file: it names a file only if
+     * it is digits and dots. */
+    if (!version[0] || version[strspn(version, "0123456789.")]) {
+        return EINVAL;
+    }
     in = open(file, O_RDONLY | O_CLOEXEC);
     if (in < 0) {
         return errno;
