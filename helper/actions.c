@@ -127,7 +127,7 @@ actions_validate(struct rsc *r)
                                   s->cfg->cacert, r->deadline, msg,
                                   sizeof msg);
         if (error) {
-            ocf_exit_reason("%s protocol is ssl but %s", s->tag, msg);
+            ocf_exit_reason("%s ssl: %s", s->tag, msg);
             return error == ENOPKG ? PCMK_OCF_NOT_INSTALLED
                    : error == ETIMEDOUT ? PCMK_OCF_UNKNOWN_ERROR
                    : PCMK_OCF_INVALID_PARAM;

@@ -50,8 +50,8 @@ tls_check_files(const char *privkey, const char *cert, const char *cacert,
         return error;
     }
     if (cr.status) {
-        snprintf(msg, size, "certificate %s is not a PEM certificate: %s",
-                 cert, child_result_line(&cr, line, sizeof line));
+        snprintf(msg, size, "certificate is not PEM: %s: %s", cert,
+                 child_result_line(&cr, line, sizeof line));
         child_result_free(&cr);
         return EINVAL;
     }
@@ -61,13 +61,12 @@ tls_check_files(const char *privkey, const char *cert, const char *cacert,
         return error;
     }
     if (kr.status) {
-        snprintf(msg, size, "private key %s is not an unencrypted PEM "
-                 "private key: %s", privkey,
-                 child_result_line(&kr, line, sizeof line));
+        snprintf(msg, size, "private key is encrypted or not PEM: %s: %s",
+                 privkey, child_result_line(&kr, line, sizeof line));
         error = EINVAL;
     } else if (!cr.out[0] || strcmp(cr.out, kr.out)) {
-        snprintf(msg, size, "certificate %s does not match private key %s "
-                 "(their public keys differ)", cert, privkey);
+        snprintf(msg, size, "certificate does not match private key "
+                 "(public keys differ): %s, %s", cert, privkey);
         error = EINVAL;
     }
     child_result_free(&cr);
@@ -82,8 +81,8 @@ tls_check_files(const char *privkey, const char *cert, const char *cacert,
         return error;
     }
     if (r.status) {
-        snprintf(msg, size, "CA certificate %s is not a PEM certificate: "
-                 "%s", cacert, child_result_line(&r, line, sizeof line));
+        snprintf(msg, size, "CA certificate is not PEM: %s: %s", cacert,
+                 child_result_line(&r, line, sizeof line));
         child_result_free(&r);
         return EINVAL;
     }
@@ -93,8 +92,8 @@ tls_check_files(const char *privkey, const char *cert, const char *cacert,
         return error;
     }
     if (r.status) {
-        snprintf(msg, size, "CA certificate %s does not verify certificate "
-                 "%s: %s", cacert, cert,
+        snprintf(msg, size, "CA certificate does not verify certificate: "
+                 "%s, %s: %s", cacert, cert,
                  child_result_line(&r, line, sizeof line));
         error = EINVAL;
     }
@@ -117,16 +116,17 @@ tls_readable(const char *what, const char *path, char *msg, size_t size)
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         error = errno;
-        snprintf(msg, size, "%s %s is not readable: %s", what, path,
-                 strerror(error));
+        snprintf(msg, size, "%s unreadable (%s): %s", what,
+                 strerror(error), path);
         return error;
     }
     if (fstat(fd, &st)) {
         error = errno;
-        snprintf(msg, size, "%s %s: %s", what, path, strerror(error));
+        snprintf(msg, size, "%s unreadable (%s): %s", what,
+                 strerror(error), path);
     } else if (!S_ISREG(st.st_mode)) {
         error = EINVAL;
-        snprintf(msg, size, "%s %s is not a regular file", what, path);
+        snprintf(msg, size, "%s is not a regular file: %s", what, path);
     }
     close(fd);
     return error;

@@ -19,11 +19,12 @@
  * 'cert' a certificate for that key (their public keys are the same), and
  * 'cacert' a certificate that verifies 'cert'.  Gives up at 'deadline'.
  *
- * Returns 0 if so.  Otherwise writes the reason into 'msg' ('size' bytes)
- * and returns a positive errno value: the error of open() for a file that
- * cannot be read, EINVAL for files that are not what they should be,
- * ENOPKG if the openssl command is not installed, ETIMEDOUT at the
- * deadline. */
+ * Returns 0 if so.  Otherwise writes the reason into 'msg' ('size' bytes;
+ * its key words first and the paths last, as an exit reason keeps only
+ * its first 128 bytes) and returns a positive errno value: the error of
+ * open() for a file that cannot be read, EINVAL for files that are not
+ * what they should be, ENOPKG if the openssl command is not installed,
+ * ETIMEDOUT at the deadline. */
 int tls_check_files(const char *privkey, const char *cert,
                     const char *cacert, long long deadline, char *msg,
                     size_t size);

@@ -5,7 +5,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0 status=0
 for suite in "$here"/replication.sh "$here"/actions.sh "$here"/safety.sh \
-             "$here"/switchover.sh; do
+             "$here"/switchover.sh "$here"/tls.sh; do
     [ -f "$suite" ] || continue
     echo "=== $(basename "$suite")"
     out=$(bash "$suite" 2>&1) || status=1

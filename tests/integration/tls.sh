@@ -5,9 +5,11 @@
 # CA, a key and certificate per node (each node's servers present it as
 # the active and as a backup replicating), and one for the clients.
 #
-# Three "nodes" on this machine, as in replication.sh and safety.sh
-# (master_ip 127.0.0.1, only the active listens on it), driven through the
-# installed agent with Pacemaker's sequences.  It proves:
+# Three "nodes" (network namespaces on one bridge, as in switchover.sh)
+# run the installed agent as Pacemaker would for a promotable notify=true
+# clone; master_ip is a virtual IP the test moves as IPaddr2 would (gone
+# from the old active before its demotion, added to the new one after its
+# promotion); clients connect from a namespace of their own.  It proves:
 #   - validate-all (and start) refuse a missing or unreadable key, a
 #     certificate that is not the key's, a missing CA certificate, with rc 2
 #     and a reason, and start no server then;
@@ -24,8 +26,10 @@
 #     replication is asynchronous, and the crash window is the 3-node lab's
 #     matter, tests/cluster/failover.sh).
 #
-# Everything it starts (servers, the writer) is stopped by PID; traffic is
-# on 127.0.0.1 only.
+# Only addresses inside namespaces this script creates are used (TEST-NET-2
+# 198.51.100.0/24, nothing of it in the root namespace); everything it
+# starts (servers, the writer) is stopped by PID, and the namespaces are
+# deleted, also on failure.
 
 # Variables N_* are read by agent() in lib.sh.
 # shellcheck disable=SC2034
@@ -33,10 +37,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/common.sh
 . "$here/../lib/common.sh"
 NB_PORT=19641 SB_PORT=19642
+SUBNET=198.51.100
+VIP=$SUBNET.100
+CLIENT_IP=$SUBNET.50
 # shellcheck source=tests/integration/lib.sh
 . "$here/lib.sh"
+PFX=ovndbtls-$$
+BR_NS=$PFX-br
+CL_NS=$PFX-client
 
 T_START=$(date +%s)
+# Promote and demote may wait for the servers: Pacemaker's usual timeouts.
+TIMEOUT_MS=50000
 PKI=$TMP/pki
 CA=$PKI/cacert.pem
 ACKED=$TMP/acked
@@ -44,6 +56,88 @@ STOP_FILE=$TMP/writer.stop
 PAUSE_FILE=$TMP/writer.pause
 PAUSED_FILE=$TMP/writer.paused
 WRITER_PID=
+
+# ---------------------------------------------------------------------------
+# Network: a bridge namespace, three node namespaces and a client namespace,
+# IPv6 off, no default route (as in switchover.sh).
+
+ns_of() {
+    echo "$PFX-$1"
+}
+node_ip() {
+    echo "$SUBNET.1${1#node}"
+}
+no_ipv6() {
+    ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+}
+setup_network() {
+    local n ns i
+    ip netns add "$BR_NS" || return 1
+    no_ipv6 "$BR_NS" || return 1
+    ip -n "$BR_NS" link set lo up || return 1
+    ip -n "$BR_NS" link add br0 type bridge || return 1
+    ip -n "$BR_NS" link set br0 up || return 1
+    for n in $NODES client; do
+        ns=$PFX-$n
+        i=${n#node}
+        [ "$n" = client ] && i=cl
+        ip netns add "$ns" || return 1
+        no_ipv6 "$ns" || return 1
+        ip -n "$ns" link set lo up || return 1
+        ip -n "$BR_NS" link add "p-n$i" type veth peer name eth0 \
+            netns "$ns" || return 1
+        ip -n "$BR_NS" link set "p-n$i" master br0 up || return 1
+        if [ "$n" = client ]; then
+            ip -n "$ns" addr add "$CLIENT_IP/24" dev eth0 || return 1
+        else
+            ip -n "$ns" addr add "$(node_ip "$n")/24" dev eth0 || return 1
+        fi
+        ip -n "$ns" link set eth0 up || return 1
+    done
+}
+delete_namespaces() {
+    local ns
+    for ns in "$BR_NS" "$CL_NS" $(for n in $NODES; do ns_of "$n"; done); do
+        ip netns del "$ns" 2>/dev/null
+    done
+    return 0
+}
+my_namespaces() {
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -c "^$PFX-"
+}
+root_ns_clean() {
+    ! ip -4 addr show 2>/dev/null | grep -q "inet $SUBNET\."
+}
+network_ok() {
+    local n
+    for n in $NODES; do
+        ip netns exec "$CL_NS" ping -c1 -W2 -q "$(node_ip "$n")" \
+            >/dev/null 2>&1 || return 1
+    done
+    for n in $NODES client; do
+        ip -n "$PFX-$n" route show default | grep -q . && return 1
+    done
+    return 0
+}
+on_exit delete_namespaces
+
+# vip_add NODE / vip_del NODE: what IPaddr2 start/stop do (the neighbour
+# caches are flushed in place of gratuitous ARPs).
+vip_add() {
+    local n
+    ip -n "$(ns_of "$1")" addr add "$VIP/24" dev eth0 || return 1
+    ip -n "$CL_NS" neigh flush all
+    for n in $NODES; do
+        ip -n "$(ns_of "$n")" neigh flush all
+    done
+}
+vip_del() {
+    ip -n "$(ns_of "$1")" addr del "$VIP/24" dev eth0
+}
+vip_watcher_waits() {
+    grep -q "waiting for master_ip $VIP" "$TMP/agent.log"
+}
 
 # ---------------------------------------------------------------------------
 # Certificates.
@@ -91,10 +185,16 @@ every_cert_verifies() {
 # The agent with ssl, each node with its own key and certificate (for NB
 # and SB alike).  Extra VAR=VALUE arguments come after these, and win.
 
+# agent NODE ACTION [VAR=VALUE...] [COMMAND...]: lib.sh's agent, inside
+# NODE's namespace, with ssl; COMMAND (setpriv ...) runs the agent.
 eval "lib_agent$(declare -f agent | sed '1s/^agent *//')"
 agent() {
-    local node=$1 action=$2
+    local node=$1 action=$2 vars=()
     shift 2
+    while [ $# -gt 0 ] && [[ $1 == *=* ]]; do
+        vars+=("$1")
+        shift
+    done
     lib_agent "$node" "$action" \
         OCF_RESKEY_nb_master_protocol=ssl OCF_RESKEY_sb_master_protocol=ssl \
         OCF_RESKEY_ovn_nb_db_privkey="$PKI/$node-key.pem" \
@@ -102,7 +202,8 @@ agent() {
         OCF_RESKEY_ovn_nb_db_cacert="$CA" \
         OCF_RESKEY_ovn_sb_db_privkey="$PKI/$node-key.pem" \
         OCF_RESKEY_ovn_sb_db_cert="$PKI/$node-cert.pem" \
-        OCF_RESKEY_ovn_sb_db_cacert="$CA" "$@"
+        OCF_RESKEY_ovn_sb_db_cacert="$CA" "${vars[@]}" \
+        ip netns exec "$(ns_of "$node")" "$@"
 }
 
 # promote_node NODE: the pre-notify/promote/post-notify sequence.
@@ -143,22 +244,28 @@ reason_has() {
 }
 
 # ---------------------------------------------------------------------------
-# Clients over ssl: to 127.0.0.1 (master_ip), with the client certificate.
+# Clients over ssl:, from the client namespace to the VIP, with the client
+# certificate.
 
 SSL_OPTS=(-p "$PKI/client-key.pem" -c "$PKI/client-cert.pem" -C "$CA")
+in_client() {
+    ip netns exec "$CL_NS" "$@"
+}
 ssl_nbctl() {
-    ovn-nbctl --timeout=5 --db="ssl:127.0.0.1:$NB_PORT" "${SSL_OPTS[@]}" "$@"
+    in_client ovn-nbctl --timeout=5 --db="ssl:$VIP:$NB_PORT" \
+        "${SSL_OPTS[@]}" "$@"
 }
 ssl_sbctl() {
-    ovn-sbctl --timeout=5 --db="ssl:127.0.0.1:$SB_PORT" "${SSL_OPTS[@]}" "$@"
+    in_client ovn-sbctl --timeout=5 --db="ssl:$VIP:$SB_PORT" \
+        "${SSL_OPTS[@]}" "$@"
 }
 
 # ssl_insert NAME: one transaction over ssl: that inserts Logical_Switch
 # NAME; succeeds only if the server acknowledged it.
 ssl_insert() {
     local out
-    out=$(timeout 5 ovsdb-client "${SSL_OPTS[@]}" transact \
-        "ssl:127.0.0.1:$NB_PORT" "[\"OVN_Northbound\",{\"op\":\"insert\",
+    out=$(in_client timeout 5 ovsdb-client "${SSL_OPTS[@]}" transact \
+        "ssl:$VIP:$NB_PORT" "[\"OVN_Northbound\",{\"op\":\"insert\",
         \"table\":\"Logical_Switch\",\"row\":{\"name\":\"$1\"}}]" 2>/dev/null)
     case $out in
         *'"uuid"'*) ! printf '%s' "$out" | grep -q '"error"' ;;
@@ -167,9 +274,9 @@ ssl_insert() {
 }
 
 # handshake VERSION PORT: openssl s_client offering only TLS VERSION
-# (tls1_2, tls1_3) to PORT; prints what it says.
+# (tls1_2, tls1_3) to the VIP; prints what it says.
 handshake() {
-    timeout 10 openssl s_client "-$1" -connect "127.0.0.1:$2" \
+    in_client timeout 10 openssl s_client "-$1" -connect "$VIP:$2" \
         -cert "$PKI/client-cert.pem" -key "$PKI/client-key.pem" \
         -CAfile "$CA" < /dev/null 2>&1
 }
@@ -187,28 +294,41 @@ refused_protocol() {
         && printf '%s\n' "$out" | grep -q '^New, (NONE), Cipher is (NONE)'
 }
 
-# plain_tcp_refused PORT: a plain TCP OVSDB client gets no answer from the
-# TLS listener.
+# plain_tcp_refused PORT: a plain TCP OVSDB client is cut off by the TLS
+# listener (it reads no JSON-RPC from it).
 plain_tcp_refused() {
-    ! timeout 5 ovsdb-client --timeout=3 list-dbs "tcp:127.0.0.1:$1" \
-        >/dev/null 2>&1
+    local out
+    out=$(in_client timeout 10 ovsdb-client --timeout=5 list-dbs \
+        "tcp:$VIP:$1" 2>&1) && return 1
+    case $out in
+        *"tcp:$VIP:$1"*"Protocol error"*|*"tcp:$VIP:$1"*"End of file"*|\
+        *"tcp:$VIP:$1"*"Connection reset"*) return 0 ;;
+        *)
+            echo "# plain TCP client on $1: $out"
+            return 1
+            ;;
+    esac
 }
 
-# replicating_ssl NODE nb|sb: NODE's server replicates from master_ip over
-# ssl:, as its own sync-status says.
+# replicating_ssl NODE nb|sb ACTIVE: NODE's server replicates over ssl:
+# from ACTIVE (its own address, or the VIP it holds), as its own
+# sync-status says.
 replicating_ssl() {
     local port=$NB_PORT
     [ "$2" = sb ] && port=$SB_PORT
-    sync_status "$1" "$2" | grep -qx "replicating: ssl:127.0.0.1:$port"
+    sync_status "$1" "$2" | grep -Eqx \
+        "replicating: ssl:($(node_ip "$3")|$VIP):$port"
 }
 
-# listens_pssl NODE: NODE's NB and SB Connection rows are pssl: on
-# master_ip and the port is open.
+# listens_pssl NODE: NODE's NB and SB Connection rows are pssl: and the
+# ports are open in NODE's namespace.
 listens_pssl() {
-    nbctl "$1" get-connection | grep -qx "pssl:$NB_PORT:127.0.0.1" \
-        && sbctl "$1" get-connection | grep -qx "pssl:$SB_PORT:127.0.0.1" \
-        && ss -ltnH "sport = :$NB_PORT" | grep -q '127.0.0.1' \
-        && ss -ltnH "sport = :$SB_PORT" | grep -q '127.0.0.1'
+    nbctl "$1" get-connection | grep -q "pssl:$NB_PORT:" \
+        && sbctl "$1" get-connection | grep -q "pssl:$SB_PORT:" \
+        && ip netns exec "$(ns_of "$1")" ss -ltnH "sport = :$NB_PORT" \
+            | grep -q . \
+        && ip netns exec "$(ns_of "$1")" ss -ltnH "sport = :$SB_PORT" \
+            | grep -q .
 }
 
 # names NODE: the Logical_Switch names in NODE's NB copy, sorted.
@@ -281,7 +401,10 @@ writer_resume() {
 
 # ---------------------------------------------------------------------------
 
-echo "# certificates: a CA, one per node, one for the clients"
+echo "# setup: namespaces $PFX-*, certificates"
+check "no address of $SUBNET.0/24 in the root namespace" root_ns_clean
+check "network namespaces set up" setup_network
+check "client reaches the nodes; no default route anywhere" network_ok
 check "openssl made the CA and the certificates" make_pki
 check "the CA verifies each certificate" every_cert_verifies
 : > "$ACKED"
@@ -290,8 +413,8 @@ echo "# validate-all and start refuse broken TLS files, with a reason"
 expect_rc 0 "validate-all with node1's own files" agent node1 validate-all
 expect_rc 2 "validate-all: NB key missing" agent node1 validate-all \
     OCF_RESKEY_ovn_nb_db_privkey="$PKI/none-key.pem"
-check "reason: the NB key is not readable" reason_has node1 \
-    "NB protocol is ssl but private key $PKI/none-key.pem is not readable: No such file or directory"
+check "reason: the NB key is unreadable (no such file)" reason_has node1 \
+    "NB ssl: private key unreadable (No such file or directory): $PKI/none-key.pem"
 # Root reads any file: the unreadable key is checked as another user.
 chmod 711 "$TMP"
 chmod 755 "$PKI"
@@ -301,31 +424,33 @@ expect_rc 2 "validate-all as nobody: the key (mode 0600, root's) unreadable" \
     agent node1 validate-all setpriv --reuid=65534 --regid=65534 \
     --clear-groups
 check "reason: permission denied on the NB key" reason_has node1 \
-    "private key $PKI/node1-key.pem is not readable: Permission denied"
+    "NB ssl: private key unreadable (Permission denied): $PKI/node1-key.pem"
 expect_rc 2 "validate-all: NB certificate is node2's, not the key's" \
     agent node1 validate-all OCF_RESKEY_ovn_nb_db_cert="$PKI/node2-cert.pem"
-check "reason: certificate does not match the key" reason_has node1 \
-    "NB protocol is ssl but certificate $PKI/node2-cert.pem does not match private key $PKI/node1-key.pem"
+check "reason: the NB certificate does not match the key" reason_has node1 \
+    "NB ssl: certificate does not match private key (public keys differ): $PKI/node2-cert.pem"
 expect_rc 2 "validate-all: SB key is node3's" agent node1 validate-all \
     OCF_RESKEY_ovn_sb_db_privkey="$PKI/node3-key.pem"
-check "reason: SB certificate does not match the key" reason_has node1 \
-    "SB protocol is ssl but certificate $PKI/node1-cert.pem does not match private key $PKI/node3-key.pem"
+check "reason: the SB certificate does not match the key" reason_has node1 \
+    "SB ssl: certificate does not match private key (public keys differ)"
 expect_rc 2 "validate-all: CA certificate missing" agent node1 validate-all \
     OCF_RESKEY_ovn_sb_db_cacert="$PKI/none-ca.pem"
-check "reason: the CA certificate is not readable" reason_has node1 \
-    "SB protocol is ssl but CA certificate $PKI/none-ca.pem is not readable"
+check "reason: the CA certificate is unreadable" reason_has node1 \
+    "SB ssl: CA certificate unreadable (No such file or directory): $PKI/none-ca.pem"
 expect_rc 2 "validate-all: the key given as the certificate" \
     agent node1 validate-all OCF_RESKEY_ovn_nb_db_cert="$PKI/node1-key.pem"
-check "reason: not a PEM certificate" reason_has node1 \
-    "is not a PEM certificate"
+check "reason: the certificate is not PEM" reason_has node1 \
+    "NB ssl: certificate is not PEM: $PKI/node1-key.pem"
 N_START=node1
 expect_rc 2 "start with a mismatched NB certificate" agent node1 start \
     OCF_RESKEY_ovn_nb_db_cert="$PKI/node2-cert.pem"
+check "reason: the certificate does not match the key" reason_has node1 \
+    "NB ssl: certificate does not match private key"
 check "that start left no server running" \
     test -z "$(pid_of node1 nb)$(pid_of node1 sb)"
 N_START=" "
 
-echo "# start three nodes over ssl, promote node1"
+echo "# start three nodes over ssl, promote node1, VIP on node1"
 N_START="node1 node2 node3"
 for n in $NODES; do
     expect_rc 0 "start $n" agent "$n" start
@@ -334,15 +459,20 @@ notify_all post start
 N_START=" " N_ACTIVE="node1 node2 node3" N_UNPROMOTED="node1 node2 node3"
 expect_rc 0 "promote node1" promote_node node1
 N_PROMOTED=node1 N_UNPROMOTED="node2 node3"
-check "node1 listens on pssl: only (Connection rows, ports)" \
+check "promote left a watcher waiting for the VIP" \
+    wait_until 10 vip_watcher_waits
+check "VIP added on node1" vip_add node1
+check "node1 listens on pssl: (Connection rows, ports)" \
     wait_until 10 listens_pssl node1
+check "a TLSv1.2 client connects to node1 at the VIP" \
+    wait_until 10 connects tls1_2 "$NB_PORT"
 check "node1's NB port refuses plain TCP clients" plain_tcp_refused "$NB_PORT"
 check "node1's SB port refuses plain TCP clients" plain_tcp_refused "$SB_PORT"
 for n in node2 node3; do
-    check "$n NB replicates over ssl:127.0.0.1:$NB_PORT" \
-        wait_until 15 replicating_ssl "$n" nb
-    check "$n SB replicates over ssl:127.0.0.1:$SB_PORT" \
-        wait_until 15 replicating_ssl "$n" sb
+    check "$n NB replicates from node1 over ssl:" \
+        wait_until 15 replicating_ssl "$n" nb node1
+    check "$n SB replicates from node1 over ssl:" \
+        wait_until 15 replicating_ssl "$n" sb node1
 done
 expect_rc 8 "promoted monitor on node1" monitor_promoted node1
 
@@ -375,9 +505,10 @@ check "NB: a TLSv1.2 client connects" connects tls1_2 "$NB_PORT"
 check "SB: a TLSv1.2 client connects" connects tls1_2 "$SB_PORT"
 check "an OVSDB client writes over ssl: (TLSv1.2)" ssl_nbctl ls-add tls-sw2
 ssl_table_replicated() {
-    [ "$(nbctl "$1" get SSL . ssl_protocols 2>/dev/null)" = '"TLSv1.2"' ] \
-        && [ "$(sbctl "$1" get SSL . ssl_protocols 2>/dev/null)" \
-             = '"TLSv1.2"' ]
+    [ "$(nbctl "$1" --bare --columns=ssl_protocols list SSL 2>/dev/null)" \
+      = TLSv1.2 ] \
+        && [ "$(sbctl "$1" --bare --columns=ssl_protocols list SSL \
+                2>/dev/null)" = TLSv1.2 ]
 }
 for n in node2 node3; do
     check "$n's copy has the SSL row (TLSv1.2)" \
@@ -391,23 +522,25 @@ writer_start
 check "the writer commits over ssl:" wait_until 20 acked_at_least 10
 before=$(acked_count)
 N_DEMOTE=node1 N_PROMOTE=node2 N_PROMOTED=node1 N_UNPROMOTED="node2 node3"
+check "VIP removed from node1" vip_del node1
 notify_all pre demote
 expect_rc 0 "demote node1" agent node1 demote
 notify_all post demote
 notify_all pre promote
 expect_rc 0 "promote node2" agent node2 promote
 notify_all post promote
+check "VIP added on node2" vip_add node2
 N_DEMOTE=" " N_PROMOTE=" " N_PROMOTED=node2 N_UNPROMOTED="node1 node3"
 check "node2 listens on pssl:" wait_until 10 listens_pssl node2
 check "writes resume on node2 over ssl:" \
     wait_until 20 acked_at_least $((before + 10))
 for n in node1 node3; do
     check "$n NB replicates from node2 over ssl:" \
-        wait_until 15 replicating_ssl "$n" nb
+        wait_until 15 replicating_ssl "$n" nb node2
     check "$n SB replicates from node2 over ssl:" \
-        wait_until 15 replicating_ssl "$n" sb
+        wait_until 15 replicating_ssl "$n" sb node2
 done
-check "node2 still refuses a TLSv1.3-only client (replicated SSL row)" \
+check "node2 refuses a TLSv1.3-only client too (replicated SSL row)" \
     wait_until 10 refused_protocol tls1_3 "$NB_PORT"
 check "writer paused (no write in flight)" writer_pause
 echo "# $(acked_count) writes acknowledged over ssl: so far"
@@ -438,39 +571,45 @@ servers_dead() {
     [ -z "$(pid_of "$1" nb)$(pid_of "$1" sb)" ]
 }
 check "node2's servers are dead" wait_until 10 servers_dead node2
-monitor_promoted node2
-rc=$?
-check "promoted monitor on node2 fails (rc $rc)" test "$rc" != 8 -a "$rc" != 0
-expect_rc 0 "demote node2" demote_node node2
-N_STOP=node2
+expect_rc 9 "promoted monitor on node2: failed" monitor_promoted node2
+check "VIP removed from node2" vip_del node2
+N_DEMOTE=node2
+notify_all pre demote
+expect_rc 7 "demote node2: not running" agent node2 demote
+check "reason: neither server runs" reason_has node2 \
+    "neither ovsdb-server is running"
+notify_all post demote
+N_DEMOTE=" " N_STOP=node2
 notify_all pre stop
 expect_rc 0 "stop node2" agent node2 stop
 notify_all post stop
 N_STOP=" " N_PROMOTED=" " N_ACTIVE="node1 node3" N_UNPROMOTED="node1 node3"
 expect_rc 0 "promote node3" promote_node node3
+check "VIP added on node3" vip_add node3
 N_PROMOTED=node3 N_UNPROMOTED=node1
 check "node3 listens on pssl:" wait_until 10 listens_pssl node3
 check "writes resume on node3 over ssl:" \
     wait_until 20 acked_at_least $((crash_acked + 10))
 check "node1 NB replicates from node3 over ssl:" \
-    wait_until 15 replicating_ssl node1 nb
+    wait_until 15 replicating_ssl node1 nb node3
 check "node1 SB replicates from node3 over ssl:" \
-    wait_until 15 replicating_ssl node1 sb
+    wait_until 15 replicating_ssl node1 sb node3
 N_START=node2
 notify_all pre start
 expect_rc 0 "node2 starts again as a backup" agent node2 start
 notify_all post start
 N_START=" " N_ACTIVE="node1 node2 node3" N_UNPROMOTED="node1 node2"
 check "node2 NB replicates from node3 over ssl:" \
-    wait_until 15 replicating_ssl node2 nb
+    wait_until 15 replicating_ssl node2 nb node3
 check "node2 SB replicates from node3 over ssl:" \
-    wait_until 15 replicating_ssl node2 sb
+    wait_until 15 replicating_ssl node2 sb node3
 writer_stop
 echo "# $(acked_count) writes acknowledged over ssl: in all," \
     "$crash_acked before the crash"
 for n in $NODES; do
-    check "no acknowledged write lost on $n ($(missing_on "$n") missing)" \
+    check "no acknowledged write lost on $n" \
         wait_until 20 has_every_acked "$n"
+    echo "#   $n lacks $(missing_on "$n") of them"
 done
 check "node3 still has the first SB row" has_chassis node3 tls-ch1
 expect_rc 8 "promoted monitor on node3" monitor_promoted node3
@@ -482,8 +621,18 @@ echo "# stop everything"
 for n in $NODES; do
     expect_rc 0 "stop $n" agent "$n" stop
 done
-check "no server left" test -z "$(for n in $NODES; do
-    pid_of "$n" nb; pid_of "$n" sb; done)"
+no_server_left() {
+    local n
+    for n in $NODES; do
+        servers_dead "$n" || return 1
+    done
+}
+check "no server left" no_server_left
+writer_stop
+kill_all
+delete_namespaces
+check "namespaces deleted" test "$(my_namespaces)" = 0
+check "still no address of $SUBNET.0/24 in the root namespace" root_ns_clean
 echo "# tls.sh took $(( $(date +%s) - T_START )) s"
 if [ "$TESTS_FAILED" != 0 ]; then
     echo "# agent log (last lines):"
