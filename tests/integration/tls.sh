@@ -301,8 +301,9 @@ plain_tcp_refused() {
     out=$(in_client timeout 10 ovsdb-client --timeout=5 list-dbs \
         "tcp:$VIP:$1" 2>&1) && return 1
     case $out in
-        *"tcp:$VIP:$1"*"Protocol error"*|*"tcp:$VIP:$1"*"End of file"*|\
-        *"tcp:$VIP:$1"*"Connection reset"*) return 0 ;;
+        *"transaction failed (End of file)"*|\
+        *"transaction failed (Connection reset by peer)"*|\
+        *"transaction failed (Protocol error)"*) return 0 ;;
         *)
             echo "# plain TCP client on $1: $out"
             return 1
