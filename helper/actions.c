@@ -23,6 +23,7 @@
 #include "server.h"
 #include "status.h"
 #include "switchover.h"
+#include "tls.h"
 #include "vipwatch.h"
 
 /* Room for an exit reason (Pacemaker keeps 128 characters of it). */
@@ -130,21 +131,23 @@ actions_validate(struct rsc *r)
     }
     for (i = 0; i < 2; i++) {
         const struct server *s = &r->srv[i];
-        const char *files[3] = { s->cfg->privkey, s->cfg->cert,
-                                 s->cfg->cacert };
-        size_t j;
+        char msg[ACTIONS_REASON_MAX];
+        int error;
 
         if (access(s->schema, R_OK)) {
             ocf_exit_reason("schema %s is missing: install ovn-central",
                             s->schema);
             return PCMK_OCF_NOT_INSTALLED;
         }
-        for (j = 0; s->cfg->ssl && j < 3; j++) {
-            if (access(files[j], R_OK)) {
-                ocf_exit_reason("%s protocol is ssl but %s is not readable",
-                                s->tag, files[j]);
-                return PCMK_OCF_INVALID_PARAM;
-            }
+        error = !s->cfg->ssl ? 0
+                : tls_check_files(s->cfg->privkey, s->cfg->cert,
+                                  s->cfg->cacert, r->deadline, msg,
+                                  sizeof msg);
+        if (error) {
+            ocf_exit_reason("%s ssl: %s", s->tag, msg);
+            return error == ENOPKG ? PCMK_OCF_NOT_INSTALLED
+                   : error == ETIMEDOUT ? PCMK_OCF_UNKNOWN_ERROR
+                   : PCMK_OCF_INVALID_PARAM;
         }
     }
     return PCMK_OCF_OK;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian 12 packages ovndb-servers needs to build, test and
-# run, if any is missing.  Needs root (or sudo).  The 3-node lab of
+# run, if any is missing (openssl: the helper checks the TLS files with
+# it).  Needs root (or sudo).  The 3-node lab of
 # "make demo" and "make check-cluster" (tests/cluster) needs corosync,
 # pacemaker, pacemaker-cli-utils, pcs, crmsh, resource-agents (IPaddr2,
 # send_arp), iproute2, procps, libxml2-utils (xmllint), iputils-ping and
@@ -14,7 +15,7 @@ pkgs="build-essential pkg-config pacemaker pacemaker-dev pacemaker-cli-utils
 libqb-dev libjansson-dev libcmocka-dev openvswitch-switch openvswitch-common
 ovn-central ovn-common corosync pcs resource-agents libxml2-utils shellcheck
 iproute2 strace procps crmsh iputils-ping rpm dpkg-dev python3 groff-base
-time clang libclang-rt-dev"
+time clang libclang-rt-dev openssl"
 missing=
 for p in $pkgs; do
     if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null \

@@ -5,7 +5,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0 status=0
 for suite in "$here"/replication.sh "$here"/actions.sh "$here"/safety.sh \
-             "$here"/switchover.sh "$here"/sick.sh \
+             "$here"/switchover.sh "$here"/tls.sh "$here"/sick.sh \
              "$here"/status.sh "$here"/reload.sh "$here"/hostile.sh \
              "$here"/hostile-params.sh "$here"/harden.sh; do
     [ -f "$suite" ] || continue
