@@ -12,12 +12,16 @@
 #                        this tree's build/std.  Nothing stays mounted or
 #                        running afterwards, even on failure or Ctrl-C.
 #
-# DEB13_TARGETS chooses the make targets run inside (default: check-all
-# check-cluster), e.g. make check-debian13 DEB13_TARGETS=check-unit.
+# DEB13_TARGETS chooses the make targets run inside, each even after an
+# earlier one failed (default: the suites of check-all, one by one, then
+# check-cluster and check-packages, whose .deb test installs the package
+# with apt-get in the root), e.g. make check-debian13 DEB13_TARGETS=check-unit.
 # DEB13_MIRROR overrides the mirror taken from /etc/apt/sources.list*.
 
 DEB13_ROOT ?= $(CURDIR)/build/debian13/root
-DEB13_TARGETS ?= check-all check-cluster
+DEB13_TARGETS ?= check-unit check-shell check-style check-metadata check-man \
+                 check-integration check-ocf-tester check-offline \
+                 check-cluster check-packages
 
 check-debian13:
 	DEB13_ROOT=$(DEB13_ROOT) scripts/debian13.sh $(DEB13_TARGETS)

@@ -4,7 +4,10 @@
 # OVN 25.03, Pacemaker 3.0, corosync 3.1, pcs 0.12, crmsh 5) in a root made
 # with debootstrap on this machine ("make check-debian13").
 #
-#   scripts/debian13.sh [TARGET...]   default: check-all check-cluster
+#   scripts/debian13.sh [TARGET...]   default: the suites of check-all
+#                                    one by one, check-cluster and
+#                                    check-packages (the .deb installed
+#                                    and removed in the root)
 #
 # Needs root.  Run it under the suites' lock, as every suite:
 #   flock /tmp/ovndb-suite.lock scripts/debian13.sh
@@ -17,7 +20,8 @@
 #    never completed (the stamp .ovndb-debootstrap-complete), else reused.
 # 2. Mounts, in this order: the root onto itself (private: a mount point,
 #    which switchover.sh's "mount --make-rslave /" needs), /proc, /dev
-#    (with a private /dev/shm), /sys, /run, /tmp, the source tree on /src
+#    (with a private /dev/shm), /sys, /run, /tmp (the directory ROOT.tmp
+#    beside it, kept afterwards for the logs), the source tree on /src
 #    and, over /src/build, the root's own /var/tmp/ovndb-build: the builds
 #    inside never touch the host's build/.
 # 3. scripts/install-deps.sh inside (the Debian 13 names; no service starts:
@@ -50,6 +54,7 @@ die() {
 [ "$(id -u)" = 0 ] || die "needs root"
 mkdir -p "$(dirname "$ROOT")" || die "cannot create $(dirname "$ROOT")"
 ROOT=$(cd "$(dirname "$ROOT")" && pwd)/$(basename "$ROOT")
+TMP_HOST=$ROOT.tmp
 case $ROOT in
     /|/usr|/usr/*|/etc|/etc/*) die "refusing DEB13_ROOT=$ROOT" ;;
 esac
@@ -181,6 +186,13 @@ make_root() {
 }
 
 mount_root() {
+    # The root's /tmp, kept after the run for its logs (the lab's, the
+    # integration suites'), emptied at the next one.
+    if awk -v d="$TMP_HOST" '$5 == d || index($5, d "/") == 1 { f = 1 }
+                             END { exit !f }' /proc/self/mountinfo; then
+        die "$TMP_HOST has mounts"
+    fi
+    rm -rf "$TMP_HOST"
     mount --bind "$ROOT" "$ROOT" &&
     mount --make-private "$ROOT" &&
     mount -t proc proc "$ROOT/proc" &&
@@ -189,7 +201,8 @@ mount_root() {
     mount -t tmpfs -o mode=1777,nosuid,nodev shm "$ROOT/dev/shm" &&
     mount -t sysfs sysfs "$ROOT/sys" &&
     mount -t tmpfs -o mode=755,nosuid,nodev run "$ROOT/run" &&
-    mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$ROOT/tmp" &&
+    mkdir -m 1777 "$TMP_HOST" &&
+    mount --bind "$TMP_HOST" "$ROOT/tmp" &&
     mkdir -p "$ROOT/src" "$ROOT/var/tmp/ovndb-build" &&
     mount --bind "$src" "$ROOT/src" &&
     mkdir -p "$src/build" &&
@@ -212,7 +225,9 @@ install_packages() {
 # ------------------------------------------------------------------ main
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(check-all check-cluster)
+[ ${#targets[@]} -gt 0 ] || targets=(check-unit check-shell check-style
+    check-metadata check-man check-integration check-ocf-tester check-offline
+    check-cluster check-packages)
 
 make_root
 trap cleanup EXIT
