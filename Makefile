@@ -135,7 +135,7 @@ check-ocf-tester: install
 check-offline: install
 	tests/offline/pacemaker.sh
 
-check-all: check-unit check-shell check-style check-metadata check-man \
+check-all: check-unit check-shell check-style check-fresh check-metadata check-man \
            check-integration check-ocf-tester check-offline
 
 # Installs missing Debian packages, then runs every suite twice: built with

@@ -19,7 +19,8 @@
 # DEB13_MIRROR overrides the mirror taken from /etc/apt/sources.list*.
 
 DEB13_ROOT ?= $(CURDIR)/build/debian13/root
-DEB13_TARGETS ?= check-unit check-shell check-style check-metadata check-man \
+DEB13_TARGETS ?= check-unit check-shell check-style check-fresh check-metadata \
+                 check-man \
                  check-integration check-ocf-tester check-offline \
                  check-cluster check-packages
 
@@ -27,3 +28,17 @@ check-debian13:
 	DEB13_ROOT=$(DEB13_ROOT) scripts/debian13.sh $(DEB13_TARGETS)
 
 .PHONY: check-debian13
+
+# A machine without the packages: reading the Makefile must not run
+# pkg-config (its complaints came before "installing: ..."), so "make -n"
+# of deps and demo prints nothing on stderr when pkg-config finds nothing.
+check-fresh:
+	@err=$$(PKG_CONFIG_LIBDIR=/nonexistent $(MAKE) --no-print-directory \
+	    -n deps demo 2>&1 >/dev/null); \
+	if [ -n "$$err" ]; then \
+	    echo "not ok - make deps/demo without the packages: $$err"; \
+	    exit 1; \
+	fi; \
+	echo "ok - make deps/demo without the packages say nothing first"
+
+.PHONY: check-fresh

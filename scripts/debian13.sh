@@ -226,7 +226,8 @@ install_packages() {
 
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(check-unit check-shell check-style
-    check-metadata check-man check-integration check-ocf-tester check-offline
+    check-fresh check-metadata check-man check-integration check-ocf-tester
+    check-offline
     check-cluster check-packages)
 
 make_root
