@@ -42,3 +42,11 @@ check-fresh:
 	echo "ok - make deps/demo without the packages say nothing first"
 
 .PHONY: check-fresh
+
+# bench/repoint.sh: time for a backup pointed again at its own source to
+# replicate, with the old sequence and with repl_make_backup()'s (loopback
+# and a private directory only; run it under the suites' lock too).
+bench-repoint:
+	bench/repoint.sh 3
+
+.PHONY: bench-repoint

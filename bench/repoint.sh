@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# bench/repoint.sh [RUNS] - how long a backup takes to replicate again when
+# it is pointed at the source it already had, after that source came back
+# while the backup's reconnection back-off was at 4 s ("make bench-repoint";
+# scripts/debian13.sh runs it on OVS 3.5 as DEB13_TARGETS=bench-repoint).
+#
+# Two ovsdb-servers with the NB schema in a private directory: A (active,
+# an extra listener on 127.0.0.1:PORT, PORT free at run time) and B, its
+# backup.  A's listener is removed until B has retried for 3.5 s, then
+# added back, and B is given, with ovs-appctl, either
+#   old  the sequence of the agent before Debian 13: set-active SOURCE,
+#        connect-active, set-active-ovsdb-server-probe-interval
+#   new  repl_make_backup()'s: the same through the way-point
+#        unix:/dev/null/ovndb-servers-repoint first, then SOURCE
+# and the time until B's sync-status says "replicating" is printed.  Each
+# wait is a bounded poll (20 s).  Both servers are killed by PID at the end.
+set -u
+runs=${1:-1}
+work=$(mktemp -d /tmp/ovndbrepoint.XXXXXX) || exit 1
+schema=${NB_SCHEMA:-/usr/share/ovn/ovn-nb.ovsschema}
+pids=()
+
+cleanup() {
+    local p
+    for p in "${pids[@]}"; do
+        kill "$p" 2>/dev/null
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now_ms() {
+    local t=${EPOCHREALTIME/[.,]/}
+    echo $((t / 1000))
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); '\
+'s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+b() {
+    ovs-appctl -T 5 -t "$work/b.ctl" "$@"
+}
+
+# until_ms MS CMD...: polls CMD every 10 ms for at most MS milliseconds.
+until_ms() {
+    local end=$(($(now_ms) + $1))
+    shift
+    until "$@"; do
+        [ "$(now_ms)" -lt "$end" ] || return 1
+        sleep 0.01
+    done
+}
+
+replicating() {
+    b ovsdb-server/sync-status | grep -q '^replicating: '
+}
+
+not_replicating() {
+    ! replicating
+}
+
+point_at() {
+    b ovsdb-server/set-active-ovsdb-server "$1" >/dev/null &&
+    b ovsdb-server/connect-active-ovsdb-server >/dev/null &&
+    b ovsdb-server/set-active-ovsdb-server-probe-interval 60000 >/dev/null
+}
+
+port=$(free_port) || exit 1
+src=tcp:127.0.0.1:$port
+for s in a b; do
+    ovsdb-tool create "$work/$s.db" "$schema" || exit 1
+done
+ovsdb-server "$work/a.db" --detach --no-chdir --pidfile="$work/a.pid" \
+    --unixctl="$work/a.ctl" --remote="punix:$work/a.sock" \
+    --remote="ptcp:$port:127.0.0.1" --log-file="$work/a.log" \
+    -vconsole:off || exit 1
+pids+=("$(cat "$work/a.pid")")
+ovsdb-server "$work/b.db" --detach --no-chdir --pidfile="$work/b.pid" \
+    --unixctl="$work/b.ctl" --remote="punix:$work/b.sock" \
+    --log-file="$work/b.log" -vconsole:off --sync-from="$src" || exit 1
+pids+=("$(cat "$work/b.pid")")
+version=$(ovsdb-server --version | sed -n '1s/.* //p')
+
+for run in $(seq "$runs"); do
+    for mode in old new; do
+        until_ms 20000 replicating || { echo "no replication"; exit 1; }
+        ovs-appctl -t "$work/a.ctl" ovsdb-server/remove-remote \
+            "ptcp:$port:127.0.0.1" >/dev/null
+        until_ms 20000 not_replicating || { echo "still replicating"; exit 1; }
+        sleep 3.5
+        ovs-appctl -t "$work/a.ctl" ovsdb-server/add-remote \
+            "ptcp:$port:127.0.0.1" >/dev/null
+        t0=$(now_ms)
+        if [ "$mode" = new ]; then
+            point_at unix:/dev/null/ovndb-servers-repoint || exit 1
+        fi
+        point_at "$src" || exit 1
+        if until_ms 20000 replicating; then
+            echo "OVS $version, run $run, $mode sequence:" \
+                 "replicating $(($(now_ms) - t0)) ms after re-pointing"
+        else
+            echo "OVS $version, run $run, $mode sequence: not replicating" \
+                 "20 s after re-pointing"
+        fi
+    done
+done
