@@ -7,8 +7,8 @@
 #
 # Two ovsdb-servers with the NB schema in a private directory: A (active,
 # an extra listener on 127.0.0.1:PORT, PORT free at run time) and B, its
-# backup.  A's listener is removed until B has retried for 3.5 s, then
-# added back, and B is given, with ovs-appctl, either
+# backup.  A is stopped until B has retried for 3.5 s, then started again
+# on the same files and port, and B is given, with ovs-appctl, either
 #   old  the sequence of the agent before Debian 13: set-active SOURCE,
 #        connect-active, set-active-ovsdb-server-probe-interval
 #   new  repl_make_backup()'s: the same through the way-point
@@ -19,12 +19,11 @@ set -u
 runs=${1:-1}
 work=$(mktemp -d /tmp/ovndbrepoint.XXXXXX) || exit 1
 schema=${NB_SCHEMA:-/usr/share/ovn/ovn-nb.ovsschema}
-pids=()
 
 cleanup() {
-    local p
-    for p in "${pids[@]}"; do
-        kill "$p" 2>/dev/null
+    local f
+    for f in "$work/a.pid" "$work/b.pid"; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
     done
     rm -rf "$work"
 }
@@ -74,26 +73,32 @@ src=tcp:127.0.0.1:$port
 for s in a b; do
     ovsdb-tool create "$work/$s.db" "$schema" || exit 1
 done
-ovsdb-server "$work/a.db" --detach --no-chdir --pidfile="$work/a.pid" \
-    --unixctl="$work/a.ctl" --remote="punix:$work/a.sock" \
-    --remote="ptcp:$port:127.0.0.1" --log-file="$work/a.log" \
-    -vconsole:off || exit 1
-pids+=("$(cat "$work/a.pid")")
+start_a() {
+    ovsdb-server "$work/a.db" --detach --no-chdir --pidfile="$work/a.pid" \
+        --unixctl="$work/a.ctl" --remote="punix:$work/a.sock" \
+        --remote="ptcp:$port:127.0.0.1" --log-file="$work/a.log" \
+        -vconsole:off || exit 1
+}
+
+a_gone() {
+    ! kill -0 "$a_pid" 2>/dev/null
+}
+
+start_a
 ovsdb-server "$work/b.db" --detach --no-chdir --pidfile="$work/b.pid" \
     --unixctl="$work/b.ctl" --remote="punix:$work/b.sock" \
     --log-file="$work/b.log" -vconsole:off --sync-from="$src" || exit 1
-pids+=("$(cat "$work/b.pid")")
 version=$(ovsdb-server --version | sed -n '1s/.* //p')
 
 for run in $(seq "$runs"); do
     for mode in old new; do
         until_ms 20000 replicating || { echo "no replication"; exit 1; }
-        ovs-appctl -t "$work/a.ctl" ovsdb-server/remove-remote \
-            "ptcp:$port:127.0.0.1" >/dev/null
+        a_pid=$(cat "$work/a.pid")
+        kill "$a_pid"
+        until_ms 20000 a_gone || { echo "A does not stop"; exit 1; }
         until_ms 20000 not_replicating || { echo "still replicating"; exit 1; }
         sleep 3.5
-        ovs-appctl -t "$work/a.ctl" ovsdb-server/add-remote \
-            "ptcp:$port:127.0.0.1" >/dev/null
+        start_a
         t0=$(now_ms)
         if [ "$mode" = new ]; then
             point_at unix:/dev/null/ovndb-servers-repoint || exit 1

@@ -60,24 +60,31 @@ repl_flush(struct repl_block *block, struct repl_block *blocks, size_t max,
 }
 
 /* Splits sync-status 'text' into its blocks, one per database: a block
- * ends at a blank line or where the next "database:" line starts (OVS 3.3+
- * puts no blank line after a "connecting:" line).  Stores up to 'max' blocks
+ * ends at a blank line or, in a block that began with "database:" (OVS
+ * 3.3+), at the next "database:" line (OVS 3.3+ puts no blank line after a
+ * "connecting:" line).  OVS 3.1 lists its "database:" lines after the
+ * state, in the one block.  Stores up to 'max' blocks
  * that have a "state:" line in 'blocks' and returns how many it found. */
 static size_t
 repl_split(const char *text, struct repl_block *blocks, size_t max)
 {
     struct repl_block block;
     const char *p = text;
+    bool db_first = false;      /* The block began with "database:". */
     size_t n = 0;
 
     memset(&block, 0, sizeof block);
     for (;;) {
         size_t len = strcspn(p, "\n");
         bool end = p[len] == '\0';
+        bool db_line = !strncmp(p, "database: ", 10);
 
-        if (len == 0 || (!strncmp(p, "database: ", 10)
-                         && (block.database[0] || block.has_state))) {
+        if (len == 0 || (db_line && db_first && block.has_state)) {
             repl_flush(&block, blocks, max, &n);
+            db_first = false;
+        }
+        if (db_line && !block.has_state && !block.database[0]) {
+            db_first = true;
         }
         if (len) {
             repl_block_line(&block, p, len);

@@ -519,6 +519,7 @@ struct group {
     int port_a;                 /* A's TCP listener. */
     char target_a[64];          /* "tcp:127.0.0.1:PORT" of A. */
     struct server a, b;
+    struct server c;            /* A source that comes and goes. */
 };
 
 static struct group group;
@@ -855,6 +856,7 @@ static int
 group_teardown(void **state)
 {
     (void) state;
+    kill_pid(group.c.pid);
     kill_pid(group.b.pid);
     kill_pid(group.a.pid);
     nftw(group.dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
@@ -1036,11 +1038,12 @@ static bool wait_port(int port, bool accepts);
  * once.  OVS 3.1's connect-active always opened a fresh session; OVS >= 3.3
  * keeps the session of a backup pointed again at its current source, with
  * its back-off (1, 2, 4, 8 s), unless the server is made to change source.
- * The source here is a second listener of A, removed and added back. */
+ * The source is a third server, C, killed and started again on its port
+ * (removing a listener does not close the sessions it accepted). */
 static void
 test_real_make_backup_fresh_session(void **state)
 {
-    char remote[64], target[64];
+    char listen[64], target[64];
     struct repl_status st;
     long long start, took;
     int port;
@@ -1049,10 +1052,10 @@ test_real_make_backup_fresh_session(void **state)
     require_servers();
     port = free_port();
     assert_true(port > 0);
-    snprintf(remote, sizeof remote, "ptcp:%d:127.0.0.1", port);
+    snprintf(listen, sizeof listen, "--remote=ptcp:%d:127.0.0.1", port);
     snprintf(target, sizeof target, "tcp:127.0.0.1:%d", port);
-    assert_int_equal(repl_set_remote(group.a.ctl, remote, true,
-                                     deadline_after(5000)), 0);
+    assert_true(start_server(&group.c, "c", listen));
+    assert_true(wait_port(port, true));
     assert_int_equal(repl_make_backup(group.b.ctl, target, 60000,
                                       deadline_after(WAIT_MS)), 0);
     assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
@@ -1060,9 +1063,8 @@ test_real_make_backup_fresh_session(void **state)
 
     /* The source goes away: B retries after 1, 2 then 4 s.  3.5 s after the
      * loss its next try is about 3.5 s away. */
-    assert_int_equal(repl_set_remote(group.a.ctl, remote, false,
-                                     deadline_after(5000)), 0);
-    assert_true(wait_port(port, false));
+    kill_pid(group.c.pid);
+    group.c.pid = 0;
     for (start = deadline_now();;) {
         assert_int_equal(repl_get_status(group.b.ctl, NB,
                                          deadline_after(2000), &st), 0);
@@ -1073,8 +1075,8 @@ test_real_make_backup_fresh_session(void **state)
         deadline_sleep(20, deadline_after(20));
     }
     deadline_sleep(3500, deadline_after(3500));
-    assert_int_equal(repl_set_remote(group.a.ctl, remote, true,
-                                     deadline_after(5000)), 0);
+    assert_int_equal(unlink(group.c.db), 0);
+    assert_true(start_server(&group.c, "c", listen));
     assert_true(wait_port(port, true));
 
     start = deadline_now();
@@ -1087,13 +1089,13 @@ test_real_make_backup_fresh_session(void **state)
     assert_true(took < 1500);
     assert_false(writable(&group.b));
 
-    /* Back to A's own port. */
+    /* Back to A. */
     assert_int_equal(repl_make_backup(group.b.ctl, group.target_a, 60000,
                                       deadline_after(WAIT_MS)), 0);
     assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
                             REPL_LINK_REPLICATING, group.target_a, &st));
-    assert_int_equal(repl_set_remote(group.a.ctl, remote, false,
-                                     deadline_after(5000)), 0);
+    kill_pid(group.c.pid);
+    group.c.pid = 0;
 }
 
 /* Counts the lines of list-remotes on 'ctl' equal to 'remote'. */
