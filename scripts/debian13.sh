@@ -203,6 +203,9 @@ mount_root() {
     mount -t tmpfs -o mode=755,nosuid,nodev run "$ROOT/run" &&
     mkdir -m 1777 "$TMP_HOST" &&
     mount --bind "$TMP_HOST" "$ROOT/tmp" &&
+    # A fresh build directory each run: make would take the objects of an
+    # earlier tree whose files are older (a git archive) as up to date.
+    rm -rf "$ROOT/var/tmp/ovndb-build" &&
     mkdir -p "$ROOT/src" "$ROOT/var/tmp/ovndb-build" &&
     mount --bind "$src" "$ROOT/src" &&
     mkdir -p "$src/build" &&
