@@ -6,7 +6,8 @@
 #   make check           unit tests, shellcheck, meta-data, integration,
 #                        ocf-tester and offline Pacemaker tests (with and
 #                        without ASan+UBSan), the failover suite on the
-#                        3-node lab (check-cluster) and the packages
+#                        3-node lab (check-cluster), the packages, then
+#                        all of it again on Debian 13 (check-debian13)
 #   make check-all SANITIZE=1  the first group with ASan+UBSan only
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 60)
 
@@ -19,9 +20,12 @@ DOCDIR ?= $(PREFIX)/share/doc/ovndb-servers
 
 CC ?= gcc
 PKGS = pacemaker libqb jansson
-PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS))
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# Evaluated when a recipe needs them ("="), not when the Makefile is read:
+# "make check" or "make demo" on a machine without the packages says what
+# it installs first, not pkg-config's complaints.
+PKG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
@@ -144,8 +148,8 @@ check-offline: install
 # check-fuzz (mk/fuzz.mk) runs the libFuzzer targets 12 s each, about 50 s
 # with their build; its binaries are always built with ASan+UBSan, so
 # "make check" runs it in its first (SANITIZE=1) pass only (NO_FUZZ=1).
-check-all: check-unit check-shell check-style check-metadata check-man \
-           check-integration check-ocf-tester check-offline \
+check-all: check-unit check-shell check-style check-fresh check-metadata \
+           check-man check-integration check-ocf-tester check-offline \
            $(if $(filter 1,$(NO_FUZZ)),,check-fuzz)
 
 # Installs missing Debian packages, then runs every suite twice: built with
@@ -155,17 +159,28 @@ check-all: check-unit check-shell check-style check-metadata check-man \
 # the 3-node lab (mk/cluster.mk; about 3 minutes), on that installed normal
 # build: it runs before check-packages, which installs and removes the .deb
 # at the same paths (the lab takes a snapshot of the agent at bring-up, so
-# nothing installed later changes what it runs).
+# nothing installed later changes what it runs).  Last, the same suites
+# (normal build) and the lab on Debian 13, in a debootstrap root
+# (mk/debian13.mk): it comes after check-packages, which leaves this tree's
+# "make install" on the host, and it installs nothing on the host.
 check: deps
 	$(MAKE) check-all SANITIZE=1
 	$(MAKE) check-all NO_FUZZ=1
 	$(MAKE) check-cluster
 	$(MAKE) check-packages
+	$(MAKE) check-debian13
 
 deps:
 	scripts/install-deps.sh
 
+# Refuses while anything is mounted under build/ (a Debian 13 root in use:
+# "rm -rf" would go through its /dev, /proc and /src).
 clean:
+	@if awk -v b="$(CURDIR)/build/" 'index($$5, b) == 1 { f = 1 } \
+	        END { exit !f }' /proc/self/mountinfo; then \
+	    echo "something is mounted under build/; not removing it"; \
+	    exit 1; \
+	fi
 	rm -rf build
 
 # Further targets (packages, demo, cluster suite) live in mk/*.mk.

@@ -42,7 +42,7 @@ Options:
 With pcs (0.10 or later) it runs exactly:
 
   pcs resource create NAME ocf:ovn:ovndb-servers master_ip=VIP [PARAM=VALUE
-      ...] promotable notify=true
+      ...] promotable notify=true interleave=true
   pcs resource create NAME_vip ocf:heartbeat:IPaddr2 ip=VIP
       cidr_netmask=N [nic=IFACE] op monitor interval=TIME
   pcs constraint colocation add NAME_vip with Promoted NAME-clone INFINITY
@@ -52,7 +52,11 @@ pcs copies the agent's operation defaults from its meta-data: start and
 stop 60s, promote and demote 50s, notify 20s, monitor every 10s in the
 Promoted role and every 30s in the Unpromoted role (timeout 30s).  The
 crmsh variant spells the same operations out, then creates the clone
-(promotable=true notify=true), the VIP, the colocation and the order.
+(promotable=true notify=true interleave=true), the VIP, the colocation
+and the order.  interleave=true is spelled out because crmsh 5 (Debian 13)
+adds it to every clone it creates and pcs does not: so both variants make
+the same clone on every version (it only matters to clones that depend on
+this one, which then follow the local instance).
 
 Only the order "promote, then start the VIP" is needed.  Do not add an
 order "stop the VIP, then demote": with the colocation Pacemaker already
@@ -188,7 +192,7 @@ if [ "$tool" = pcs ]; then
         fi
     }
     do_pcs resource create "$name" ocf:ovn:ovndb-servers "master_ip=$vip" \
-        "$@" promotable notify=true || exit 1
+        "$@" promotable notify=true interleave=true || exit 1
     if [ -n "$nic" ]; then
         do_pcs resource create "$vip_rsc" ocf:heartbeat:IPaddr2 "ip=$vip" \
             "cidr_netmask=$netmask" "nic=$nic" op monitor "interval=$monitor" \
@@ -219,7 +223,7 @@ primitive $name ocf:ovn:ovndb-servers \\
     op monitor interval=10s role=Promoted timeout=30s \\
     op monitor interval=30s role=Unpromoted timeout=30s
 clone $clone $name \\
-    meta promotable=true notify=true
+    meta promotable=true notify=true interleave=true
 primitive $vip_rsc ocf:heartbeat:IPaddr2 \\
     params ip=$vip cidr_netmask=$netmask${nic:+ nic=$nic} \\
     op monitor interval=$monitor

@@ -16,6 +16,11 @@
 /* crm_attribute's exit code when it cannot reach a cluster. */
 #define CLUSTER_EXIT_DISCONNECT 102
 
+/* crm_attribute's exit code (Pacemaker 2.1 and 3.0) for an attribute that
+ * is not set, or, with "Could not map name=NODE to a UUID" on its standard
+ * error, for a node the cluster does not know. */
+#define CLUSTER_EXIT_NOSUCH 105
+
 static int cluster_run(struct cluster *, const char *const argv[],
                        long long deadline);
 static int cluster_run_score(struct cluster *, const char *const argv[],
@@ -276,12 +281,15 @@ cluster_result(struct cluster *c, const char *what, int error,
     return error;
 }
 
-/* Runs a crm_attribute query; its first output line goes to 'buf'. */
+/* Runs a crm_attribute query; its first output line goes to 'buf'.
+ * Returns 0, ENOENT (not set, or no cluster), ENXIO (no such node) or EIO
+ * (crm_attribute failed otherwise; logged). */
 static int
 cluster_query(struct cluster *c, const char *const argv[], char *buf,
               size_t size, long long deadline)
 {
     struct child_result r;
+    char line[200];
     int error;
 
     buf[0] = '\0';
@@ -295,14 +303,25 @@ cluster_query(struct cluster *c, const char *const argv[], char *buf,
     c->known = true;
     if (r.status == CLUSTER_EXIT_DISCONNECT) {
         c->no_cluster = true;
+        error = ENOENT;
+    } else if (r.status == CLUSTER_EXIT_NOSUCH) {
+        error = r.err && strstr(r.err, "Could not map name") ? ENXIO
+                : ENOENT;
+        if (error == ENXIO) {
+            log_warn("%s %s: %s", argv[0], argv[1],
+                     child_result_line(&r, line, sizeof line));
+        }
+    } else if (r.status != 0) {
+        log_err("%s %s failed (%d): %s", argv[0], argv[1], r.status,
+                child_result_line(&r, line, sizeof line));
+        error = EIO;
     }
-    if (r.status != 0) {
-        child_result_free(&r);
-        return ENOENT;
+    if (!error) {
+        snprintf(buf, size, "%.*s", (int) strcspn(r.out, "\n"), r.out);
+        error = buf[0] ? 0 : ENOENT;
     }
-    snprintf(buf, size, "%.*s", (int) strcspn(r.out, "\n"), r.out);
     child_result_free(&r);
-    return buf[0] ? 0 : ENOENT;
+    return error;
 }
 
 static bool

@@ -84,7 +84,9 @@ int cluster_set_attr(struct cluster *c, const char *node, const char *name,
 
 /* Reads the node attribute '<instance>-<name>' of 'node' (permanent if
  * 'forever', else transient) into 'buf'.  Returns 0, ENOENT if it is not
- * set (or there is no cluster), or another positive errno value. */
+ * set (or there is no cluster), ENXIO if the cluster has no node 'node',
+ * EIO if crm_attribute failed otherwise, or another positive errno
+ * value. */
 int cluster_get_attr(struct cluster *c, const char *node, const char *name,
                      bool forever, char *buf, size_t size,
                      long long deadline);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadline.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "ovsdb.h"
@@ -23,6 +24,14 @@
 #define REPL_CMD_REMOVE_REMOTE "ovsdb-server/remove-remote"
 #define REPL_CMD_LIST_REMOTES "ovsdb-server/list-remotes"
 
+/* A source that no server can be: connecting to it fails at once (ENOTDIR)
+ * and ovsdb-server keeps retrying it, so a backup pointed there stays a
+ * read-only backup.  repl_make_backup() passes through it. */
+#define REPL_VIA_SOURCE "unix:/dev/null/ovndb-servers-repoint"
+
+/* Databases one sync-status text may list, at most. */
+#define REPL_MAX_BLOCKS 16
+
 /* One block of sync-status output. */
 struct repl_block {
     char database[128];
@@ -38,51 +47,104 @@ static bool repl_reply_is_failure(const char *reply);
 static int repl_server_id(struct jsonrpc_conn *, long long deadline,
                           char *id);
 
-int
-repl_parse(const char *text, const char *db_name, struct repl_status *st)
+/* Adds 'block' to 'blocks' if it has a "state:" line, and empties it. */
+static void
+repl_flush(struct repl_block *block, struct repl_block *blocks, size_t max,
+           size_t *n)
 {
-    struct repl_block block, first;
-    bool have_first = false;
-    const char *p = text;
+    if (block->has_state) {
+        if (*n < max) {
+            blocks[*n] = *block;
+        }
+        (*n)++;
+    }
+    memset(block, 0, sizeof *block);
+}
 
-    memset(st, 0, sizeof *st);
+/* Splits sync-status 'text' into its blocks, one per database: a block
+ * ends at a blank line or, in a block that began with "database:" (OVS
+ * 3.3+), at the next "database:" line (OVS 3.3+ puts no blank line after a
+ * "connecting:" line).  OVS 3.1 lists its "database:" lines after the
+ * state, in the one block.  Stores up to 'max' blocks
+ * that have a "state:" line in 'blocks' and returns how many it found. */
+static size_t
+repl_split(const char *text, struct repl_block *blocks, size_t max)
+{
+    struct repl_block block;
+    const char *p = text;
+    bool db_first = false;      /* The block began with "database:". */
+    size_t n = 0;
+
     memset(&block, 0, sizeof block);
-    memset(&first, 0, sizeof first);
     for (;;) {
         size_t len = strcspn(p, "\n");
         bool end = p[len] == '\0';
+        bool db_line = !strncmp(p, "database: ", 10);
 
-        if (len == 0 || end) {
-            if (len) {
-                repl_block_line(&block, p, len);
-            }
-            /* End of a block. */
-            if (block.has_state) {
-                if (!strcmp(block.database, db_name)) {
-                    *st = block.st;
-                    return 0;
-                }
-                if (!have_first) {
-                    first = block;
-                    have_first = true;
-                }
-            }
-            memset(&block, 0, sizeof block);
-        } else {
+        if (len == 0 || (db_line && db_first && block.has_state)) {
+            repl_flush(&block, blocks, max, &n);
+            db_first = false;
+        }
+        if (db_line && !block.has_state && !block.database[0]) {
+            db_first = true;
+        }
+        if (len) {
             repl_block_line(&block, p, len);
         }
         if (end) {
+            repl_flush(&block, blocks, max, &n);
             break;
         }
         p += len + 1;
     }
+    return n;
+}
+
+int
+repl_parse(const char *text, const char *db_name, struct repl_status *st)
+{
+    struct repl_block blocks[REPL_MAX_BLOCKS];
+    size_t i, n;
+
+    memset(st, 0, sizeof *st);
+    n = repl_split(text, blocks, REPL_MAX_BLOCKS);
+    if (n > REPL_MAX_BLOCKS) {
+        n = REPL_MAX_BLOCKS;
+    }
+    for (i = 0; i < n; i++) {
+        if (!strcmp(blocks[i].database, db_name)) {
+            *st = blocks[i].st;
+            return 0;
+        }
+    }
     /* No block names the database: OVS <= 3.2 when active or not yet
      * replicating, or a server with no active/backup database. */
-    if (have_first && !first.database[0]) {
-        *st = first.st;
+    if (n && !blocks[0].database[0]) {
+        *st = blocks[0].st;
         return 0;
     }
     return EINVAL;
+}
+
+bool
+repl_uses_source(const char *text, const char *target)
+{
+    struct repl_block blocks[REPL_MAX_BLOCKS];
+    size_t i, n;
+
+    n = repl_split(text, blocks, REPL_MAX_BLOCKS);
+    if (!n || n > REPL_MAX_BLOCKS) {
+        return false;
+    }
+    for (i = 0; i < n; i++) {
+        const struct repl_status *st = &blocks[i].st;
+
+        if (st->role != REPL_ROLE_BACKUP || st->link == REPL_LINK_NONE
+            || strcmp(st->target, target)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 const char *
@@ -258,6 +320,29 @@ repl_make_active(const char *ctl, long long deadline)
     return error;
 }
 
+/* Points the server at 'source': set-active, connect-active (which makes
+ * active databases backups) and the probe interval (which, on OVS >= 3.3,
+ * applies a changed source to databases that were backups already). */
+static int
+repl_point_at(const char *ctl, const char *source, const char *probe,
+              long long deadline)
+{
+    char *reply = NULL;
+    int error;
+
+    error = repl_command(ctl, REPL_CMD_SET_ACTIVE, source, deadline, &reply);
+    free(reply);
+    if (!error) {
+        error = repl_command(ctl, REPL_CMD_CONNECT, NULL, deadline, &reply);
+        free(reply);
+    }
+    if (!error) {
+        error = repl_command(ctl, REPL_CMD_PROBE, probe, deadline, &reply);
+        free(reply);
+    }
+    return error;
+}
+
 int
 repl_make_backup(const char *ctl, const char *target, long long probe_ms,
                  long long deadline)
@@ -265,28 +350,44 @@ repl_make_backup(const char *ctl, const char *target, long long probe_ms,
     char probe[32], *reply = NULL;
     int error;
 
+    if (!strcmp(target, REPL_VIA_SOURCE)) {
+        return EINVAL;
+    }
     snprintf(probe, sizeof probe, "%lld", probe_ms);
-    error = repl_command(ctl, REPL_CMD_SET_ACTIVE, target, deadline, &reply);
-    free(reply);
+
+    /* A fresh replication session on every OVS version: OVS >= 3.3 keeps
+     * the session (and its reconnection back-off, up to 8 s) of a backup
+     * pointed again at its current source, so the server goes through a
+     * source that is certainly another one.  On OVS 3.1 connect-active
+     * opens a new session each time anyway.  The server stays a read-only
+     * backup throughout: the way-point never answers, which ovsdb-server
+     * retries rather than turning active (it turns active on a source
+     * that answers as itself, or on a replication error). */
+    error = repl_point_at(ctl, REPL_VIA_SOURCE, probe, deadline);
     if (!error) {
-        error = repl_command(ctl, REPL_CMD_CONNECT, NULL, deadline, &reply);
-        free(reply);
+        error = repl_point_at(ctl, target, probe, deadline);
     }
-    if (!error) {
-        /* Besides the probe, this re-applies the source to databases that
-         * were already backups on OVS >= 3.3. */
-        error = repl_command(ctl, REPL_CMD_PROBE, probe, deadline, &reply);
-        free(reply);
-    }
-    if (!error) {
-        error = repl_command(ctl, REPL_CMD_GET_ACTIVE, NULL, deadline,
+
+    /* The source took when the databases themselves report it (OVS 3.5's
+     * get-active-ovsdb-server answers with the new source before the
+     * databases use it). */
+    while (!error) {
+        error = repl_command(ctl, REPL_CMD_SYNC_STATUS, NULL, deadline,
                              &reply);
-        if (!error && strncmp(reply, target, strlen(target))) {
-            log_err("%s: replication source is '%s' instead of '%s'", ctl,
-                    reply, target);
+        if (!error && repl_uses_source(reply, target)) {
+            free(reply);
+            break;
+        }
+        if (!error && deadline_expired(deadline)) {
+            log_err("%s: the databases do not replicate from %s: '%s'",
+                    ctl, target, reply);
             error = EPROTO;
         }
         free(reply);
+        reply = NULL;
+        if (!error) {
+            deadline_sleep(10, deadline);
+        }
     }
     return error;
 }

@@ -34,6 +34,12 @@ struct repl_status {
  * 'st'.  Pure.  Returns 0, or EINVAL if the text has no "state:" for it. */
 int repl_parse(const char *text, const char *db_name, struct repl_status *st);
 
+/* Returns true if the sync-status 'text' shows every database it lists as
+ * a backup whose replication (connecting, replicating or not connected)
+ * uses 'target': what the databases do, not what the server was told.
+ * Pure. */
+bool repl_uses_source(const char *text, const char *target);
+
 /* Returns a static name for 'role' / 'link' ("active", "replicating"...). */
 const char *repl_role_name(enum repl_role role);
 const char *repl_link_name(enum repl_link link);
@@ -72,9 +78,12 @@ int repl_probe_writable(const char *sock, const char *db_name,
 int repl_make_active(const char *ctl, long long deadline);
 
 /* Makes the server a backup of 'target' with a replication inactivity probe
- * of 'probe_ms' milliseconds, and checks that the source took.  Works on an
- * active server and re-points a backup, on OVS 3.1 and >= 3.3.  Returns 0 or
- * a positive errno value. */
+ * of 'probe_ms' milliseconds, in a fresh replication session (connecting at
+ * once, whatever back-off an earlier session had reached, even when
+ * 'target' is the current source: this costs a full resync), and checks
+ * that the databases use 'target' (sync-status).  Works on an active
+ * server and re-points a backup, on OVS 3.1 and >= 3.3; the server never
+ * turns active on the way.  Returns 0 or a positive errno value. */
 int repl_make_backup(const char *ctl, const char *target, long long probe_ms,
                      long long deadline);
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Installs the Debian 12 packages ovndb-servers needs to build, test and
-# run, if any is missing (openssl: the helper checks the TLS files with
-# it).  Needs root (or sudo).  The 3-node lab of
+# Installs the packages ovndb-servers needs to build, test and run, if any
+# is missing: Debian 12 and Debian 13 spell them the same (Debian 13 is
+# what "make check-debian13" runs inside; openssl: the helper checks the
+# TLS files with it).  Needs root (or sudo).  The 3-node lab of
 # "make demo" and "make check-cluster" (tests/cluster) needs corosync,
 # pacemaker, pacemaker-cli-utils, pcs, crmsh, resource-agents (IPaddr2,
 # send_arp), iproute2, procps, libxml2-utils (xmllint), iputils-ping and

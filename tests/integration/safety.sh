@@ -99,6 +99,10 @@ ctl node2 nb ovsdb-server/add-remote "ptcp:18699:127.0.0.1" >/dev/null
 ctl node2 nb ovsdb-server/set-active-ovsdb-server tcp:127.0.0.1:18699 \
     >/dev/null
 ctl node2 nb ovsdb-server/connect-active-ovsdb-server >/dev/null
+# OVS >= 3.3 applies a new source to a database that is a backup already
+# only with the probe interval command (on OVS 3.1 connect-active did).
+ctl node2 nb ovsdb-server/set-active-ovsdb-server-probe-interval 60000 \
+    >/dev/null
 check "ovsdb-server made node2's NB active by itself" \
     wait_until 5 role_is node2 nb active
 expect_rc 1 "unpromoted monitor on node2 reports it" monitor_unpromoted node2
@@ -112,6 +116,11 @@ ctl node2 nb ovsdb-server/remove-remote "ptcp:18699:127.0.0.1" >/dev/null
 echo "# the agent never points a backup at its own server"
 ctl node3 nb ovsdb-server/set-active-ovsdb-server tcp:127.0.0.1:1 >/dev/null
 ctl node3 nb ovsdb-server/connect-active-ovsdb-server >/dev/null
+ctl node3 nb ovsdb-server/set-active-ovsdb-server-probe-interval 60000 \
+    >/dev/null
+check "node3 NB now connects to port 1" \
+    wait_until 5 bash -c "ovs-appctl -t '$(node_dir node3)/run/ovnnb_db.ctl' \
+    ovsdb-server/sync-status | grep -q 'tcp:127.0.0.1:1\$'"
 N_ACTIVE="node1 node2 node3"
 agent node1 stop
 check "node1 stopped for this case" no_process_of node1

@@ -38,7 +38,7 @@ static const char fake_script[] =
     "line=; for a in \"$@\"; do line=\"$line$a|\"; done\n"
     /* One write per call: calls may run at once (batches). */
     "printf '%s\\n' \"$line\" >> \"$FAKE_CRM_LOG\"\n"
-    "echo \"fake crm_attribute says hello\" >&2\n"
+    "echo \"${FAKE_CRM_ERR:-fake crm_attribute says hello}\" >&2\n"
     "if [ -n \"$FAKE_CRM_OUT\" ]; then printf '%s' \"$FAKE_CRM_OUT\"; fi\n"
     "if [ -n \"$FAKE_CRM_SLEEP\" ]; then exec sleep \"$FAKE_CRM_SLEEP\"; fi\n"
     "exit \"${FAKE_CRM_RC:-0}\"\n";
@@ -499,7 +499,12 @@ test_get_attr(void **state)
     check_get(f, &c, "123456789\n", NULL, 4, 0, "123");
     /* Not set: crm_attribute exits non-zero, or prints nothing. */
     check_get(f, &c, NULL, "105", 64, ENOENT, "");
-    check_get(f, &c, "stale\n", "1", 64, ENOENT, "");
+    /* Any other failure is an error, not "not set". */
+    check_get(f, &c, "stale\n", "1", 64, EIO, "");
+    /* A node the cluster does not know (Pacemaker 2.1 and 3.0 alike). */
+    setenv("FAKE_CRM_ERR", "Could not map name=node2 to a UUID", 1);
+    check_get(f, &c, NULL, "105", 64, ENXIO, "");
+    unsetenv("FAKE_CRM_ERR");
     check_get(f, &c, NULL, NULL, 64, ENOENT, "");
     check_get(f, &c, "\n", NULL, 64, ENOENT, "");
     check_get(f, &c, "\nvalue on the second line\n", NULL, 64, ENOENT, "");
@@ -536,12 +541,21 @@ test_get_last_active(void **state)
                      ENOENT);
     assert_string_equal(buf, "");
     setenv("FAKE_CRM_OUT", "node3\n", 1);
-    setenv("FAKE_CRM_RC", "6", 1);
+    /* Unset: exit 105 on Pacemaker 2.1.5 and 3.0.0 alike ("No such device
+     * or address"); any other failure is an error. */
+    setenv("FAKE_CRM_RC", "105", 1);
     assert_int_equal(cluster_get_last_active(&c, buf, sizeof buf,
                                              deadline_after(10000)),
                      ENOENT);
     assert_string_equal(buf, "");
+    setenv("FAKE_CRM_RC", "6", 1);
+    assert_int_equal(cluster_get_last_active(&c, buf, sizeof buf,
+                                             deadline_after(10000)),
+                     EIO);
+    assert_string_equal(buf, "");
     expect_calls(f, "--type|crm_config|--name|OVN_REPL_INFO|"
+                 "-s|ovn_ovsdb_master_server|-G|-q|\n"
+                 "--type|crm_config|--name|OVN_REPL_INFO|"
                  "-s|ovn_ovsdb_master_server|-G|-q|\n"
                  "--type|crm_config|--name|OVN_REPL_INFO|"
                  "-s|ovn_ovsdb_master_server|-G|-q|\n");

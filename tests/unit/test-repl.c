@@ -241,6 +241,78 @@ test_parse_ovs33(void **state)
     run_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
+/* Real OVS 3.5.0 output (Debian 13) of one server holding both databases:
+ * while connecting, no blank line separates the blocks. */
+static void
+test_parse_ovs35(void **state)
+{
+    static const struct parse_case cases[] = {
+        { "ovs35-two-dbs-connecting.txt", NB, 0, BACKUP, CONNECTING,
+          "unix:/run/ovn/nobody.sock" },
+        { "ovs35-two-dbs-connecting.txt", SB, 0, BACKUP, CONNECTING,
+          "unix:/run/ovn/nobody.sock" },
+        { "ovs35-two-dbs-replicating.txt", NB, 0, BACKUP, REPLICATING,
+          "unix:/run/ovn/a.sock" },
+        { "ovs35-two-dbs-replicating.txt", SB, 0, BACKUP, REPLICATING,
+          "unix:/run/ovn/a.sock" },
+        { "ovs35-two-dbs-connecting.txt", "OVN_IC_Northbound", EINVAL, 0, 0,
+          "" },
+    };
+
+    (void) state;
+    run_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* repl_uses_source(): every database listed uses the source. */
+static void
+test_uses_source(void **state)
+{
+    static const struct {
+        const char *file;
+        const char *target;
+        bool uses;
+    } cases[] = {
+        { "ovs31-backup-connecting.txt", "tcp:127.0.0.1:16699", true },
+        { "ovs31-backup-replicating.txt", "tcp:127.0.0.1:16641", true },
+        { "ovs31-not-connected.txt", "tcp:127.0.0.1:16641", true },
+        { "ovs31-backup-replicating.txt", "tcp:127.0.0.1:1664", false },
+        { "ovs31-active.txt", "tcp:127.0.0.1:16641", false },
+        { "ovs33-backup-replicating.txt", "tcp:192.0.2.10:6641", true },
+        { "ovs33-backup-connecting.txt", "tcp:192.0.2.10:6641", true },
+        { "ovs33-backup-replicating.txt", "tcp:192.0.2.11:6641", false },
+        /* One database backup, the other active. */
+        { "ovs33-two-dbs.txt", "tcp:[fd00::10]:6641", false },
+        { "ovs33-no-ab-db.txt", "tcp:192.0.2.10:6641", false },
+        { "ovs35-two-dbs-connecting.txt", "unix:/run/ovn/nobody.sock",
+          true },
+        { "ovs35-two-dbs-replicating.txt", "unix:/run/ovn/a.sock", true },
+        { "ovs35-two-dbs-replicating.txt", "unix:/run/ovn/nobody.sock",
+          false },
+    };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = load_fixture(cases[i].file);
+
+        if (repl_uses_source(text, cases[i].target) != cases[i].uses) {
+            print_message("%s, %s: expected %d\n", cases[i].file,
+                          cases[i].target, cases[i].uses);
+        }
+        assert_int_equal(repl_uses_source(text, cases[i].target),
+                         cases[i].uses);
+        free(text);
+    }
+    /* The second database still uses the old source. */
+    assert_false(repl_uses_source("database: A\nstate: backup\n"
+                                  "replicating: tcp:1.2.3.4:1\n"
+                                  "database: B\nstate: backup\n"
+                                  "connecting: tcp:1.2.3.5:1\n",
+                                  "tcp:1.2.3.4:1"));
+    assert_false(repl_uses_source("", "tcp:1.2.3.4:1"));
+    assert_false(repl_uses_source("state: backup\n", "tcp:1.2.3.4:1"));
+}
+
 /* Texts given inline, for what needs no fixture. */
 static void
 check_text(const char *text, const char *db, int error, enum repl_role role,
@@ -984,6 +1056,70 @@ wait_has_data(const char *sock, bool want)
     }
 }
 
+/* A backup whose source came back after its reconnection back-off grew:
+ * repl_make_backup() pointing it at that same source gets it replicating at
+ * once.  OVS 3.1's connect-active always opened a fresh session; OVS >= 3.3
+ * keeps the session of a backup pointed again at its current source, with
+ * its back-off (1, 2, 4, 8 s), unless the server is made to change source.
+ * The source is a third server, C, stopped and started again on its port
+ * (removing a listener does not close the sessions it accepted). */
+static void
+test_real_make_backup_fresh_session(void **state)
+{
+    struct fixture_server_options opts = { .name = "c", .nb = true };
+    char remote[64], target[64];
+    struct fixture_server c;
+    struct fixture_port port;
+    struct repl_status st;
+    long long start, took;
+
+    (void) state;
+    fixture_port_reserve(&port);
+    snprintf(remote, sizeof remote, "ptcp:%d:127.0.0.1", port.port);
+    snprintf(target, sizeof target, "tcp:127.0.0.1:%d", port.port);
+    opts.remote = remote;
+    fixture_server_start(&c, group.dir, &opts);
+    assert_true(fixture_port_wait(port.port, true));
+    assert_int_equal(repl_make_backup(group.b.ctl, target, 60000,
+                                      deadline_after(FIXTURE_WAIT_MS)), 0);
+    assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
+                            REPL_LINK_REPLICATING, target, &st));
+
+    /* The source goes away: B retries after 1, 2 then 4 s.  3.5 s after the
+     * loss its next try is about 3.5 s away.  (sync-status still says
+     * "replicating" meanwhile, on 3.1 and 3.5: replication is proven by
+     * the data, a row written in the new C.) */
+    fixture_server_stop(&c);
+    deadline_sleep(3500, deadline_after(3500));
+    assert_int_equal(unlink(c.nb_db), 0);
+    fixture_server_start(&c, group.dir, &opts);
+    assert_true(fixture_port_wait(port.port, true));
+    json_decref(fixture_transact(c.sock,
+                                 json_pack("[s{s:s,s:s,s:{s:[s,[[s,s]]]}}]",
+                                           NB, "op", "insert", "table",
+                                           "NB_Global", "row",
+                                           "external_ids", "map", "test",
+                                           "fresh-session")));
+
+    start = clock_mono_ms();
+    assert_int_equal(repl_make_backup(group.b.ctl, target, 60000,
+                                      deadline_after(FIXTURE_WAIT_MS)), 0);
+    assert_true(wait_has_data(group.b.sock, true));
+    took = clock_mono_ms() - start;
+    print_message("B has C's row %lld ms after repl_make_backup()\n", took);
+    assert_true(took < 1500);
+    assert_false(writable(&group.b));
+
+    /* Back to A. */
+    assert_int_equal(repl_make_backup(group.b.ctl, group.a.target, 60000,
+                                      deadline_after(FIXTURE_WAIT_MS)), 0);
+    assert_true(wait_status(group.b.ctl, REPL_ROLE_BACKUP,
+                            REPL_LINK_REPLICATING, group.a.target, &st));
+    assert_true(wait_has_data(group.b.sock, false));
+    fixture_server_stop(&c);
+    fixture_port_release(&port);
+}
+
 static void
 test_real_has_data(void **state)
 {
@@ -1049,6 +1185,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_ovs31),
         cmocka_unit_test(test_parse_ovs33),
+        cmocka_unit_test(test_parse_ovs35),
+        cmocka_unit_test(test_uses_source),
         cmocka_unit_test(test_parse_invalid),
         cmocka_unit_test(test_parse_unknown_state),
         cmocka_unit_test(test_parse_block_isolation),
@@ -1060,6 +1198,7 @@ main(void)
         cmocka_unit_test(test_real_backup),
         cmocka_unit_test(test_real_make_active_and_backup),
         cmocka_unit_test(test_real_make_backup_repoints),
+        cmocka_unit_test(test_real_make_backup_fresh_session),
         cmocka_unit_test(test_real_set_remote),
         cmocka_unit_test(test_real_set_remote_db),
         cmocka_unit_test(test_real_errors),
