@@ -30,7 +30,7 @@ observe_servers(struct rsc *r, enum decide_expect expect,
     struct jsonrpc_conn *conns[2] = { NULL, NULL };
     int start_errors[2] = { 0, 0 };
     unsigned long long cpu[2] = { 0, 0 };
-    long long left, deadline;
+    long long left, deadline, until;
     pid_t pids[2] = { 0, 0 };
     pid_t pid;
     int i;
@@ -75,8 +75,14 @@ observe_servers(struct rsc *r, enum decide_expect expect,
         if (!db->running) {
             continue;
         }
+        /* A reply that came while the other server was awaited (hung,
+         * until 'deadline') is read still. */
+        until = deadline;
+        if (until < clock_mono_ms() + OBSERVE_LATE_MS) {
+            until = clock_mono_ms() + OBSERVE_LATE_MS;
+        }
         error = repl_status_finish(conns[i], start_errors[i], s->db_name,
-                                   deadline, &st);
+                                   until, &st);
         if (error == ETIMEDOUT && observe_busy(pids[i], cpu[i])) {
             /* Late but working (resynchronising a large database blocks
              * a server for seconds): not hung.  Give it the rest. */

@@ -23,6 +23,11 @@ struct rsc;
 /* Time kept, after observing, for writing the promotion score. */
 #define OBSERVE_RESERVE_MS 1000
 
+/* How long the second server's reply is still awaited once the first
+ * (hung) has used up the shared wait: enough to read a reply that is
+ * already there, so that a healthy server is not taken for hung. */
+#define OBSERVE_LATE_MS 50
+
 /* Fills 'in' with what the servers of 'r' report, asking both at once so
  * that a hung one costs no more than its own wait.  'expect' is the role
  * Pacemaker expects (with backups expected, the source is asked ahead). */

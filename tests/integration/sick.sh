@@ -76,8 +76,14 @@ echo "# a hung active: monitor 9 within the bound, demote fails fast"
 check "node1 active" fresh_active node1
 nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
 kill -STOP "$nb1"
+sb_silent() {
+    grep -c 'SB: no answer from' "$TMP/agent.log"
+}
+before=$(sb_silent)
 timed took monitor_promoted node1
 rc=$?
+check "the healthy SB server is not taken for hung" \
+    test "$(sb_silent)" = "$before"
 check "monitor of a hung active: rc 9 (got $rc)" test "$rc" = 9
 check "within 5 s of a 60 s timeout (${took} ms)" under "$took" 5000
 check "the reason says NB does not answer" \
