@@ -190,8 +190,8 @@ t $VS ${R}nb_master_protocol "tcp$NL" 6 "nb_master_protocol" \
     "control character"
 t $VS ${R}sb_master_protocol "ssl " 6 "sb_master_protocol" \
     "neither tcp nor ssl"
-t $VS ${R}nb_master_protocol "ssl" 2 "NB protocol is ssl" "not readable"
-t $VS ${R}sb_master_protocol "ssl" 2 "SB protocol is ssl" "not readable"
+t $VS ${R}nb_master_protocol "ssl" 2 "NB ssl:" "private key unreadable"
+t $VS ${R}sb_master_protocol "ssl" 2 "SB ssl:" "private key unreadable"
 t $VS ${R}manage_northd "maybe" 6 "manage_northd 'maybe' is not yes or no"
 t $VS ${R}manage_northd "yes$CR" 6 "manage_northd" "(\\r at byte 4)"
 t $VS ${R}listen_on_master_ip_only "yes please" 6 "is not yes or no"

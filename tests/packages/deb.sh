@@ -215,7 +215,7 @@ create badkey "${good[@]}" nb_master_protocol=ssl \
 rc=$?
 check "unreadable ssl key: pcs refuses the resource (rc $rc)" test "$rc" != 0
 check "unreadable ssl key: pcs shows the agent's reason" grep -qF \
-    "ocf-exit-reason:NB protocol is ssl but $tmp/none.pem is not readable" \
+    "ocf-exit-reason:NB ssl: private key unreadable (No such file or directory): $tmp/none.pem" \
     "$tmp/badkey.out"
 
 # --- ovn-common's postinst does not take the agent away --------------------
