@@ -49,8 +49,9 @@ With pcs (0.10 or later) it runs exactly:
   pcs constraint order promote NAME-clone then start NAME_vip
 
 pcs copies the agent's operation defaults from its meta-data: start and
-stop 60s, promote and demote 50s, notify 20s, monitor every 10s in the
-Promoted role and every 30s in the Unpromoted role (timeout 30s).  The
+stop 60s, promote and demote 50s, notify and reload-agent 20s, monitor
+every 10s in the Promoted role and every 30s in the Unpromoted role
+(timeout 30s).  The
 crmsh variant spells the same operations out, then creates the clone
 (promotable=true notify=true interleave=true), the VIP, the colocation
 and the order.  interleave=true is spelled out because crmsh 5 (Debian 13)
@@ -220,6 +221,7 @@ primitive $name ocf:ovn:ovndb-servers \\
     op promote timeout=50s interval=0s \\
     op demote timeout=50s interval=0s \\
     op notify timeout=20s interval=0s \\
+    op reload-agent timeout=20s interval=0s \\
     op monitor interval=10s role=Promoted timeout=30s \\
     op monitor interval=30s role=Unpromoted timeout=30s
 clone $clone $name \\
