@@ -506,17 +506,20 @@ s2_kill_nb() {
     vip_watch_start
     t0=$(lab_now_ms)
     lab_exec "$p" sh -c 'kill -9 "$(cat /var/run/ovn/ovnnb_db.pid)"'
-    note "killed the NB ovsdb-server of $p (the Promoted monitor runs every 10 s)"
-    # Pacemaker notices at the next Promoted monitor, then recovers.
+    note "killed the NB ovsdb-server of $p (the guard reports it at once)"
+    # The guard reports the death (crm_resource --fail, shown as
+    # asyncmon_0), or the next Promoted monitor does; then Pacemaker
+    # recovers.
     ms=-1
     for ((i = 0; i < 150; i++)); do
-        if ovl_failures_in "$(ovl_xml)" | grep -q "^$p ovndb_servers_monitor"; then
+        if ovl_failures_in "$(ovl_xml)" \
+                | grep -Eq "^$p ovndb_servers_(asyncmon_0|monitor_10000) "; then
             ms=$(($(lab_now_ms) - t0))
             break
         fi
         sleep 0.2
     done
-    check "S2: the Promoted monitor reports the dead NB ($(fmt_ms "$ms") after the kill)" \
+    check "S2: the dead NB is reported to Pacemaker ($(fmt_ms "$ms") after the kill)" \
         test "$ms" -ge 0
     if ovl_wait_clean 60; then
         note "recovered $(fmt_ms $(($(lab_now_ms) - t0))) after the kill; promoted: $OVL_PROMOTED"
