@@ -171,7 +171,7 @@ done
 check "node1 active" fresh_active node1
 expect_rc 0 "demote with notify=false" agent node1 demote \
     OCF_RESKEY_CRM_meta_notify=false
-check "NB is a backup after it" wait_until 5 eval '[ "$(role node1 nb)" = backup ]'
+check "NB is a backup after it" wait_until 5 role_is node1 nb backup
 expect_rc 0 "stop" agent node1 stop
 expect_rc 6 "start with notify=false is refused" agent node1 start \
     OCF_RESKEY_CRM_meta_notify=false
@@ -189,29 +189,41 @@ reports() {
     grep -c 'exited on the active node node1: telling Pacemaker now' \
         "$TMP/agent.log"
 }
+# Predicates for the waits below, re-evaluated on every poll.
+guard_alive() {
+    local g
+    g=$(guard_pid)
+    [ -n "$g" ] && alive "$g"
+}
+reported_since() {
+    [ "$(reports)" -gt "$1" ]
+}
+guard_is_not() {
+    [ "$(guard_pid)" != "$1" ]
+}
 guard_file=$(node_dir node1)/run/ovndb-servers.ovndb_servers.guard
 before=$(reports)
 check "node1 active" fresh_active node1
 check "promote left a guard token" test -s "$guard_file"
-check "the guard runs" wait_until 5 eval '[ -n "$(guard_pid)" ] && alive "$(guard_pid)"'
+check "the guard runs" wait_until 5 guard_alive
 g=$(guard_pid)
 remember "$g"
 nb1=$(pid_of node1 nb)
 kill -9 "$nb1"
 check "kill -9 of NB: reported within 1 s" \
-    wait_until 1 eval '[ "$(reports)" -gt "$before" ]'
+    wait_until 1 reported_since "$before"
 check "the guard is gone after reporting" wait_until 2 eval '! alive "$g"'
 check "and its token too" test ! -e "$guard_file"
 check "stop" agent node1 stop
 before=$(reports)
 check "node1 active again" fresh_active node1
-check "a new guard runs" wait_until 5 eval '[ "$(guard_pid)" != "$g" ]'
+check "a new guard runs" wait_until 5 guard_is_not "$g"
 g=$(guard_pid)
 remember "$g"
 check "demote" agent node1 demote
 check "demote dismissed the guard" wait_until 3 eval '! alive "$g"'
 check "promote again" agent node1 promote
-check "a third guard runs" wait_until 5 eval '[ "$(guard_pid)" != "$g" ]'
+check "a third guard runs" wait_until 5 guard_is_not "$g"
 g=$(guard_pid)
 remember "$g"
 check "stop of the active" agent node1 stop
