@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Replication state of one ovsdb-server: reading it (the sync-status text,
- * parsed by key for both the OVS <= 3.2 and the OVS >= 3.3 layouts, and the
- * writability probe) and changing it (active, or backup of a source) over
+/* Replication state of one ovsdb-server: reading it (sync-status, parsed
+ * by syncstat.h, and the writability probe) and changing it (active, or backup of a source) over
  * the server's unixctl and OVSDB sockets. */
 #ifndef REPL_H
 #define REPL_H 1
@@ -29,16 +28,6 @@ struct repl_status {
     enum repl_link link;
     char target[256];           /* Replication source, or "". */
 };
-
-/* Parses the text of ovsdb-server/sync-status for database 'db_name' into
- * 'st'.  Pure.  Returns 0, or EINVAL if the text has no "state:" for it. */
-int repl_parse(const char *text, const char *db_name, struct repl_status *st);
-
-/* Returns true if the sync-status 'text' shows every database it lists as
- * a backup whose replication (connecting, replicating or not connected)
- * uses 'target': what the databases do, not what the server was told.
- * Pure. */
-bool repl_uses_source(const char *text, const char *target);
 
 /* Returns a static name for 'role' / 'link' ("active", "replicating"...). */
 const char *repl_role_name(enum repl_role role);

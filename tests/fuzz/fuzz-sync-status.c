@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the sync-status parser (helper/repl.c), through its
- * public functions repl_parse() and repl_parse_target().  The input is the
+ * public functions syncstat_parse() and repl_parse_target().  The input is the
  * text ovsdb-server/sync-status would answer. */
 #include <errno.h>
 #include <stdbool.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "repl.h"
+#include "syncstat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int error;
 
         memset(&st, 0xa5, sizeof st);
-        error = repl_parse(text, dbs[i], &st);
+        error = syncstat_parse(text, dbs[i], &st);
         if (error == 0) {
             fuzz_check(&st);
         } else if (error != EINVAL) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/repl.c.
  *
- * repl_parse() is tested against sync-status texts stored as files in
+ * syncstat_parse() is tested against sync-status texts stored as files in
  * tests/fixtures/sync-status/ (OVS 3.1 and OVS >= 3.3 layouts), each also
  * with its trailing newlines removed and with extra ones.  The directory is
  * tests/fixtures/sync-status relative to the current directory (make runs
@@ -20,6 +20,7 @@
 #include "unixctl.h"
 #include "clock.h"
 #include "repl.h"
+#include "syncstat.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -97,7 +98,7 @@ check_parse(const char *what, const char *text, const struct parse_case *c)
     int error;
 
     memset(&st, 0x5a, sizeof st);
-    error = repl_parse(text, c->db, &st);
+    error = syncstat_parse(text, c->db, &st);
     if (error != c->error
         || (!error && (st.role != c->role || st.link != c->link
                        || strcmp(st.target, c->target)))) {
@@ -263,7 +264,7 @@ test_parse_ovs35(void **state)
     run_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
-/* repl_uses_source(): every database listed uses the source. */
+/* syncstat_uses_source(): every database listed uses the source. */
 static void
 test_uses_source(void **state)
 {
@@ -295,22 +296,22 @@ test_uses_source(void **state)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *text = load_fixture(cases[i].file);
 
-        if (repl_uses_source(text, cases[i].target) != cases[i].uses) {
+        if (syncstat_uses_source(text, cases[i].target) != cases[i].uses) {
             print_message("%s, %s: expected %d\n", cases[i].file,
                           cases[i].target, cases[i].uses);
         }
-        assert_int_equal(repl_uses_source(text, cases[i].target),
+        assert_int_equal(syncstat_uses_source(text, cases[i].target),
                          cases[i].uses);
         free(text);
     }
     /* The second database still uses the old source. */
-    assert_false(repl_uses_source("database: A\nstate: backup\n"
+    assert_false(syncstat_uses_source("database: A\nstate: backup\n"
                                   "replicating: tcp:1.2.3.4:1\n"
                                   "database: B\nstate: backup\n"
                                   "connecting: tcp:1.2.3.5:1\n",
                                   "tcp:1.2.3.4:1"));
-    assert_false(repl_uses_source("", "tcp:1.2.3.4:1"));
-    assert_false(repl_uses_source("state: backup\n", "tcp:1.2.3.4:1"));
+    assert_false(syncstat_uses_source("", "tcp:1.2.3.4:1"));
+    assert_false(syncstat_uses_source("state: backup\n", "tcp:1.2.3.4:1"));
 }
 
 /* Texts given inline, for what needs no fixture. */
@@ -400,15 +401,15 @@ test_parse_long_lines(void **state)
     name[sizeof name - 1] = '\0';
     snprintf(text, sizeof text, "state: backup\nreplicating: tcp:%s\n",
              name);
-    assert_int_equal(repl_parse(text, NB, &st), 0);
+    assert_int_equal(syncstat_parse(text, NB, &st), 0);
     assert_int_equal(st.role, BACKUP);
     assert_int_equal(st.link, REPLICATING);
     assert_true(strlen(st.target) < sizeof st.target);
     assert_true(!strncmp(st.target, "tcp:xxx", 7));
 
     snprintf(text, sizeof text, "database: %s\nstate: active\n", name);
-    assert_int_equal(repl_parse(text, NB, &st), EINVAL);
-    assert_int_equal(repl_parse(text, name, &st), EINVAL);
+    assert_int_equal(syncstat_parse(text, NB, &st), EINVAL);
+    assert_int_equal(syncstat_parse(text, name, &st), EINVAL);
 }
 
 static void
