@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Replication state of one ovsdb-server: reading it (sync-status, parsed
- * by syncstat.h, and the writability probe) and changing it (active, or backup of a source) over
- * the server's unixctl and OVSDB sockets. */
+ * by syncstat.h, and the writability probe) and changing it (active, or
+ * backup of a source) over the server's unixctl and OVSDB sockets. */
 #ifndef REPL_H
 #define REPL_H 1
 
