@@ -10,6 +10,7 @@
 #include "actions.h"
 #include "child.h"
 #include "log.h"
+#include "metadata.h"
 #include "ocf.h"
 #include "params.h"
 
@@ -31,7 +32,7 @@ main(int argc, char *argv[])
 
     switch (action) {
     case OCF_ACTION_META_DATA:
-        params_write_metadata(stdout, ocf_speaks_1_1());
+        metadata_write(stdout, ocf_speaks_1_1());
         return fflush(stdout) ? PCMK_OCF_UNKNOWN_ERROR : PCMK_OCF_OK;
     case OCF_ACTION_USAGE:
         usage(stdout);

@@ -14,20 +14,6 @@
 #define PARAMS_SHOW_MAX 48
 #define PARAMS_SHOW_SIZE (PARAMS_SHOW_MAX * 4 + 4)
 
-enum params_type {
-    PARAMS_STRING,
-    PARAMS_INTEGER,
-    PARAMS_BOOLEAN,
-};
-
-struct params_def {
-    const char *name;
-    enum params_type type;
-    const char *def;            /* Default, or NULL for none. */
-    bool required;
-    const char *shortdesc;
-    const char *longdesc;
-};
 
 static const struct params_def params_table[] = {
     { "master_ip", PARAMS_STRING, NULL, true,
@@ -166,7 +152,6 @@ static int params_bool(params_lookup_func *, void *, const char *, bool *,
                        char *, size_t);
 static int params_proto(params_lookup_func *, void *, const char *, bool *,
                         char *, size_t);
-static void params_xml_text(FILE *, const char *);
 static int params_no_ctl(params_lookup_func *, void *, char *, size_t);
 static int params_meta_check(params_lookup_func *, void *, char *, size_t);
 static int params_master_ip(const char *, bool *v6, char *, size_t);
@@ -268,26 +253,10 @@ params_parse(params_lookup_func *lookup, void *aux, struct params *p,
     return params_meta_check(lookup, aux, reason, size);
 }
 
-bool
-params_is_reloadable(const char *name)
+const struct params_def *
+params_def_at(size_t i)
 {
-    /* What reload-agent applies to the running servers (see the guide):
-     * the probe intervals only.  master_ip, the ports, the protocols and
-     * the TLS files change what the servers listen on or where backups
-     * replicate from (a restart or a move), the directories where the
-     * databases are, manage_northd and listen_on_master_ip_only the set
-     * of processes and listeners: Pacemaker restarts for those. */
-    static const char *reloadable[] = {
-        "inactive_probe_interval", "inactive_probe_interval_to_master",
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof reloadable / sizeof reloadable[0]; i++) {
-        if (!strcmp(name, reloadable[i])) {
-            return true;
-        }
-    }
-    return false;
+    return i < PARAMS_N ? &params_table[i] : NULL;
 }
 
 const char *
@@ -301,63 +270,6 @@ params_default(const char *name)
         }
     }
     return NULL;
-}
-
-void
-params_write_metadata(FILE *out, bool ocf11)
-{
-    static const char *types[] = { "string", "integer", "boolean" };
-    size_t i;
-
-    fputs("<?xml version=\"1.0\"?>\n"
-          "<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n"
-          "<resource-agent name=\"ovndb-servers\" version=\"1.0\">\n"
-          "<version>1.1</version>\n"
-          "<longdesc lang=\"en\">Manages the OVN Northbound and Southbound "
-          "ovsdb-server databases of a node as a promotable clone in "
-          "active/backup replication. The Promoted instance runs both "
-          "databases active and writable on master_ip; every Unpromoted "
-          "instance runs both as read-only backups that replicate from "
-          "master_ip. Use it with notify=true and an ocf:heartbeat:IPaddr2 "
-          "virtual IP colocated with the Promoted role and ordered after "
-          "promote. It is a drop-in replacement for OVN's ovndb-servers.ocf: "
-          "same parameters, same database files.</longdesc>\n"
-          "<shortdesc lang=\"en\">OVN NB/SB ovsdb-server active/backup"
-          "</shortdesc>\n<parameters>\n", out);
-    for (i = 0; i < PARAMS_N; i++) {
-        const struct params_def *d = &params_table[i];
-
-        fprintf(out, "<parameter name=\"%s\" unique=\"0\" required=\"%d\"%s>"
-                "\n<longdesc lang=\"en\">", d->name, d->required ? 1 : 0,
-                ocf11 && params_is_reloadable(d->name)
-                ? " reloadable=\"1\"" : "");
-        params_xml_text(out, d->longdesc);
-        fputs("</longdesc>\n<shortdesc lang=\"en\">", out);
-        params_xml_text(out, d->shortdesc);
-        fprintf(out, "</shortdesc>\n<content type=\"%s\"", types[d->type]);
-        if (d->def) {
-            fputs(" default=\"", out);
-            params_xml_text(out, d->def);
-            fputc('"', out);
-        }
-        fputs("/>\n</parameter>\n", out);
-    }
-    fputs("</parameters>\n<actions>\n"
-          "<action name=\"start\" timeout=\"60s\"/>\n"
-          "<action name=\"stop\" timeout=\"60s\"/>\n"
-          "<action name=\"promote\" timeout=\"50s\"/>\n"
-          "<action name=\"demote\" timeout=\"50s\"/>\n"
-          "<action name=\"notify\" timeout=\"20s\"/>\n"
-          "<action name=\"monitor\" timeout=\"30s\" interval=\"10s\" "
-          "depth=\"0\" role=\"Promoted\"/>\n"
-          "<action name=\"monitor\" timeout=\"30s\" interval=\"30s\" "
-          "depth=\"0\" role=\"Unpromoted\"/>\n"
-          "<action name=\"meta-data\" timeout=\"5s\"/>\n"
-          "<action name=\"validate-all\" timeout=\"20s\"/>\n", out);
-    if (ocf11) {
-        fputs("<action name=\"reload-agent\" timeout=\"20s\"/>\n", out);
-    }
-    fputs("</actions>\n</resource-agent>\n", out);
 }
 
 static const char *
@@ -431,29 +343,6 @@ params_proto(params_lookup_func *lookup, void *aux, const char *name,
         return EINVAL;
     }
     return 0;
-}
-
-static void
-params_xml_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
-    }
 }
 
 /* Returns 's' fit for an exit reason: control characters escaped, cut after

@@ -89,11 +89,24 @@ int params_parse(params_lookup_func *lookup, void *aux, struct params *p,
 /* Returns the default value of parameter 'name', or NULL. */
 const char *params_default(const char *name);
 
-/* Returns true if reload-agent applies parameter 'name' to the running
- * servers (reloadable="1" in the meta-data). */
-bool params_is_reloadable(const char *name);
+/* A parameter of the agent, as the meta-data describes it. */
+enum params_type {
+    PARAMS_STRING,
+    PARAMS_INTEGER,
+    PARAMS_BOOLEAN,
+};
 
-/* Writes the agent's meta-data XML to 'out'. */
-void params_write_metadata(FILE *out, bool ocf11);
+struct params_def {
+    const char *name;
+    enum params_type type;
+    const char *def;            /* Default, or NULL for none. */
+    bool required;
+    const char *shortdesc;
+    const char *longdesc;
+};
+
+/* Returns the 'i'th parameter, or NULL past the last. */
+const struct params_def *params_def_at(size_t i);
+
 
 #endif /* params.h */

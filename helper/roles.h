@@ -59,7 +59,7 @@ void roles_rebackup(struct rsc *r, const struct decide_input *in);
 void roles_repoint(struct rsc *r);
 
 /* reload-agent: applies the reloadable parameters (the probe intervals,
- * see params_is_reloadable()) to the servers observed in 'in' without
+ * see metadata_is_reloadable()) to the servers observed in 'in' without
  * restarting them: an active's Connection rows, a backup's replication
  * probe.  Returns 0 or a positive errno value with the reason in 'msg'. */
 int roles_reload(struct rsc *r, const struct decide_input *in, char *msg,

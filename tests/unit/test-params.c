@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for helper/params.c. */
 #include "unit.h"
+#include "metadata.h"
 #include "params.h"
 
 #include <errno.h>
@@ -490,7 +491,7 @@ test_metadata(void **state)
     (void) state;
     out = open_memstream(&text, &len);
     assert_non_null(out);
-    params_write_metadata(out, false);
+    metadata_write(out, false);
     assert_int_equal(fclose(out), 0);
 
     assert_true(!strncmp(text, "<?xml version=\"1.0\"?>\n", 22));
