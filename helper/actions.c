@@ -269,6 +269,8 @@ actions_monitor(struct rsc *r)
         roles_rebackup(r, &in);
     } else if (v.repair == DECIDE_REPAIR_REPOINT) {
         roles_repoint(r);
+    } else if (v.repair == DECIDE_REPAIR_RESYNC) {
+        roles_resync(r, &in);
     }
     if (v.state != DECIDE_STOPPED || probe) {
         /* A probe always writes: the cluster may have restarted and lost
@@ -512,6 +514,7 @@ actions_status(struct rsc *r, const struct decide_input *in,
         .connecting = in->nb.link == REPL_LINK_CONNECTING
                       || in->sb.link == REPL_LINK_CONNECTING,
         .has_data = in->nb.has_data || in->sb.has_data,
+        .stalled = in->nb.stalled || in->sb.stalled,
         .source = r->src.node[0] ? r->src.node : "master_ip",
         .reason = v->reason,
         .fresh_ms = fresh_read(r->p.db_dir),

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@ static void decide_fail(bool promoted, struct decide_verdict *,
                         const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static bool decide_in_sync(const struct decide_db *);
+static bool decide_resync(const struct decide_db *);
 
 void
 decide_monitor(const struct decide_input *in, struct decide_verdict *v)
@@ -124,6 +126,12 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
         v->score = DECIDE_SCORE_BACKUP;
         v->in_sync = true;
         return;
+    } else if (decide_resync(&in->nb) || decide_resync(&in->sb)) {
+        /* Replicating from a live active, yet nothing arrives: the
+         * session silently stopped passing packets.  Not in sync (it may
+         * miss acknowledged writes), and replicated again on a new
+         * session, which may work where the old one does not. */
+        v->repair = DECIDE_REPAIR_RESYNC;
     }
     if (in->nb.has_data || in->sb.has_data) {
         v->score = !in->last_active ? DECIDE_SCORE_STALE
@@ -327,5 +335,36 @@ decide_fail(bool promoted, struct decide_verdict *v, const char *fmt, ...)
 static bool
 decide_in_sync(const struct decide_db *db)
 {
-    return db->link == REPL_LINK_REPLICATING && db->source_alive;
+    return db->link == REPL_LINK_REPLICATING && db->source_alive
+           && !db->stalled;
+}
+
+static bool
+decide_resync(const struct decide_db *db)
+{
+    return db->link == REPL_LINK_REPLICATING && db->source_alive
+           && db->stalled;
+}
+
+long long
+decide_stall_bound(long long configured, long long probe_source,
+                   long long probe_backup)
+{
+    long long probe, least;
+
+    probe = probe_source > 0 && (probe_backup <= 0
+                                 || probe_source < probe_backup)
+            ? probe_source : probe_backup;
+    if (probe <= 0) {
+        return 0;
+    }
+    least = probe > (LLONG_MAX - DECIDE_STALL_MARGIN_MS) / 2
+            ? LLONG_MAX : 2 * probe + DECIDE_STALL_MARGIN_MS;
+    return configured > least ? configured : least;
+}
+
+bool
+decide_stalled(long long idle_ms, long long bound)
+{
+    return bound > 0 && idle_ms > bound;
 }

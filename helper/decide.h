@@ -49,6 +49,12 @@ struct decide_db {
                                  * (looked at only while "replicating"). */
     bool has_data;              /* It holds its NB_Global/SB_Global row
                                  * (looked at only when not in sync). */
+    bool stalled;               /* Backup: its established session with a
+                                 * live source carried no data for longer
+                                 * than the stall bound (see
+                                 * decide_stalled()). */
+    long long idle_ms;          /* Backup: how long that session carried
+                                 * no data, -1 if not known. */
 };
 
 struct decide_input {
@@ -79,6 +85,9 @@ enum decide_repair {
                                  * back at its source at once. */
     DECIDE_REPAIR_REPOINT,      /* A backup replicates from another source
                                  * than the chosen one: point it there. */
+    DECIDE_REPAIR_RESYNC,       /* A backup's session with its live source
+                                 * stalled: replicate again, on a new
+                                 * session. */
 };
 
 struct decide_verdict {
@@ -105,6 +114,22 @@ struct decide_peer {
  * run every 10 s (active) or 30 s (backups), so two copies that were both
  * current differ by up to that much. */
 #define DECIDE_FRESHNESS_SLACK_MS 60000
+
+/* The stall bound (ms) of a backup's replication session: 'configured' if
+ * positive (replication_stall_timeout), else twice the shortest nonzero
+ * inactivity probe on the session plus DECIDE_STALL_MARGIN_MS, since a
+ * healthy idle session carries nothing but those probes and their replies:
+ * 'probe_source' is the one the active runs on it, 'probe_backup' the one
+ * the backup runs (inactive_probe_interval_to_master).  A configured bound
+ * below that is raised to it.  0 (no probe at all): stalls cannot be told
+ * from silence, and none is reported. */
+long long decide_stall_bound(long long configured, long long probe_source,
+                             long long probe_backup);
+#define DECIDE_STALL_MARGIN_MS 1000
+
+/* Returns true if a session idle for 'idle_ms' (negative: unknown) has
+ * stalled under 'bound' (see decide_stall_bound()). */
+bool decide_stalled(long long idle_ms, long long bound);
 
 /* Decides the monitor verdict for 'in'. */
 void decide_monitor(const struct decide_input *in, struct decide_verdict *v);

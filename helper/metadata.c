@@ -11,13 +11,15 @@ bool
 metadata_is_reloadable(const char *name)
 {
     /* What reload-agent applies to the running servers (see the guide):
-     * the probe intervals only.  master_ip, the ports, the protocols and
+     * the probe intervals, and the stall bound, which monitors read
+     * afresh every time.  master_ip, the ports, the protocols and
      * the TLS files change what the servers listen on or where backups
      * replicate from (a restart or a move), the directories where the
      * databases are, manage_northd and listen_on_master_ip_only the set
      * of processes and listeners: Pacemaker restarts for those. */
     static const char *reloadable[] = {
         "inactive_probe_interval", "inactive_probe_interval_to_master",
+        "replication_stall_timeout",
     };
     size_t i;
 

@@ -13,6 +13,7 @@
 #include "proc.h"
 #include "repl.h"
 #include "rsc.h"
+#include "tcpdiag.h"
 
 /* Returns true if 'pid' used CPU time since it had used 'before' ticks. */
 static bool
@@ -102,6 +103,44 @@ observe_servers(struct rsc *r, enum decide_expect expect,
     }
 }
 
+/* Sets 'db->stalled' and 'db->idle_ms' for database 'i', a backup
+ * replicating from a live source: how long its session with that source
+ * carried no data, against the stall bound.  Returns 'db->stalled'. */
+static bool
+observe_stalled(struct rsc *r, int i, struct decide_db *db)
+{
+    long long bound = rsc_stall_bound(r, i);
+    long long deadline = clock_mono_ms() + OBSERVE_DIAG_MS;
+    pid_t pid;
+    int error;
+
+    db->idle_ms = -1;
+    if (!bound) {
+        return false;
+    }
+    error = server_pid(&r->srv[i], &pid);
+    if (!error) {
+        error = tcpdiag_idle_ms(pid, r->src.target[i], deadline,
+                                &db->idle_ms);
+    }
+    if (error) {
+        /* No established session (reconnecting) is no stall; the link
+         * state says the rest. */
+        if (error != ENOENT) {
+            log_warn("%s: cannot read the replication session: %s",
+                     r->srv[i].tag, strerror(error));
+        }
+        return false;
+    }
+    db->stalled = decide_stalled(db->idle_ms, bound);
+    if (db->stalled) {
+        log_warn("%s: nothing arrived from the active at %s for %lld ms "
+                 "(bound %lld ms): replication stalled", r->srv[i].tag,
+                 r->src.target[i], db->idle_ms, bound);
+    }
+    return db->stalled;
+}
+
 void
 observe_sync(struct rsc *r, struct decide_input *in)
 {
@@ -135,6 +174,8 @@ observe_sync(struct rsc *r, struct decide_input *in)
         if (!db->source_alive) {
             log_info("%s: the active at %s does not answer: %s",
                      r->srv[i].tag, r->src.target[i], strerror(error));
+            synced = false;
+        } else if (observe_stalled(r, i, db)) {
             synced = false;
         }
     }

@@ -28,6 +28,11 @@ struct rsc;
  * already there, so that a healthy server is not taken for hung. */
 #define OBSERVE_LATE_MS 50
 
+/* How long reading the kernel's view of a replication session may take
+ * (one netlink dump and one look at the server's descriptors: well under
+ * a millisecond on a backup). */
+#define OBSERVE_DIAG_MS 500
+
 /* Fills 'in' with what the servers of 'r' report, asking both at once so
  * that a hung one costs no more than its own wait.  'expect' is the role
  * Pacemaker expects (with backups expected, the source is asked ahead). */
@@ -36,7 +41,9 @@ void observe_servers(struct rsc *r, enum decide_expect expect,
 
 /* Adds to 'in' what it takes to tell whether two backups are in sync:
  * whether the source answers (only while the backups say they replicate;
- * the text stays "replicating" after the source died), and if not in
+ * the text stays "replicating" after the source died) and whether the
+ * session with it still carries data (a silently dropped flow keeps
+ * "replicating" too), and if not in
  * sync, whether they hold data and whether this node was the last
  * active. */
 void observe_sync(struct rsc *r, struct decide_input *in);

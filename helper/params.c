@@ -53,6 +53,17 @@ static const struct params_def params_table[] = {
       "Replication inactivity probe (ms)",
       "Inactivity probe interval, in milliseconds, that a backup uses on its "
       "replication connection to the active database." },
+    { "replication_stall_timeout", PARAMS_INTEGER, "0", false,
+      "Replication stall bound (ms)",
+      "How long, in milliseconds, a backup's established replication "
+      "session with a live active may carry no data before the backup "
+      "counts as stalled: its promotion score drops to that of a stale "
+      "copy and it replicates again on a new session (a full copy of the "
+      "databases). 0 (the default) means twice the shortest inactivity "
+      "probe on the session plus one second (11 s with the default probe "
+      "intervals); a smaller value is raised to that, since an idle healthy "
+      "session carries nothing but the probes. With no probe on the "
+      "session at all, stalls are not detected." },
     { "listen_on_master_ip_only", PARAMS_BOOLEAN, "yes", false,
       "Listen on master_ip only",
       "If yes, the active databases listen on master_ip only. If no, they "
@@ -210,6 +221,9 @@ params_parse(params_lookup_func *lookup, void *aux, struct params *p,
                        &p->listen_on_master_ip_only, reason, size)
         || params_int(lookup, aux, "inactive_probe_interval", 0,
                       2147483647, &p->inactive_probe_interval, reason, size)
+        || params_int(lookup, aux, "replication_stall_timeout", 0,
+                      2147483647, &p->replication_stall_timeout, reason,
+                      size)
         || params_int(lookup, aux, "inactive_probe_interval_to_master", 0,
                       2147483647, &p->inactive_probe_interval_to_master,
                       reason, size)) {

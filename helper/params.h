@@ -48,6 +48,7 @@ struct params {
     bool manage_northd;
     long long inactive_probe_interval;              /* ms */
     long long inactive_probe_interval_to_master;    /* ms */
+    long long replication_stall_timeout;            /* ms, 0: automatic */
     bool listen_on_master_ip_only;
     const char *db_dir;
     const char *run_dir;

@@ -381,6 +381,25 @@ roles_repoint(struct rsc *r)
     }
 }
 
+void
+roles_resync(struct rsc *r, const struct decide_input *in)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
+        char msg[256];
+
+        if (db->stalled) {
+            log_warn("%s: replicating again on a new session",
+                     r->srv[i].tag);
+            if (roles_backup_db(r, i, false, msg, sizeof msg)) {
+                log_err("%s", msg);
+            }
+        }
+    }
+}
+
 int
 roles_reload(struct rsc *r, const struct decide_input *in, char *msg,
              size_t size)

@@ -58,6 +58,10 @@ void roles_rebackup(struct rsc *r, const struct decide_input *in);
  * from another).  Failures are logged only. */
 void roles_repoint(struct rsc *r);
 
+/* Replicates again, on a new session, the databases of 'in' whose session
+ * stalled.  Failures are logged only. */
+void roles_resync(struct rsc *r, const struct decide_input *in);
+
 /* reload-agent: applies the reloadable parameters (the probe intervals,
  * see metadata_is_reloadable()) to the servers observed in 'in' without
  * restarting them: an active's Connection rows, a backup's replication

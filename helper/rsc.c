@@ -8,9 +8,11 @@
 
 #include "addr.h"
 #include "deadline.h"
+#include "decide.h"
 #include "log.h"
 #include "ocf.h"
 #include "repl.h"
+#include "tcpdiag.h"
 
 /* Longest db_dir, run_dir or log_dir that stop uses as given. */
 #define RSC_STOP_PATH_MAX 200
@@ -107,6 +109,22 @@ rsc_node_listener(struct rsc *r, int i, bool present)
     }
     server_node_listen(&r->srv[i], addr, remote, sizeof remote);
     return repl_set_remote(r->srv[i].ctl, remote, present, r->deadline);
+}
+
+long long
+rsc_stall_bound(const struct rsc *r, int i)
+{
+    char addr[SOURCE_TARGET_MAX];
+    long long probe_source = r->p.inactive_probe_interval;
+    int port;
+
+    if (r->p.listen_on_master_ip_only
+        && !tcpdiag_parse_remote(r->src.target[i], addr, sizeof addr, &port)
+        && strcmp(addr, r->p.master_ip)) {
+        probe_source = RSC_REMOTE_PROBE_MS;
+    }
+    return decide_stall_bound(r->p.replication_stall_timeout, probe_source,
+                              r->p.inactive_probe_interval_to_master);
 }
 
 static const char *

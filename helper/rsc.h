@@ -50,6 +50,16 @@ void rsc_init_for_stop(struct rsc *r, long long timeout_ms);
  * if none is found). */
 const char *rsc_self_addr(struct rsc *r);
 
+/* The probe interval (ms) that ovsdb-server runs on a passive remote
+ * without a Connection row, such as the active node's own listener. */
+#define RSC_REMOTE_PROBE_MS 5000
+
+/* The stall bound (ms) of database 'i''s replication session from its
+ * current source (see decide_stall_bound()): the active runs
+ * inactive_probe_interval on it, unless the source is the active node's
+ * own listener, which runs ovsdb-server's default. */
+long long rsc_stall_bound(const struct rsc *r, int i);
+
 /* Adds or removes the listener of database 'i' on this node's own address,
  * through which an active serves its backups (none is needed when that
  * address is master_ip itself, or in load-balancer mode, which listens on

@@ -38,6 +38,9 @@ status_class(const struct status_input *in)
         if (in->in_sync) {
             return "replicating";
         }
+        if (in->stalled) {
+            return "stalled";
+        }
         if (!in->has_data) {
             return "empty";
         }
@@ -79,6 +82,10 @@ status_next(const struct status_input *in, const struct status_cache *prev,
     } else if (!strcmp(class, "connecting")) {
         snprintf(next->text, sizeof next->text, "connecting to %s since "
                  "%s; last current %s", source, since, fresh);
+    } else if (!strcmp(class, "stalled")) {
+        snprintf(next->text, sizeof next->text, "stalled: nothing arrives "
+                 "from %s on the replication session since %s; "
+                 "replicating again; last current %s", source, since, fresh);
     } else if (!strcmp(class, "stale")) {
         snprintf(next->text, sizeof next->text, "stale: not in sync since "
                  "%s; last current %s", since, fresh);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What this node's copy is, in words an operator reads in `crm_mon -A`:
  * "active", "replicating from node2", "connecting to node2 since ...",
- * "stale: not in sync since ...", "never synchronised", "failed: ...".
+ * "stale: not in sync since ...", "stalled: nothing arrives from node2
+ * ...", "never synchronised", "failed: ...".
  * Published as the transient node attribute <resource>-status, written
  * only when the text changes (a cache in run_dir remembers the last one
  * and since when its state holds), so that a steady monitor writes
@@ -26,6 +27,9 @@ struct status_input {
     bool in_sync;               /* See struct decide_verdict. */
     bool connecting;            /* A backup's link is (re)connecting. */
     bool has_data;              /* Looked at only when not in sync. */
+    bool stalled;               /* A backup's session with its live
+                                 * source carries no data (see
+                                 * decide_stalled()). */
     const char *source;         /* The active node a backup follows, or
                                  * its address, or "master_ip". */
     const char *reason;         /* Of a failure. */

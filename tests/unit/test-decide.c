@@ -27,7 +27,9 @@
  *   5. Both backup: if Pacemaker expects the promoted role, FAILED_PROMOTED;
  *      else a running ovn-northd, or a database whose target is not
  *      master_ip, is FAILED; else BACKUP, with DECIDE_SCORE_BACKUP and in
- *      sync if both replicate from a live source; else, if either holds
+ *      sync if both replicate from a live source on a session that did
+ *      not stall; else (with repair RESYNC if a database replicates from
+ *      a live source on a stalled session), if either holds
  *      data, if this was the last active node, DECIDE_SCORE_FINAL if its
  *      freshness record was made as the active, else
  *      DECIDE_SCORE_LAST_ACTIVE; else DECIDE_SCORE_STALE; else
@@ -61,8 +63,8 @@ static const enum decide_expect expects[] = {
 #define N_LINKS (sizeof links / sizeof links[0])
 #define N_EXPECTS (sizeof expects / sizeof expects[0])
 /* Observations of one database: running x answered x role x link x
- * target_ok x source_alive x has_data. */
-#define N_DB (2 * 2 * N_ROLES * N_LINKS * 2 * 2 * 2)
+ * target_ok x source_alive x has_data x stalled. */
+#define N_DB (2 * 2 * N_ROLES * N_LINKS * 2 * 2 * 2 * 2)
 
 /* What decide_monitor() should answer. */
 struct expected {
@@ -106,7 +108,15 @@ answered_active(const struct decide_db *db)
 static bool
 backup_in_sync(const struct decide_db *db)
 {
-    return db->link == REPL_LINK_REPLICATING && db->source_alive;
+    return db->link == REPL_LINK_REPLICATING && db->source_alive
+           && !db->stalled;
+}
+
+static bool
+backup_stalled(const struct decide_db *db)
+{
+    return db->link == REPL_LINK_REPLICATING && db->source_alive
+           && db->stalled;
 }
 
 /* The oracle: what decide_monitor() should answer for 'in'. */
@@ -195,12 +205,18 @@ oracle(const struct decide_input *in, struct expected *x)
         x->repair = DECIDE_REPAIR_REPOINT;
     } else if (backup_in_sync(nb) && backup_in_sync(sb)) {
         expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_BACKUP, true);
-    } else if (nb->has_data || sb->has_data) {
-        expect_ok(x, DECIDE_BACKUP, !in->last_active ? DECIDE_SCORE_STALE
-                  : in->final_active ? DECIDE_SCORE_FINAL
-                  : DECIDE_SCORE_LAST_ACTIVE, false);
     } else {
-        expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_EMPTY, false);
+        if (nb->has_data || sb->has_data) {
+            expect_ok(x, DECIDE_BACKUP, !in->last_active
+                      ? DECIDE_SCORE_STALE
+                      : in->final_active ? DECIDE_SCORE_FINAL
+                      : DECIDE_SCORE_LAST_ACTIVE, false);
+        } else {
+            expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_EMPTY, false);
+        }
+        if (backup_stalled(nb) || backup_stalled(sb)) {
+            x->repair = DECIDE_REPAIR_RESYNC;
+        }
     }
 }
 
@@ -208,6 +224,8 @@ oracle(const struct decide_input *in, struct expected *x)
 static void
 db_from_index(size_t idx, struct decide_db *db)
 {
+    db->stalled = idx % 2;
+    idx /= 2;
     db->has_data = idx % 2;
     idx /= 2;
     db->source_alive = idx % 2;
@@ -227,10 +245,10 @@ static void
 print_db(const char *tag, const struct decide_db *db)
 {
     print_message("%s{run=%d ans=%d role=%s link=%s target_ok=%d "
-                  "source_alive=%d has_data=%d} ", tag, db->running,
-                  db->answered, repl_role_name(db->role),
+                  "source_alive=%d has_data=%d stalled=%d} ", tag,
+                  db->running, db->answered, repl_role_name(db->role),
                   repl_link_name(db->link), db->target_ok,
-                  db->source_alive, db->has_data);
+                  db->source_alive, db->has_data, db->stalled);
 }
 
 static void
@@ -348,6 +366,11 @@ test_exhaustive(void **state)
 #define BAK_NEW { .running = true, .answered = true,                          \
                   .role = REPL_ROLE_BACKUP, .link = REPL_LINK_CONNECTING,     \
                   .target_ok = true }
+/* "replicating" from a live source, but the session carries nothing. */
+#define BAK_STALL { .running = true, .answered = true,                        \
+                    .role = REPL_ROLE_BACKUP, .link = REPL_LINK_REPLICATING,  \
+                    .target_ok = true, .source_alive = true,                  \
+                    .has_data = true, .stalled = true }
 /* Replicating from another source than master_ip. */
 #define BAK_ELSE { .running = true, .answered = true,                         \
                    .role = REPL_ROLE_BACKUP, .link = REPL_LINK_REPLICATING,   \
@@ -367,6 +390,7 @@ test_exhaustive(void **state)
 #define FINAL DECIDE_SCORE_FINAL
 #define REBACKUP DECIDE_REPAIR_REBACKUP
 #define REPOINT DECIDE_REPAIR_REPOINT
+#define RESYNC DECIDE_REPAIR_RESYNC
 #define NO_REPAIR DECIDE_REPAIR_NONE
 
 struct row {
@@ -718,6 +742,20 @@ static void
 test_both_backup_scores(void **state)
 {
     static const struct row rows[] = {
+        /* A stalled session: not in sync, whatever its link says, and
+         * replicated again; either database's stall is enough. */
+        { .in = { .nb = BAK_STALL, .sb = BAK, .expect = UNPROM },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = RESYNC },
+        { .in = { .nb = BAK, .sb = BAK_STALL, .expect = UNPROM,
+                  .last_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_LAST_ACTIVE,
+          .repair = RESYNC },
+        { .in = { .nb = BAK_STALL, .sb = BAK_STALL, .expect = ANY },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = RESYNC },
+        /* Replicating from another source comes first: re-pointing it
+         * makes a new session anyway. */
+        { .in = { .nb = BAK_STALL, .sb = BAK_ELSE, .expect = UNPROM },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = REPOINT },
         /* In sync: last_active does not matter. */
         { .in = { .nb = BAK, .sb = BAK, .expect = ANY },
           .state = BACKUP, .score = DECIDE_SCORE_BACKUP, .in_sync = true,
@@ -837,6 +875,56 @@ test_active_ignores_backup_fields(void **state)
         r.in.sb.link = links[(k / N_LINKS) % N_LINKS];
         check_rows(&r, 1);
     }
+}
+
+/* The stall bound: twice the shortest probe on the session plus a
+ * margin, never below it, none without a probe. */
+static void
+test_stall_bound(void **state)
+{
+    static const struct {
+        long long configured, probe_source, probe_backup, want;
+    } cases[] = {
+        /* The defaults: the active's 5 s probe, the backup's 60 s. */
+        { .configured = 0, .probe_source = 5000, .probe_backup = 60000,
+          .want = 11000 },
+        { .configured = 0, .probe_source = 60000, .probe_backup = 2000,
+          .want = 5000 },
+        /* One side without a probe: the other's counts. */
+        { .configured = 0, .probe_source = 0, .probe_backup = 60000,
+          .want = 121000 },
+        { .configured = 0, .probe_source = 5000, .probe_backup = 0,
+          .want = 11000 },
+        /* No probe at all: no stall can be told from silence. */
+        { .configured = 0, .probe_source = 0, .probe_backup = 0,
+          .want = 0 },
+        { .configured = 30000, .probe_source = 0, .probe_backup = 0,
+          .want = 0 },
+        /* A configured bound counts when above the least one... */
+        { .configured = 30000, .probe_source = 5000,
+          .probe_backup = 60000, .want = 30000 },
+        /* ...and is raised to it when below. */
+        { .configured = 3000, .probe_source = 5000, .probe_backup = 60000,
+          .want = 11000 },
+        { .configured = 0, .probe_source = 2147483647,
+          .probe_backup = 2147483647, .want = 2 * 2147483647LL + 1000 },
+    };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        long long got = decide_stall_bound(cases[i].configured,
+                                           cases[i].probe_source,
+                                           cases[i].probe_backup);
+
+        if (got != cases[i].want) {
+            fail_msg("case %zu: %lld, expected %lld", i, got, cases[i].want);
+        }
+    }
+    assert_false(decide_stalled(11000, 11000));
+    assert_true(decide_stalled(11001, 11000));
+    assert_false(decide_stalled(-1, 11000));
+    assert_false(decide_stalled(1000000, 0));
 }
 
 static void
@@ -1250,6 +1338,7 @@ main(void)
         cmocka_unit_test(test_backup_other_source),
         cmocka_unit_test(test_both_backup_scores),
         cmocka_unit_test(test_backup_link),
+        cmocka_unit_test(test_stall_bound),
         cmocka_unit_test(test_active_ignores_backup_fields),
         cmocka_unit_test(test_state_names),
         cmocka_unit_test(test_election_fresher_peer),

@@ -39,6 +39,12 @@ static const struct text_row text_rows[] = {
               .fresh_ms = T_FRESH },
       .want = "stale: not in sync since 2026-12-04 14:02:10 UTC; last "
               "current 2026-12-04 14:00:00 UTC" },
+    { .what = "a stalled session, even with the link still replicating",
+      .in = { .state = DECIDE_BACKUP, .stalled = true, .has_data = true,
+              .source = "node2", .fresh_ms = T_FRESH },
+      .want = "stalled: nothing arrives from node2 on the replication "
+              "session since 2026-12-04 14:02:10 UTC; replicating again; "
+              "last current 2026-12-04 14:00:00 UTC" },
     { .what = "never current",
       .in = { .state = DECIDE_BACKUP, .has_data = true, .source = "node2" },
       .want = "stale: not in sync since 2026-12-04 14:02:10 UTC; last "
