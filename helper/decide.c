@@ -142,12 +142,34 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
     }
 }
 
+/* The offset (ms) of peer 'p''s clock from ours, as the 'at' values of
+ * positions measured in the same round show it; 0 if unknown or if 'p'
+ * is not up (its value comes from another round). */
+static long long
+decide_offset(const struct decide_position *mine_pos,
+              const struct decide_peer *p)
+{
+    if (!mine_pos || !p->up || mine_pos->at <= 0 || p->pos.at <= 0) {
+        return 0;
+    }
+    return p->pos.at - mine_pos->at;
+}
+
+/* Returns the sum of the ages of 'pos' (for choosing among newer
+ * copies). */
+static long long
+decide_age_sum(const struct decide_position *pos)
+{
+    return pos->age[0] + pos->age[1];
+}
+
 int
 decide_election(const char *me, long long mine,
+                const struct decide_position *mine_pos,
                 const struct decide_peer *peers, int n,
                 const char *last_active, char *reason, size_t size)
 {
-    int best = -1, i;
+    int best = -1, newer = -1, i;
     bool last_active_up = false;
 
     if (size) {
@@ -159,6 +181,8 @@ decide_election(const char *me, long long mine,
 
     for (i = 0; i < n; i++) {
         const struct decide_peer *p = &peers[i];
+        enum decide_order order = DECIDE_ORDER_UNKNOWN;
+        long long theirs;
 
         if (!strcmp(p->node, me)) {
             continue;
@@ -166,12 +190,41 @@ decide_election(const char *me, long long mine,
         if (last_active && !strcmp(p->node, last_active) && p->up) {
             last_active_up = true;
         }
-        if (p->freshness > mine
-            && (p->active
-                || p->freshness - mine > DECIDE_FRESHNESS_SLACK_MS)
-            && (best < 0 || p->freshness > peers[best].freshness)) {
+        if (mine_pos && p->up && !p->active) {
+            order = decide_order(&p->pos, mine_pos);
+        }
+        if (order == DECIDE_ORDER_NEWER) {
+            if (newer < 0 || decide_age_sum(&p->pos)
+                             < decide_age_sum(&peers[newer].pos)) {
+                newer = i;
+            }
+            continue;
+        }
+        if (order != DECIDE_ORDER_UNKNOWN) {
+            /* The data says: it holds nothing this copy lacks. */
+            continue;
+        }
+        /* Its freshness on this node's clock. */
+        theirs = p->freshness - decide_offset(mine_pos, p);
+        if (theirs > mine
+            && (p->active || theirs - mine > DECIDE_FRESHNESS_SLACK_MS)
+            && (best < 0 || theirs > peers[best].freshness
+                                     - decide_offset(mine_pos,
+                                                     &peers[best]))) {
             best = i;
         }
+    }
+    if (newer >= 0) {
+        const struct decide_peer *p = &peers[newer];
+        int k = p->pos.age[0] + DECIDE_AGE_TOLERANCE_MS < mine_pos->age[0]
+                ? 0 : 1;
+
+        snprintf(reason, size, "%s holds newer data than %s: its %s "
+                 "received data %lld ms after this copy's last; refusing "
+                 "promotion so that %s is promoted", p->node, me,
+                 k ? "SB" : "NB", mine_pos->age[k] - p->pos.age[k],
+                 p->node);
+        return newer;
     }
     if (best >= 0 && !peers[best].up) {
         snprintf(reason, size, "%s, which is down, holds newer data than "
@@ -194,6 +247,32 @@ decide_election(const char *me, long long mine,
         return n;
     }
     return -1;
+}
+
+enum decide_order
+decide_order(const struct decide_position *a, const struct decide_position *b)
+{
+    bool a_newer = false, b_newer = false;
+    int k;
+
+    if (a->epoch <= 0 || a->epoch != b->epoch) {
+        return DECIDE_ORDER_UNKNOWN;
+    }
+    for (k = 0; k < 2; k++) {
+        if (a->age[k] < 0 || b->age[k] < 0) {
+            return DECIDE_ORDER_UNKNOWN;
+        }
+        /* A smaller age: data reached it later. */
+        if (a->age[k] + DECIDE_AGE_TOLERANCE_MS < b->age[k]) {
+            a_newer = true;
+        } else if (b->age[k] + DECIDE_AGE_TOLERANCE_MS < a->age[k]) {
+            b_newer = true;
+        }
+    }
+    return a_newer && b_newer ? DECIDE_ORDER_CONFLICT
+           : a_newer ? DECIDE_ORDER_NEWER
+           : b_newer ? DECIDE_ORDER_OLDER
+           : DECIDE_ORDER_SAME;
 }
 
 long long
@@ -252,13 +331,81 @@ decide_record_time(const char *value, bool marker)
     return errno || *end || ms <= 0 ? 0 : ms;
 }
 
-void
-decide_parse_freshness(const char *value, long long *ms, bool *final)
+/* Most a published age, epoch or time may be: beyond it, the value is
+ * not one this agent wrote (ages of up to a century, times up to the
+ * year 5138). */
+#define DECIDE_POS_MAX 99999999999999LL
+
+int
+decide_format_freshness(long long ms, bool final,
+                        const struct decide_position *pos, char *buf,
+                        size_t size)
 {
+    if (final) {
+        return snprintf(buf, size, "%lld:active", ms);
+    }
+    if (!pos) {
+        return snprintf(buf, size, "%lld", ms);
+    }
+    return snprintf(buf, size, "%lld age=%lld,%lld epoch=%lld at=%lld", ms,
+                    pos->age[0], pos->age[1], pos->epoch, pos->at);
+}
+
+/* Parses "NAME=" followed by a number (or, with 'two', "N,N") at '*p',
+ * within [-1, DECIDE_POS_MAX]; advances '*p' past it.  Returns false if
+ * it is not there. */
+static bool
+decide_parse_field(const char **p, const char *name, long long *v, bool two)
+{
+    size_t len = strlen(name);
+    int k;
+
+    if (strncmp(*p, name, len) || (*p)[len] != '=') {
+        return false;
+    }
+    *p += len + 1;
+    for (k = 0; k < (two ? 2 : 1); k++) {
+        char *end;
+
+        if (k && *(*p)++ != ',') {
+            return false;
+        }
+        if (!(**p >= '0' && **p <= '9') && **p != '-') {
+            return false;
+        }
+        errno = 0;
+        v[k] = strtoll(*p, &end, 10);
+        if (errno || end == *p || v[k] < -1 || v[k] > DECIDE_POS_MAX) {
+            return false;
+        }
+        *p = end;
+    }
+    return true;
+}
+
+void
+decide_parse_freshness(const char *value, long long *ms, bool *final,
+                       struct decide_position *pos)
+{
+    struct decide_position got;
+    const char *p;
     char *end;
 
+    if (pos) {
+        pos->age[0] = pos->age[1] = -1;
+        pos->epoch = pos->at = 0;
+    }
     *ms = strtoll(value, &end, 10);
     *final = !strcmp(end, ":active");
+    if (!pos || *end != ' ') {
+        return;
+    }
+    p = end + 1;
+    if (decide_parse_field(&p, "age", got.age, true) && *p++ == ' '
+        && decide_parse_field(&p, "epoch", &got.epoch, false) && *p++ == ' '
+        && decide_parse_field(&p, "at", &got.at, false) && !*p) {
+        *pos = got;
+    }
 }
 
 int
@@ -293,6 +440,7 @@ decide_peers(const char *me, const char *handed,
             peers[n] = (struct decide_peer) {
                 .node = names[n],
                 .up = up,
+                .pos = { .age = { -1, -1 } },
             };
             n++;
         }

@@ -99,6 +99,45 @@ struct decide_verdict {
     char reason[160];           /* Why, for a failure; "" otherwise. */
 };
 
+/* Where a copy stands by what it holds, measured by each node at the
+ * pre-promote notification of a transition: how long ago data last
+ * reached each database, by the node's own clock (a difference of two
+ * readings of one clock, which an offset between nodes' clocks does not
+ * change), and which promotion that data comes from. */
+struct decide_position {
+    long long age[2];           /* NB, SB: ms since data last reached the
+                                 * copy, when measured; -1 if unknown. */
+    long long epoch;            /* The time in the promotion record the copy
+                                 * holds (it names a promotion; compared
+                                 * for equality only); 0 if none. */
+    long long at;               /* The measuring node's wall clock then
+                                 * (ms since the epoch), 0 if unknown: the
+                                 * difference between two nodes' values is
+                                 * their clocks' offset, within the
+                                 * notification round's spread. */
+};
+
+/* Ages that differ by less than this are taken as equal: the nodes of a
+ * transition measure them at slightly different times, and a backup
+ * writes what it receives a little after the other. */
+#define DECIDE_AGE_TOLERANCE_MS 1000
+
+/* How two positions compare. */
+enum decide_order {
+    DECIDE_ORDER_UNKNOWN,       /* Not comparable: an age is unknown, or
+                                 * the data comes from different
+                                 * promotions. */
+    DECIDE_ORDER_SAME,          /* Within the tolerance on both. */
+    DECIDE_ORDER_NEWER,         /* The first received data after the
+                                 * second's last, and nothing older. */
+    DECIDE_ORDER_OLDER,
+    DECIDE_ORDER_CONFLICT,      /* Each is newer in one database. */
+};
+
+/* Compares position 'a' with 'b'.  Pure. */
+enum decide_order decide_order(const struct decide_position *a,
+                               const struct decide_position *b);
+
 /* A peer in the promotion election. */
 struct decide_peer {
     const char *node;
@@ -107,6 +146,8 @@ struct decide_peer {
     bool active;                /* The freshness was recorded while the
                                  * peer was the active: its copy was final
                                  * then, and any newer one beats ours. */
+    struct decide_position pos; /* Published with the freshness (ages -1
+                                 * and epoch 0 if not). */
 };
 
 /* How much older (ms) a candidate's data may look than a peer's before
@@ -140,11 +181,18 @@ void decide_monitor(const struct decide_input *in, struct decide_verdict *v);
  * pre-promote; down: with the freshness they last published) and the last
  * active node 'last_active' recorded in OVN_REPL_INFO (NULL if none).
  * It may not if a peer's copy is newer by more than the slack, or if it
- * never synchronised while the last active node is down.  Returns -1 if it
- * may; otherwise the index of the up peer to promote instead, or 'n' if
- * the newer copy is on a node that is down, with an explanation in
+ * never synchronised while the last active node is down.  Between this
+ * node, at position 'mine_pos' (NULL if unknown), and a peer up in this
+ * transition whose position compares with it (see decide_order()), the
+ * positions decide instead of the freshness times and their slack: a
+ * copy that missed data another holds loses, and two that hold the same
+ * are equal.  With other up peers, the freshness times are compared after
+ * removing the clock offset the positions' 'at' values measure.  Returns
+ * -1 if it may; otherwise the index of the up peer to promote instead, or
+ * 'n' if the newer copy is on a node that is down, with an explanation in
  * 'reason'. */
 int decide_election(const char *me, long long mine,
+                    const struct decide_position *mine_pos,
                     const struct decide_peer *peers, int n,
                     const char *last_active, char *reason, size_t size);
 
@@ -165,10 +213,20 @@ long long decide_freshness(bool has_data, long long fresh, bool fresh_active,
  * not of that form or the time is not positive. */
 long long decide_record_time(const char *value, bool marker);
 
-/* Parses a published freshness "MS" or "MS:active" into '*ms' and
- * '*final' (the ":active" suffix: recorded as the active stepped down).
- * A value without digits gives 0. */
-void decide_parse_freshness(const char *value, long long *ms, bool *final);
+/* Formats a freshness for publication: "MS:active" for an active's final
+ * copy ('final'); otherwise "MS", followed, if 'pos' is not NULL, by
+ * " age=NB,SB epoch=E at=W" (older versions read the leading "MS" only).
+ * Returns what snprintf() returns. */
+int decide_format_freshness(long long ms, bool final,
+                            const struct decide_position *pos, char *buf,
+                            size_t size);
+
+/* Parses a published freshness into '*ms', '*final' (the ":active"
+ * suffix: recorded as the active stepped down) and, if 'pos' is not NULL,
+ * '*pos' (unknown unless the value carries a well-formed position).  A
+ * value without digits gives 0. */
+void decide_parse_freshness(const char *value, long long *ms, bool *final,
+                            struct decide_position *pos);
 
 /* Most peers an election looks at. */
 #define DECIDE_MAX_PEERS 32

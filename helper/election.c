@@ -11,12 +11,14 @@
 #include "handover.h"
 #include "log.h"
 #include "ocf.h"
+#include "position.h"
 #include "repl.h"
 #include "rsc.h"
 #include "switchover.h"
 
-/* Room for a published freshness: "MS" or "MS:active". */
-#define ELECTION_FRESHNESS_MAX 48
+/* Room for a published freshness: "MS", "MS:active", or "MS" and a
+ * position (see decide_format_freshness()). */
+#define ELECTION_FRESHNESS_MAX 160
 
 static long long election_db_time(struct rsc *r, const char *key);
 
@@ -69,11 +71,20 @@ void
 election_publish(struct rsc *r, bool final)
 {
     char value[ELECTION_FRESHNESS_MAX];
+    struct decide_position pos;
     bool active;
     long long fresh = election_freshness(r, &active);
 
-    snprintf(value, sizeof value, "%lld%s", fresh,
-             final && active ? ":active" : "");
+    if (final && !active) {
+        /* The pre-promote notification of an election (a stopping or
+         * demoted active's copy is final, and says so instead). */
+        position_measure(r, election_db_time(r, HANDOVER_PROMOTED_KEY),
+                         &pos);
+        position_keep(r, &pos);
+    }
+    decide_format_freshness(fresh, final && active,
+                            final && !active ? &pos : NULL, value,
+                            sizeof value);
     cluster_set_attr(&r->cl, r->cl.node, "freshness", true, value,
                      r->deadline);
 }
@@ -111,9 +122,17 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
     struct decide_peer peers[DECIDE_MAX_PEERS];
     char names[DECIDE_MAX_PEERS][NODELIST_NAME_MAX];
     char last[NODELIST_NAME_MAX], value[ELECTION_FRESHNESS_MAX];
+    struct decide_position mine_pos;
     bool mine_active;
     long long mine = election_freshness(r, &mine_active);
     int n, j, best;
+
+    /* Where this copy stood when every node measured its own, at the
+     * pre-promote notification; measured now if that was not kept. */
+    if (!position_kept(r, &mine_pos)) {
+        position_measure(r, election_db_time(r, HANDOVER_PROMOTED_KEY),
+                         &mine_pos);
+    }
 
     if (cluster_get_last_active(&r->cl, last, sizeof last, r->deadline)) {
         last[0] = '\0';
@@ -135,7 +154,8 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
                              value, sizeof value, r->deadline)) {
             continue;
         }
-        decide_parse_freshness(value, &peers[j].freshness, &final);
+        decide_parse_freshness(value, &peers[j].freshness, &final,
+                               &peers[j].pos);
         /* A node demoted in this transition handed over (or is handing
          * over) to the new active: its final record must not veto the
          * promotion it is part of. */
@@ -143,7 +163,7 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
                           && !switchover_holds_marker(r, peers[j].node);
     }
 
-    best = decide_election(r->cl.node, mine, peers, n,
+    best = decide_election(r->cl.node, mine, &mine_pos, peers, n,
                            last[0] ? last : NULL, msg, size);
     if (best < 0) {
         return 0;

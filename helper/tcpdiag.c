@@ -288,11 +288,15 @@ tcpdiag_owned(pid_t pid, const struct tcpdiag_match *m, int n,
         close(dfd);
         return error;
     }
-    while ((de = readdir(d)) != NULL) {
+    for (;;) {
         unsigned long inode;
         ssize_t len;
         int i;
 
+        de = readdir(d);
+        if (!de) {
+            break;
+        }
         if (++seen > TCPDIAG_MAX_FDS) {
             error = E2BIG;
             break;

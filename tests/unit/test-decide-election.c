@@ -159,10 +159,240 @@ test_parse_freshness(void **state)
         bool final = !row->want_final;
         long long ms = -1;
 
-        decide_parse_freshness(row->value, &ms, &final);
+        decide_parse_freshness(row->value, &ms, &final, NULL);
         if (ms != row->want || final != row->want_final) {
             fail_msg("\"%s\": got %lld%s", row->value, ms,
                      final ? ":active" : "");
+        }
+    }
+}
+
+/* decide_format_freshness() and decide_parse_freshness() with positions:
+ * what one writes the other reads back; anything else is no position. */
+static void
+test_position_text(void **state)
+{
+    static const struct decide_position pos = {
+        .age = { 250, 8400 }, .epoch = 1764860000123LL,
+        .at = 1764860400456LL,
+    };
+    static const struct {
+        const char *value;
+        bool known;
+    } rows[] = {
+        { .value = "1764860399000 age=250,8400 epoch=1764860000123 "
+                   "at=1764860400456", .known = true },
+        { .value = "1764860399000 age=-1,8400 epoch=1764860000123 "
+                   "at=1764860400456", .known = true },
+        { .value = "1764860399000" },
+        { .value = "1764860399000 age=250,8400 epoch=1764860000123" },
+        { .value = "1764860399000 age=250 epoch=1 at=1" },
+        { .value = "1764860399000 age=250,8400 epoch=1 at=1 " },
+        { .value = "1764860399000 age=250,8400 epoch=1 at=1x" },
+        { .value = "1764860399000 age=-2,8400 epoch=1 at=1" },
+        { .value = "1764860399000 age=,8400 epoch=1 at=1" },
+        { .value = "1764860399000 age=1,99999999999999999999 epoch=1 at=1" },
+        { .value = "1764860399000 epoch=1 age=250,8400 at=1" },
+        { .value = "1764860399000  age=250,8400 epoch=1 at=1" },
+    };
+    struct decide_position got;
+    char buf[160];
+    long long ms;
+    bool final;
+    size_t i;
+
+    (void) state;
+    decide_format_freshness(1764860399000LL, false, &pos, buf, sizeof buf);
+    assert_string_equal(buf, rows[0].value);
+    decide_format_freshness(1764860399000LL, true, &pos, buf, sizeof buf);
+    assert_string_equal(buf, "1764860399000:active");
+    decide_format_freshness(1764860399000LL, false, NULL, buf, sizeof buf);
+    assert_string_equal(buf, "1764860399000");
+
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        memset(&got, 0x5a, sizeof got);
+        decide_parse_freshness(rows[i].value, &ms, &final, &got);
+        assert_int_equal(ms, 1764860399000LL);
+        assert_false(final);
+        if (!rows[i].known) {
+            if (got.age[0] != -1 || got.age[1] != -1 || got.epoch
+                || got.at) {
+                fail_msg("\"%s\": read a position", rows[i].value);
+            }
+            continue;
+        }
+        assert_int_equal(got.age[1], 8400);
+        assert_int_equal(got.epoch, 1764860000123LL);
+        assert_int_equal(got.at, 1764860400456LL);
+    }
+    /* "MS:active" stays final, with no position. */
+    decide_parse_freshness("12:active", &ms, &final, &got);
+    assert_true(final);
+    assert_int_equal(got.age[0], -1);
+}
+
+/* decide_order(). */
+static void
+test_order(void **state)
+{
+#define POS(NB, SB, E) { .age = { NB, SB }, .epoch = E, .at = 1 }
+    static const struct {
+        struct decide_position a, b;
+        enum decide_order want;
+    } rows[] = {
+        /* Same data, measured a little apart. */
+        { .a = POS(300, 7200000, 5), .b = POS(900, 7200400, 5),
+          .want = DECIDE_ORDER_SAME },
+        { .a = POS(300, 50, 5), .b = POS(1300, 1050, 5),
+          .want = DECIDE_ORDER_SAME },
+        /* NB stalled on b for 8 s: a is newer. */
+        { .a = POS(200, 7200000, 5), .b = POS(8200, 7200000, 5),
+          .want = DECIDE_ORDER_NEWER },
+        { .a = POS(8200, 9000, 5), .b = POS(200, 300, 5),
+          .want = DECIDE_ORDER_OLDER },
+        /* Only SB differs. */
+        { .a = POS(100, 100, 5), .b = POS(100, 1101, 5),
+          .want = DECIDE_ORDER_NEWER },
+        /* Each newer in one database. */
+        { .a = POS(100, 5000, 5), .b = POS(5000, 100, 5),
+          .want = DECIDE_ORDER_CONFLICT },
+        /* Data from different promotions, or an age unknown: not
+         * comparable by age. */
+        { .a = POS(100, 100, 5), .b = POS(9000, 9000, 6),
+          .want = DECIDE_ORDER_UNKNOWN },
+        { .a = POS(100, 100, 0), .b = POS(9000, 9000, 0),
+          .want = DECIDE_ORDER_UNKNOWN },
+        { .a = POS(-1, 100, 5), .b = POS(9000, 9000, 5),
+          .want = DECIDE_ORDER_UNKNOWN },
+        { .a = POS(100, 100, 5), .b = POS(9000, -1, 5),
+          .want = DECIDE_ORDER_UNKNOWN },
+    };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        enum decide_order got = decide_order(&rows[i].a, &rows[i].b);
+
+        if (got != rows[i].want) {
+            fail_msg("row %zu: %d, want %d", i, (int) got,
+                     (int) rows[i].want);
+        }
+    }
+#undef POS
+}
+
+/* decide_election() with positions: the data decides between nodes of
+ * the transition, whatever their clocks say. */
+static void
+test_election_by_position(void **state)
+{
+    /* 2026-12-04 17:00 UTC, node3's clock right; node2's five minutes
+     * ahead or behind. */
+    const long long t = 1796403600000LL, skew = 5 * 60 * 1000;
+    const struct decide_position fresh = {
+        .age = { 300, 4000 }, .epoch = 77, .at = t,
+    };
+    const struct decide_position stalled = {
+        .age = { 8300, 12000 }, .epoch = 77, .at = t,
+    };
+    struct {
+        const char *what;
+        long long mine;
+        const struct decide_position *mine_pos;
+        struct decide_peer peer;
+        int want;
+        const char *reason;
+    } rows[] = {
+        { .what = "a stalled candidate refuses, a fresh peer is elected",
+          .mine = t - 20000, .mine_pos = &stalled,
+          .peer = { .node = "node3", .freshness = t - 25000, .up = true,
+                    .pos = fresh },
+          .want = 0,
+          .reason = "node3 holds newer data than node2: its NB received "
+                    "data 8000 ms after this copy's last; refusing "
+                    "promotion so that node3 is promoted" },
+        { .what = "the fresh candidate accepts against a stalled peer",
+          .mine = t - 25000, .mine_pos = &fresh,
+          .peer = { .node = "node3", .freshness = t - 20000, .up = true,
+                    .pos = stalled },
+          .want = -1 },
+        { .what = "a stalled peer whose clock is 5 min ahead does not win",
+          .mine = t - 25000, .mine_pos = &fresh,
+          .peer = { .node = "node3", .freshness = t + skew - 20000,
+                    .up = true,
+                    .pos = { .age = { 8300, 12000 }, .epoch = 77,
+                             .at = t + skew } },
+          .want = -1 },
+        { .what = "a stalled candidate whose clock is 5 min ahead refuses",
+          .mine = t + skew - 20000,
+          .mine_pos = &(const struct decide_position) {
+              .age = { 8300, 12000 }, .epoch = 77, .at = t + skew },
+          .peer = { .node = "node3", .freshness = t - 25000, .up = true,
+                    .pos = fresh },
+          .want = 0 },
+        { .what = "a fresh peer whose clock is 5 min behind still wins",
+          .mine = t - 20000, .mine_pos = &stalled,
+          .peer = { .node = "node3", .freshness = t - skew - 25000,
+                    .up = true,
+                    .pos = { .age = { 300, 4000 }, .epoch = 77,
+                             .at = t - skew } },
+          .want = 0 },
+        { .what = "the same data: accepted, even 59 s apart in freshness",
+          .mine = t - 59000, .mine_pos = &fresh,
+          .peer = { .node = "node3", .freshness = t, .up = true,
+                    .pos = { .age = { 900, 4500 }, .epoch = 77,
+                             .at = t } },
+          .want = -1 },
+        { .what = "the same data: accepted, even 5 min apart in freshness",
+          .mine = t - skew, .mine_pos = &fresh,
+          .peer = { .node = "node3", .freshness = t, .up = true,
+                    .pos = fresh },
+          .want = -1 },
+        /* Without comparable positions, the freshness times decide,
+         * with the measured clock offset taken out. */
+        { .what = "other promotion: a skewed clock is corrected",
+          .mine = t - 30000, .mine_pos = &fresh,
+          .peer = { .node = "node3", .freshness = t + skew - 20000,
+                    .up = true,
+                    .pos = { .age = { 300, 300 }, .epoch = 78,
+                             .at = t + skew } },
+          .want = -1 },
+        { .what = "other promotion: newer by more than the slack",
+          .mine = t - 200000, .mine_pos = &fresh,
+          .peer = { .node = "node3", .freshness = t + skew - 20000,
+                    .up = true,
+                    .pos = { .age = { 300, 300 }, .epoch = 78,
+                             .at = t + skew } },
+          .want = 0,
+          .reason = "node3 holds newer data than node2; refusing "
+                    "promotion so that node3 is promoted" },
+        { .what = "a peer's final active copy still wins",
+          .mine = t - 1000, .mine_pos = &fresh,
+          .peer = { .node = "node3", .freshness = t, .up = true,
+                    .active = true, .pos = { .age = { -1, -1 } } },
+          .want = 0 },
+        /* A peer that is down: its record is from another round. */
+        { .what = "a down peer's position is not used",
+          .mine = t - 20000, .mine_pos = &stalled,
+          .peer = { .node = "node3", .freshness = t - 25000,
+                    .pos = fresh },
+          .want = -1 },
+    };
+    char reason[256];
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int got = decide_election("node2", rows[i].mine, rows[i].mine_pos,
+                                  &rows[i].peer, 1, NULL, reason,
+                                  sizeof reason);
+
+        if (got != rows[i].want) {
+            fail_msg("%s: %d, want %d (%s)", rows[i].what, got,
+                     rows[i].want, reason);
+        }
+        if (rows[i].reason) {
+            assert_string_equal(reason, rows[i].reason);
         }
     }
 }
@@ -298,6 +528,9 @@ main(void)
         cmocka_unit_test(test_freshness),
         cmocka_unit_test(test_record_time),
         cmocka_unit_test(test_parse_freshness),
+        cmocka_unit_test(test_position_text),
+        cmocka_unit_test(test_order),
+        cmocka_unit_test(test_election_by_position),
         cmocka_unit_test(test_peers),
         cmocka_unit_test(test_peers_overflow),
     };

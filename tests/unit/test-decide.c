@@ -995,7 +995,7 @@ check_elections(const struct election *cases, size_t n_cases)
 
         memset(&buf, 0, sizeof buf);
         memset(buf.canary, 'C', sizeof buf.canary);
-        got = decide_election(c->me, c->mine, c->peers, c->n,
+        got = decide_election(c->me, c->mine, NULL, c->peers, c->n,
                               c->last_active, buf.reason,
                               sizeof buf.reason);
         if (got != want
@@ -1138,15 +1138,15 @@ test_election_active_record(void **state)
     char reason[256];
 
     (void) state;
-    assert_int_equal(decide_election("node3", 95000, up, 1, NULL, reason,
-                                     sizeof reason), 0);
+    assert_int_equal(decide_election("node3", 95000, NULL, up, 1, NULL,
+                                     reason, sizeof reason), 0);
     assert_non_null(strstr(reason, "node1"));
-    assert_int_equal(decide_election("node3", 95000, down, 1, NULL, reason,
-                                     sizeof reason), 1);
-    assert_int_equal(decide_election("node3", 95000, plain, 1, NULL, reason,
-                                     sizeof reason), -1);
-    assert_int_equal(decide_election("node3", 100000, up, 1, NULL, reason,
-                                     sizeof reason), -1);
+    assert_int_equal(decide_election("node3", 95000, NULL, down, 1, NULL,
+                                     reason, sizeof reason), 1);
+    assert_int_equal(decide_election("node3", 95000, NULL, plain, 1, NULL,
+                                     reason, sizeof reason), -1);
+    assert_int_equal(decide_election("node3", 100000, NULL, up, 1, NULL,
+                                     reason, sizeof reason), -1);
 }
 
 static void
@@ -1312,14 +1312,14 @@ test_election_short_reason(void **state)
     (void) state;
     memset(&buf, 'x', sizeof buf.reason);
     memset(buf.canary, 'C', sizeof buf.canary);
-    assert_int_equal(decide_election("n1", T0, peers, 1, NULL, buf.reason,
-                                     sizeof buf.reason), 0);
+    assert_int_equal(decide_election("n1", T0, NULL, peers, 1, NULL,
+                                     buf.reason, sizeof buf.reason), 0);
     assert_int_equal(strlen(buf.reason), sizeof buf.reason - 1);
     assert_memory_equal(buf.canary, "CCCCCCCC", sizeof buf.canary);
 
     memset(&buf, 'x', sizeof buf.reason);
-    assert_int_equal(decide_election("n1", 0, NULL, 0, "n2", buf.reason,
-                                     sizeof buf.reason), 0);
+    assert_int_equal(decide_election("n1", 0, NULL, NULL, 0, "n2",
+                                     buf.reason, sizeof buf.reason), 0);
     assert_int_equal(strlen(buf.reason), sizeof buf.reason - 1);
     assert_memory_equal(buf.canary, "CCCCCCCC", sizeof buf.canary);
 }

@@ -62,6 +62,7 @@ static const struct kv defaults[] = {
     { .name = "manage_northd", .value = "no" },
     { .name = "inactive_probe_interval", .value = "5000" },
     { .name = "inactive_probe_interval_to_master", .value = "60000" },
+    { .name = "replication_stall_timeout", .value = "0" },
     { .name = "listen_on_master_ip_only", .value = "yes" },
     { .name = "ovn_nb_db_privkey",
       .value = "/etc/openvswitch/ovnnb-privkey.pem" },
@@ -124,6 +125,7 @@ test_parse_defaults(void **state)
     assert_false(p.manage_northd);
     assert_int_equal(p.inactive_probe_interval, 5000);
     assert_int_equal(p.inactive_probe_interval_to_master, 60000);
+    assert_int_equal(p.replication_stall_timeout, 0);
     assert_true(p.listen_on_master_ip_only);
     assert_string_equal(p.ovn_ctl, "/usr/share/ovn/scripts/ovn-ctl");
     assert_string_equal(p.db_dir, "/var/lib/ovn");
