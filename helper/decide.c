@@ -255,13 +255,18 @@ decide_order(const struct decide_position *a, const struct decide_position *b)
     bool a_newer = false, b_newer = false;
     int k;
 
+    bool compared = false;
+
     if (a->epoch <= 0 || a->epoch != b->epoch) {
         return DECIDE_ORDER_UNKNOWN;
     }
     for (k = 0; k < 2; k++) {
         if (a->age[k] < 0 || b->age[k] < 0) {
-            return DECIDE_ORDER_UNKNOWN;
+            /* No evidence from this database (no transaction since the
+             * file was written whole, and no session left). */
+            continue;
         }
+        compared = true;
         /* A smaller age: data reached it later. */
         if (a->age[k] + DECIDE_AGE_TOLERANCE_MS < b->age[k]) {
             a_newer = true;
@@ -269,7 +274,8 @@ decide_order(const struct decide_position *a, const struct decide_position *b)
             b_newer = true;
         }
     }
-    return a_newer && b_newer ? DECIDE_ORDER_CONFLICT
+    return !compared ? DECIDE_ORDER_UNKNOWN
+           : a_newer && b_newer ? DECIDE_ORDER_CONFLICT
            : a_newer ? DECIDE_ORDER_NEWER
            : b_newer ? DECIDE_ORDER_OLDER
            : DECIDE_ORDER_SAME;

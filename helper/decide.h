@@ -124,9 +124,9 @@ struct decide_position {
 
 /* How two positions compare. */
 enum decide_order {
-    DECIDE_ORDER_UNKNOWN,       /* Not comparable: an age is unknown, or
-                                 * the data comes from different
-                                 * promotions. */
+    DECIDE_ORDER_UNKNOWN,       /* Not comparable: the data comes from
+                                 * different promotions, or no database
+                                 * has an age known on both sides. */
     DECIDE_ORDER_SAME,          /* Within the tolerance on both. */
     DECIDE_ORDER_NEWER,         /* The first received data after the
                                  * second's last, and nothing older. */
@@ -134,7 +134,8 @@ enum decide_order {
     DECIDE_ORDER_CONFLICT,      /* Each is newer in one database. */
 };
 
-/* Compares position 'a' with 'b'.  Pure. */
+/* Compares position 'a' with 'b', database by database, over those whose
+ * age both know.  Pure. */
 enum decide_order decide_order(const struct decide_position *a,
                                const struct decide_position *b);
 

@@ -88,13 +88,16 @@ position_measure(struct rsc *r, long long epoch, struct decide_position *pos)
         long long age = position_file_age(r->srv[i].db_file), idle;
         pid_t pid;
 
-        if (age >= 0 && r->src.target[i][0]
-            && !server_pid(&r->srv[i], &pid)
+        if (r->src.target[i][0] && !server_pid(&r->srv[i], &pid)
             && !tcpdiag_idle_ms(pid, r->src.target[i],
                                 clock_mono_ms() + OBSERVE_DIAG_MS, &idle)
             && idle > age) {
-            /* Nothing arrived on the session since: the file changed for
-             * another reason. */
+            /* The session with the active is still there, and nothing
+             * arrived on it since the file's time (or the file's time is
+             * not a transaction's: written whole at the last resync, or
+             * compacted): the copy holds what the active sent until the
+             * session's last bytes, which arrive in order, and nothing
+             * after. */
             age = idle;
         }
         pos->age[i] = age < 0 ? -1 : age;

@@ -388,14 +388,20 @@ roles_resync(struct rsc *r, const struct decide_input *in)
 
     for (i = 0; i < 2; i++) {
         const struct decide_db *db = i == 0 ? &in->nb : &in->sb;
-        char msg[256];
+        int error;
 
-        if (db->stalled) {
-            log_warn("%s: replicating again on a new session",
-                     r->srv[i].tag);
-            if (roles_backup_db(r, i, false, msg, sizeof msg)) {
-                log_err("%s", msg);
-            }
+        if (!db->stalled) {
+            continue;
+        }
+        /* Already a backup of that source: only a new session helps. */
+        log_warn("%s: replicating again from %s on a new session",
+                 r->srv[i].tag, r->src.target[i]);
+        error = repl_make_backup(r->srv[i].ctl, r->src.target[i],
+                                 r->p.inactive_probe_interval_to_master,
+                                 r->deadline);
+        if (error) {
+            log_err("%s: cannot replicate again from %s: %s", r->srv[i].tag,
+                    r->src.target[i], strerror(error));
         }
     }
 }

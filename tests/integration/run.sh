@@ -7,7 +7,7 @@ passed=0 failed=0 status=0
 for suite in "$here"/replication.sh "$here"/actions.sh "$here"/safety.sh \
              "$here"/switchover.sh "$here"/tls.sh "$here"/sick.sh \
              "$here"/status.sh "$here"/reload.sh "$here"/hostile.sh \
-             "$here"/hostile-params.sh "$here"/harden.sh; do
+             "$here"/hostile-params.sh "$here"/harden.sh "$here"/stall.sh; do
     [ -f "$suite" ] || continue
     echo "=== $(basename "$suite")"
     out=$(bash "$suite" 2>&1) || status=1

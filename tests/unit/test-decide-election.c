@@ -262,10 +262,20 @@ test_order(void **state)
           .want = DECIDE_ORDER_UNKNOWN },
         { .a = POS(100, 100, 0), .b = POS(9000, 9000, 0),
           .want = DECIDE_ORDER_UNKNOWN },
-        { .a = POS(-1, 100, 5), .b = POS(9000, 9000, 5),
+        { .a = POS(-1, 100, 5), .b = POS(-1, 9000, 5),
+          .want = DECIDE_ORDER_NEWER },
+        { .a = POS(-1, 100, 5), .b = POS(9000, -1, 5),
           .want = DECIDE_ORDER_UNKNOWN },
-        { .a = POS(100, 100, 5), .b = POS(9000, -1, 5),
+        { .a = POS(-1, -1, 5), .b = POS(-1, -1, 5),
           .want = DECIDE_ORDER_UNKNOWN },
+        /* A database known on one side only gives no evidence: the other
+         * decides. */
+        { .a = POS(100, -1, 5), .b = POS(9000, 300, 5),
+          .want = DECIDE_ORDER_NEWER },
+        { .a = POS(9000, 300, 5), .b = POS(100, -1, 5),
+          .want = DECIDE_ORDER_OLDER },
+        { .a = POS(100, 300, 5), .b = POS(500, -1, 5),
+          .want = DECIDE_ORDER_SAME },
     };
     size_t i;
 

@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The NB_Global row inserted (n = 1) or updated through the server at 'sock': a record
- * appended to its file. */
+/* The NB_Global row inserted (n = 1) or updated through the server at
+ * 'sock': a record appended to its file. */
 static void
 transact(const char *sock, int n)
 {
