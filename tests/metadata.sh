@@ -122,9 +122,9 @@ check "OCF 1.1 meta-data has reload-agent" test "$(xpath_in "$md11" \
     'count(//action[@name="reload-agent"])')" = 1
 check "OCF 1.0 meta-data has no reload-agent" test "$(xpath_in "$md" \
     'count(//action[@name="reload-agent"])')" = 0
-check "the two probe intervals are reloadable, nothing else" test \
+check "the two probe intervals and the stall bound are reloadable, nothing else" test \
     "$(xpath_in "$md11" 'count(//parameter[@reloadable="1"])')/$(xpath_in \
-    "$md11" 'count(//parameter[@reloadable="1"][@name="inactive_probe_interval" or @name="inactive_probe_interval_to_master"])')" = 2/2
+    "$md11" 'count(//parameter[@reloadable="1"][@name="inactive_probe_interval" or @name="inactive_probe_interval_to_master" or @name="replication_stall_timeout"])')" = 3/3
 
 # (b) The official OCF 1.1 schema; a plain clone has no ../shared.
 if [ -r "$ocf11_rng" ]; then
