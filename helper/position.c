@@ -121,6 +121,9 @@ position_keep(struct rsc *r, const struct decide_position *pos)
     int len;
 
     position_path(r, path, sizeof path);
+    /* A write that fails must not leave an older position to be taken
+     * for this round's. */
+    statefile_remove(path);
     len = snprintf(buf, sizeof buf, "%lld %lld %lld %lld %lld\n",
                    clock_mono_ms(), pos->age[0], pos->age[1], pos->epoch,
                    pos->at);
@@ -134,9 +137,14 @@ position_kept(struct rsc *r, struct decide_position *pos)
     long long when;
 
     position_path(r, path, sizeof path);
-    if (statefile_read(path, buf, sizeof buf)
-        || sscanf(buf, "%lld %lld %lld %lld %lld%c", &when, &pos->age[0],
-                  &pos->age[1], &pos->epoch, &pos->at, &extra) != 6
+    if (statefile_read(path, buf, sizeof buf)) {
+        return false;
+    }
+    /* Used once: a later promote measures again unless a pre-promote
+     * notification kept a new one. */
+    statefile_remove(path);
+    if (sscanf(buf, "%lld %lld %lld %lld %lld%c", &when, &pos->age[0],
+               &pos->age[1], &pos->epoch, &pos->at, &extra) != 6
         || extra != '\n') {
         return false;
     }

@@ -30,8 +30,8 @@ void position_measure(struct rsc *r, long long epoch,
 /* Keeps 'pos' in run_dir.  Failures are logged only. */
 void position_keep(struct rsc *r, const struct decide_position *pos);
 
-/* Reads back the position kept by position_keep() within the last
- * POSITION_KEEP_MS.  Returns false if there is none. */
+/* Reads back, once (it is removed), the position kept by position_keep()
+ * within the last POSITION_KEEP_MS.  Returns false if there is none. */
 bool position_kept(struct rsc *r, struct decide_position *pos);
 
 /* Returns the age (ms) of the last transaction in the database file at
