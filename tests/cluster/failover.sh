@@ -13,6 +13,8 @@
 #       the Promoted role on the stale node)
 #   7   a backup crashed and restarted
 #   8   pcs resource cleanup, disable/enable, node standby/unstandby
+#   10  operator: pcs resource update of the probe intervals (reload-agent,
+#       no restart), then crm_mon -A's <rsc>-status after a switchover
 #
 # Every scenario runs writers inside a node that is not the victim; they
 # commit numbered rows through the VIP and record each acknowledged write.
@@ -872,6 +874,249 @@ s8_admin() {
     finish S8c
 }
 
+# ------------------------------------------------------ scenario 10 helpers
+
+# s10_pids: every node's ovsdb-server and ovn-northd PIDs, one word per
+# node ("node1:12,34 node2:56,78 ...").
+s10_pids() {
+    local n out=
+    for n in "${LAB_NODES[@]}"; do
+        out+="$n:$(lab_exec "$n" pgrep -x 'ovsdb-server|ovn-northd' \
+                   | sort -n | paste -sd, -) "
+    done
+    echo "${out% }"
+}
+
+# s10_log NODE: NODE's pacemaker.log (Pacemaker's and the agent's lines).
+s10_log() {
+    echo "$LAB_DIR/$1/var-log-pacemaker/pacemaker.log"
+}
+
+# s10_log_mark: "NODE=LINES ..." of every node's pacemaker.log, to read
+# only what comes after (s10_log_since).
+s10_log_mark() {
+    local n out=
+    for n in "${LAB_NODES[@]}"; do
+        out+="$n=$(wc -l < "$(s10_log "$n")") "
+    done
+    echo "${out% }"
+}
+
+# s10_log_since MARK NODE: NODE's log lines written after MARK.
+s10_log_since() {
+    local m
+    m=$(tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p")
+    tail -n "+$((${m:-0} + 1))" "$(s10_log "$2")"
+}
+
+# s10_reloaded MARK ACTIVE PROBE PROBE_TO_MASTER: since MARK, every
+# node's controller logged a successful reload-agent of ovndb_servers,
+# and the agent applied PROBE to both databases on ACTIVE and
+# PROBE_TO_MASTER on every other node.
+s10_reloaded() {
+    local n v lines db
+    for n in "${LAB_NODES[@]}"; do
+        lines=$(s10_log_since "$1" "$n")
+        grep -qi "Result of reload-agent operation for ovndb_servers.* on $n: ok" \
+            <<<"$lines" || return 1
+        v=$4
+        [ "$n" = "$2" ] && v=$3
+        for db in NB SB; do
+            grep -q ": $db: probe interval $v ms applied" <<<"$lines" \
+                || return 1
+        done
+    done
+}
+
+# s10_conn_probe NODE: the inactivity_probe of the NB and SB Connection
+# rows in NODE's own databases ("NB SB"; a backup's are replicated).
+s10_conn_probe() {
+    local nb sb
+    nb=$(lab_exec "$1" timeout 5 ovn-nbctl --db=unix:/var/run/ovn/ovnnb_db.sock \
+         --bare --columns=inactivity_probe list Connection 2>/dev/null \
+         | grep . | sort -u | paste -sd/ -)
+    sb=$(lab_exec "$1" timeout 5 ovn-sbctl --db=unix:/var/run/ovn/ovnsb_db.sock \
+         --bare --columns=inactivity_probe list Connection 2>/dev/null \
+         | grep . | sort -u | paste -sd/ -)
+    echo "${nb:-none} ${sb:-none}"
+}
+
+# s10_probe_is NODE "NB SB": s10_conn_probe NODE prints that.
+s10_probe_is() {
+    [ "$(s10_conn_probe "$1")" = "$2" ]
+}
+
+# s10_all_probes: "node1=NB SB,node2=..." of every node.
+s10_all_probes() {
+    local n out=
+    for n in "${LAB_NODES[@]}"; do
+        out+="$n=$(s10_conn_probe "$n"),"
+    done
+    echo "${out%,}"
+}
+
+# s10_writer_errors: writes the current writers tried and were not
+# acknowledged (writer.sh counts them in FILE.err).
+s10_writer_errors() {
+    local f e total=0
+    for f in "${OVL_WFILES[@]}"; do
+        e=0
+        [ -s "$f.err" ] && read -r e < "$f.err"
+        total=$((total + e))
+    done
+    echo "$total"
+}
+
+# s10_status_view: every node's <rsc>-status as crm_mon -A shows it,
+# "node1=TEXT|node2=TEXT|node3=TEXT".
+s10_status_view() {
+    local n xml out=
+    xml=$(lab_exec "$(view_node)" timeout 10 crm_mon -1 -A --output-as=xml \
+          2>/dev/null) || return 1
+    for n in "${LAB_NODES[@]}"; do
+        out+="$n=$(xmllint --xpath "string(//node_attributes/node[@name='$n']/attribute[@name='ovndb_servers-status']/@value)" - <<<"$xml" 2>/dev/null)|"
+    done
+    echo "${out%|}"
+}
+
+# s10_status_is WANT: s10_status_view prints WANT (kept in S10_VIEW).
+s10_status_is() {
+    S10_VIEW=$(s10_status_view)
+    [ "$S10_VIEW" = "$1" ]
+}
+
+# wait_until_slow SECS CMD...: wait_until, polling every 0.5 s (for
+# commands that ask the cluster).
+wait_until_slow() {
+    local end
+    end=$(($(lab_now_ms) + $1 * 1000))
+    shift
+    while :; do
+        "$@" && return 0
+        [ "$(lab_now_ms)" -lt "$end" ] || return 1
+        sleep 0.5
+    done
+}
+
+# s10_update WHAT MARK ACTIVE PROBE PROBE_TO_MASTER PARAM=VALUE...: one
+# pcs resource update, then waits (30 s at most) for its reload-agent on
+# every node.
+s10_update() {
+    local what=$1 mark=$2 p=$3 v=$4 vm=$5 t0 n
+    shift 5
+    t0=$(lab_now_ms)
+    note "pcs resource update ovndb_servers $*"
+    pcs_do resource update ovndb_servers "$@" > "$SCEN_DIR/update.log" 2>&1 \
+        || fail "S10a: pcs resource update $* ($(tail -1 "$SCEN_DIR/update.log"))"
+    if wait_until_slow 30 s10_reloaded "$mark" "$p" "$v" "$vm"; then
+        pass "S10a: $what: reload-agent ran on every node ($(fmt_ms $(($(lab_now_ms) - t0)))): $p applied $v ms to NB and SB, the backups $vm ms"
+    else
+        fail "S10a: $what: reload-agent on every node within 30 s"
+        for n in "${LAB_NODES[@]}"; do
+            s10_log_since "$mark" "$n" \
+                | grep -E 'reload-agent|probe interval|ovndb_servers_(start|stop|promote|demote)' \
+                | sed "s/^/# $n: /"
+        done
+    fi
+}
+
+s10_operator() {
+    local p w t0 t1 pids mark mark0 v=30000 vm=45000 errors np want n
+    scenario 10a "operator: pcs resource update of both probe intervals (reload-agent, no restart)"
+    p=$(ovl_promoted)
+    w=$(other_nodes "$p" | head -1)
+    writers "$w" 2 50
+    warm_up
+    pids=$(s10_pids)
+    note "servers before: $pids (active $p)"
+    check "S10a: the Connection rows hold the default probe 5000 on every node" \
+        test "$(s10_all_probes)" = "node1=5000 5000,node2=5000 5000,node3=5000 5000"
+    t0=$(lab_now_ms)
+    mark0=$(s10_log_mark)
+    s10_update "inactive_probe_interval" "$mark0" "$p" "$v" 60000 \
+        "inactive_probe_interval=$v"
+    mark=$(s10_log_mark)
+    s10_update "inactive_probe_interval_to_master" "$mark" "$p" "$v" "$vm" \
+        "inactive_probe_interval_to_master=$vm"
+    wait_acked 40 20 "$(lab_now_ms)" || fail "S10a: writes go on after the reloads"
+    t1=$(lab_now_ms)
+    check "S10a: the servers' Connection rows hold the new probe $v on every node (NB SB)" \
+        test "$(s10_all_probes)" = "node1=$v $v,node2=$v $v,node3=$v $v"
+    check "S10a: no server restarted: every node's ovsdb-server and ovn-northd PIDs unchanged" \
+        test "$(s10_pids)" = "$pids"
+    check "S10a: $p is still the active" test "$(ovl_promoted)" = "$p"
+    check "S10a: no start, stop, promote or demote since the update (controllers' logs)" \
+        test -z "$(for n in "${LAB_NODES[@]}"; do
+                       s10_log_since "$mark0" "$n"
+                   done | grep -E 'Result of (start|stop|promote|demote) operation for ovndb_servers')"
+    ovl_writers_stop
+    errors=$(s10_writer_errors)
+    check "S10a: no write refused or failed during the reloads ($errors)" \
+        test "$errors" = 0
+    report_stall "$t0" "write stall (both updates)"
+    check "S10a: writes did not stall (longest gap $(fmt_ms "$(ovl_writers_max_gap "$t0" "$t1")") < 1 s)" \
+        test "$(ovl_writers_max_gap "$t0" "$t1")" -lt 1000
+    finish S10a
+
+    restore
+    scenario 10b "operator: crm_mon -A after a switchover"
+    p=$(ovl_promoted)
+    np=$(other_nodes "$p" | head -1)
+    w=$(other_nodes "$p" "$np")
+    want=
+    for n in "${LAB_NODES[@]}"; do
+        if [ "$n" = "$p" ]; then
+            want+="$n=active|"
+        else
+            want+="$n=replicating from $p|"
+        fi
+    done
+    check "S10b: before: crm_mon -A says ${want%|} (within 45 s)" \
+        wait_until_slow 45 s10_status_is "${want%|}"
+    writers "$w" 1 50
+    warm_up
+    t0=$(lab_now_ms)
+    note "pcs resource move ovndb_servers-clone $np --promoted (from $p)"
+    pcs_do resource move ovndb_servers-clone "$np" --promoted \
+        > "$SCEN_DIR/move.log" 2>&1 \
+        || note "pcs resource move: $(tail -1 "$SCEN_DIR/move.log")"
+    check "S10b: $np promoted after the move" \
+        test "$(ovl_wait_promoted 60 "$p")" = "$np"
+    pcs_do resource clear ovndb_servers-clone > /dev/null 2>&1
+    want=
+    for n in "${LAB_NODES[@]}"; do
+        if [ "$n" = "$np" ]; then
+            want+="$n=active|"
+        else
+            want+="$n=replicating from $np|"
+        fi
+    done
+    want=${want%|}
+    # The new active writes "active" at promote, the demoted node at its
+    # first Unpromoted monitor (right after the demote); the backup that
+    # kept its role only at its next monitor (every 30 s): the move plus
+    # up to 30 s (35 s seen on Debian 13).
+    if wait_until_slow 60 s10_status_is "$want"; then
+        pass "S10b: crm_mon -A says $want ($(fmt_ms $(($(lab_now_ms) - t0))) after the move)"
+    else
+        fail "S10b: crm_mon -A says $want within 60 s (got $S10_VIEW)"
+    fi
+    lab_exec "$(view_node)" crm_mon -A1 > "$SCEN_DIR/crm_mon-A1.txt" 2>&1
+    note "crm_mon -A1 on $(view_node):"
+    sed 's/^/#   /' "$SCEN_DIR/crm_mon-A1.txt"
+    check "S10b: the new active $np kept the probe $v (NB SB)" \
+        test "$(s10_conn_probe "$np")" = "$v $v"
+    wait_acked 40 20 "$(lab_now_ms)" || fail "S10b: writes go on after the move"
+    report_stall "$t0" "write stall (switchover)"
+    # Back to the defaults (one more reload-agent) for whatever runs next.
+    pcs_do resource update ovndb_servers inactive_probe_interval= \
+        inactive_probe_interval_to_master= --wait=60 > /dev/null 2>&1 \
+        || note "resetting the probe intervals: pcs --wait did not confirm"
+    check "S10b: the probes are back to the default 5000 on $np" \
+        wait_until_slow 20 s10_probe_is "$np" "5000 5000"
+    finish S10b
+}
+
 # -------------------------------------------------------------------- main
 
 want() {
@@ -892,7 +1137,7 @@ s1_initial_start || {
     summary
     exit 1
 }
-for s in 2 3 4 5 6 7 8; do
+for s in 2 3 4 5 6 7 8 10; do
     want "$s" || continue
     restore || { fail "S$s: no clean state to start from"; break; }
     case $s in
@@ -903,6 +1148,7 @@ for s in 2 3 4 5 6 7 8; do
         6) s6_cold_restart ;;
         7) s7_backup_restart ;;
         8) s8_admin ;;
+        10) s10_operator ;;
     esac
 done
 
