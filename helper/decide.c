@@ -129,9 +129,13 @@ decide_monitor(const struct decide_input *in, struct decide_verdict *v)
     } else if (decide_resync(&in->nb) || decide_resync(&in->sb)) {
         /* Replicating from a live active, yet nothing arrives: the
          * session silently stopped passing packets.  Not in sync (it may
-         * miss acknowledged writes), and replicated again on a new
-         * session, which may work where the old one does not. */
+         * miss acknowledged writes), below every backup in sync whatever
+         * this node was before (an active is alive), and replicated again
+         * on a new session, which may work where the old one does not. */
         v->repair = DECIDE_REPAIR_RESYNC;
+        v->score = in->nb.has_data || in->sb.has_data ? DECIDE_SCORE_STALE
+                   : DECIDE_SCORE_EMPTY;
+        return;
     }
     if (in->nb.has_data || in->sb.has_data) {
         v->score = !in->last_active ? DECIDE_SCORE_STALE

@@ -28,8 +28,9 @@
  *      else a running ovn-northd, or a database whose target is not
  *      master_ip, is FAILED; else BACKUP, with DECIDE_SCORE_BACKUP and in
  *      sync if both replicate from a live source on a session that did
- *      not stall; else (with repair RESYNC if a database replicates from
- *      a live source on a stalled session), if either holds
+ *      not stall; else, if a database replicates from a live source on
+ *      a stalled session, repair RESYNC with DECIDE_SCORE_STALE (or
+ *      DECIDE_SCORE_EMPTY without data); else, if either holds
  *      data, if this was the last active node, DECIDE_SCORE_FINAL if its
  *      freshness record was made as the active, else
  *      DECIDE_SCORE_LAST_ACTIVE; else DECIDE_SCORE_STALE; else
@@ -205,18 +206,16 @@ oracle(const struct decide_input *in, struct expected *x)
         x->repair = DECIDE_REPAIR_REPOINT;
     } else if (backup_in_sync(nb) && backup_in_sync(sb)) {
         expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_BACKUP, true);
+    } else if (backup_stalled(nb) || backup_stalled(sb)) {
+        expect_ok(x, DECIDE_BACKUP, nb->has_data || sb->has_data
+                  ? DECIDE_SCORE_STALE : DECIDE_SCORE_EMPTY, false);
+        x->repair = DECIDE_REPAIR_RESYNC;
+    } else if (nb->has_data || sb->has_data) {
+        expect_ok(x, DECIDE_BACKUP, !in->last_active ? DECIDE_SCORE_STALE
+                  : in->final_active ? DECIDE_SCORE_FINAL
+                  : DECIDE_SCORE_LAST_ACTIVE, false);
     } else {
-        if (nb->has_data || sb->has_data) {
-            expect_ok(x, DECIDE_BACKUP, !in->last_active
-                      ? DECIDE_SCORE_STALE
-                      : in->final_active ? DECIDE_SCORE_FINAL
-                      : DECIDE_SCORE_LAST_ACTIVE, false);
-        } else {
-            expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_EMPTY, false);
-        }
-        if (backup_stalled(nb) || backup_stalled(sb)) {
-            x->repair = DECIDE_REPAIR_RESYNC;
-        }
+        expect_ok(x, DECIDE_BACKUP, DECIDE_SCORE_EMPTY, false);
     }
 }
 
@@ -746,10 +745,14 @@ test_both_backup_scores(void **state)
          * replicated again; either database's stall is enough. */
         { .in = { .nb = BAK_STALL, .sb = BAK, .expect = UNPROM },
           .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = RESYNC },
+        /* An active is alive: below every backup in sync, whatever this
+         * node was before. */
         { .in = { .nb = BAK, .sb = BAK_STALL, .expect = UNPROM,
                   .last_active = true },
-          .state = BACKUP, .score = DECIDE_SCORE_LAST_ACTIVE,
-          .repair = RESYNC },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = RESYNC },
+        { .in = { .nb = BAK_STALL, .sb = BAK, .expect = UNPROM,
+                  .last_active = true, .final_active = true },
+          .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = RESYNC },
         { .in = { .nb = BAK_STALL, .sb = BAK_STALL, .expect = ANY },
           .state = BACKUP, .score = DECIDE_SCORE_STALE, .repair = RESYNC },
         /* Replicating from another source comes first: re-pointing it
