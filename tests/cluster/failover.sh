@@ -881,16 +881,19 @@ s8_admin() {
 
 # ------------------------------------------- a silently stalled backup (9)
 
-# The stall is staged with tc (the lab's hosts have neither nft nor
-# iptables, and this kernel has no gact, the "action drop" module): in the
-# stalled backup's namespace, eth0's root qdisc becomes an HTB whose class
-# 1:66 ends in a blackhole qdisc (everything classified there is dropped;
-# unclassified packets bypass HTB's classes, unshaped), and u32 filters
-# that match exactly the replication flows (protocol, both addresses, both
-# ports) classify them into 1:66.  Received packets of those flows are
-# redirected by an ingress qdisc's u32 filters (mirred) to eth0's egress,
-# where the same HTB drops them.  No RST, no ICMP: the TCP connections stay
-# ESTABLISHED on both ends, and new connections are not affected.
+# The stall is staged with tc (the machine has neither nft nor iptables,
+# and its kernel has neither gact, tc's "action drop", nor the prio qdisc:
+# CONFIG_NET_ACT_GACT and CONFIG_NET_SCH_PRIO are unset; HTB, ingress, u32
+# and mirred are there).  In the stalled backup's namespace, eth0's root
+# qdisc becomes an HTB whose class 1:66 ends in a blackhole qdisc
+# (everything classified there is dropped; unclassified packets bypass
+# HTB's classes, unshaped), and u32 filters that match exactly the
+# replication flows (protocol, both addresses, both ports) classify them
+# into 1:66.  Received packets of those flows are redirected by an ingress
+# qdisc's u32 filters (mirred) to eth0's egress, where the same HTB drops
+# them.  No RST, no ICMP: the backup's connections stay ESTABLISHED and its
+# ovsdb-server notices nothing before its replication probe (60 s), while
+# new connections are not affected.
 STALL_CLASS=1:66
 
 # stall_flows NODE ACTIVE: NODE's ESTABLISHED TCP connections from its own
