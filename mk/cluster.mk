@@ -4,7 +4,7 @@
 #   make demo            a live 3-node cluster: write through the VIP, crash
 #                        the active node, failover, rejoin (scripts/demo.sh)
 #   make check-cluster   the failover suite on the lab (tests/cluster/
-#                        failover.sh, scenarios 1-8; about 3 minutes on 2
+#                        failover.sh, scenarios 1-10; about 6 minutes on 2
 #                        cores).  Needs root.  "make check" runs it after
 #                        the non-sanitized suites and before check-packages.
 #

@@ -13,6 +13,10 @@
 #       the Promoted role on the stale node)
 #   7   a backup crashed and restarted
 #   8   pcs resource cleanup, disable/enable, node standby/unstandby
+#   9   a backup's replication silently stalled, then the active node
+#       crashes (9a: the backup Pacemaker would promote on a tie is the
+#       stalled one; 9b: the other backup is; FAILOVER_STALL_RUNS=N runs
+#       each N times, 1 by default)
 #   10  operator: pcs resource update of the probe intervals (reload-agent,
 #       no restart), then crm_mon -A's <rsc>-status after a switchover
 #
@@ -33,7 +37,8 @@
 # with a printed WARNING (SCEN_WARN_FAIL), never silently.  The lab is
 # torn down on exit, failure and SIGINT/SIGTERM alike (lab_down kills the
 # nodes by their verified init PIDs and checks that no process, namespace
-# or mount is left).  About 3 minutes on 2 cores.
+# or mount is left).  About 3 minutes on 2 cores for 1-8,
+# and about 100 s more for 9 (9a and 9b once each).
 #
 # Run as root, with the agent installed ("make check-cluster" installs it),
 # or with LAB_AGENT_DESTDIR=DIR to test a "make install DESTDIR=DIR" build
@@ -363,12 +368,14 @@ restart_node() {
 # --------------------------------------------------------------- restoring
 
 # restore: back to the clean 3-node state (all nodes up and linked, no
-# leftover constraint, standby or disabled resource, no failure history).
+# leftover constraint, standby or disabled resource, tc stall (scenario 9)
+# or failure history).
 # Rebuilds the lab as a last resort, and fails the suite then.
 restore() {
     local n
     for n in "${LAB_NODES[@]}"; do
         lab_link_up "$n" 2>/dev/null
+        stall_off "$n" || note "restore: $n: tc left $(stall_left "$n" | paste -sd';')"
     done
     for n in "${LAB_NODES[@]}"; do
         if ! lab_node_running "$n"; then
@@ -874,6 +881,271 @@ s8_admin() {
     finish S8c
 }
 
+# ------------------------------------------- a silently stalled backup (9)
+
+# The stall is staged with tc (the machine has neither nft nor iptables,
+# and its kernel has neither gact, tc's "action drop", nor the prio qdisc:
+# CONFIG_NET_ACT_GACT and CONFIG_NET_SCH_PRIO are unset; HTB, ingress, u32
+# and mirred are there).  In the stalled backup's namespace, eth0's root
+# qdisc becomes an HTB whose class 1:66 ends in a blackhole qdisc
+# (everything classified there is dropped; unclassified packets bypass
+# HTB's classes, unshaped), and u32 filters that match exactly the
+# replication flows (protocol, both addresses, both ports) classify them
+# into 1:66.  Received packets of those flows are redirected by an ingress
+# qdisc's u32 filters (mirred) to eth0's egress, where the same HTB drops
+# them.  No RST, no ICMP: the backup's connections stay ESTABLISHED and its
+# ovsdb-server notices nothing before its replication probe (60 s), while
+# new connections are not affected.
+STALL_CLASS=1:66
+
+# stall_flows NODE ACTIVE: NODE's ESTABLISHED TCP connections from its own
+# address to ACTIVE's own address on 6641 and 6642 that ovsdb-server owns
+# (ss inside NODE), "LOCAL_PORT REMOTE_PORT" a line.
+stall_flows() {
+    lab_exec "$1" ss -Htnp state established \
+        | awk -v me="$(lab_addr "$1")" -v a="$(lab_addr "$2")" '
+            /users:\(\("ovsdb-server",/ {
+                n = 0
+                for (i = 1; i <= NF; i++)
+                    if ($i ~ /^[0-9.]+:[0-9]+$/) ep[++n] = $i
+                if (n != 2) next
+                split(ep[1], l, ":")
+                split(ep[2], r, ":")
+                if (l[1] == me && r[1] == a && (r[2] == 6641 || r[2] == 6642))
+                    print l[2], r[2]
+            }' | sort -k2
+}
+
+# stall_u32 SRC DST SPORT DPORT: the u32 match of one direction of a TCP
+# flow, in STALL_U32.
+stall_u32() {
+    STALL_U32=(u32 match ip protocol 6 0xff match ip src "$1/32"
+               match ip dst "$2/32" match ip sport "$3" 0xffff
+               match ip dport "$4" 0xffff)
+}
+
+# stall_on NODE ACTIVE < FLOWS: drops, silently and both ways, the flows
+# ("LOCAL_PORT REMOTE_PORT" lines, from stall_flows) between NODE's and
+# ACTIVE's own addresses.
+stall_on() {
+    local me a lp rp n=0 t=(tc -n "$(lab_ns "$1")")
+    me=$(lab_addr "$1")
+    a=$(lab_addr "$2")
+    "${t[@]}" qdisc add dev eth0 root handle 1: htb || return 1
+    "${t[@]}" class add dev eth0 parent 1: classid "$STALL_CLASS" \
+        htb rate 8kbit quantum 1514 || return 1
+    "${t[@]}" qdisc add dev eth0 parent "$STALL_CLASS" handle 66: blackhole \
+        || return 1
+    "${t[@]}" qdisc add dev eth0 ingress || return 1
+    while read -r lp rp; do
+        [ -n "$rp" ] || continue
+        stall_u32 "$me" "$a" "$lp" "$rp"
+        "${t[@]}" filter add dev eth0 parent 1: protocol ip prio 1 \
+            "${STALL_U32[@]}" flowid "$STALL_CLASS" || return 1
+        stall_u32 "$a" "$me" "$rp" "$lp"
+        "${t[@]}" filter add dev eth0 parent 1: protocol ip prio 1 \
+            "${STALL_U32[@]}" flowid "$STALL_CLASS" || return 1
+        "${t[@]}" filter add dev eth0 parent ffff: protocol ip prio 1 \
+            "${STALL_U32[@]}" action mirred egress redirect dev eth0 \
+            || return 1
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ]
+}
+
+# stall_dropped NODE: packets the stall's blackhole dropped on NODE.
+stall_dropped() {
+    tc -n "$(lab_ns "$1")" -s qdisc show dev eth0 2>/dev/null \
+        | awk '/^qdisc blackhole 66:/ { b = 1; next }
+               b && /dropped/ { sub(/.*dropped /, ""); sub(/,.*/, ""); print; exit }'
+}
+
+# stall_left NODE: the qdiscs on NODE's eth0 other than the default
+# (noqueue) root, one a line: what a stall left behind.  Filters live in
+# their qdisc: none can be left without one.
+stall_left() {
+    tc -n "$(lab_ns "$1")" qdisc show dev eth0 | grep -v '^qdisc noqueue 0: root'
+}
+
+# stall_off NODE: removes the stall's qdiscs (their classes and filters go
+# with them); true if nothing is left.
+stall_off() {
+    local t=(tc -n "$(lab_ns "$1")")
+    if "${t[@]}" qdisc show dev eth0 | grep -q '^qdisc htb 1: root'; then
+        "${t[@]}" qdisc del dev eth0 root
+    fi
+    if "${t[@]}" qdisc show dev eth0 | grep -q '^qdisc ingress ffff:'; then
+        "${t[@]}" qdisc del dev eth0 ingress
+    fi
+    [ -z "$(stall_left "$1")" ]
+}
+
+# new_connections_work NODE ACTIVE: from NODE, new connections to
+# ACTIVE's own address list the NB (6641) and SB (6642) databases.
+new_connections_work() {
+    local a
+    a=$(lab_addr "$2")
+    lab_exec "$1" timeout 10 ovsdb-client -t 5 list-dbs "tcp:$a:6641" \
+        2>/dev/null | grep -qx OVN_Northbound \
+        && lab_exec "$1" timeout 10 ovsdb-client -t 5 list-dbs "tcp:$a:6642" \
+        2>/dev/null | grep -qx OVN_Southbound
+}
+
+# pacemaker_pick ACTIVE: the node Pacemaker would promote if ACTIVE failed
+# now (crm_simulate on the live CIB, from another node); empty if none.
+pacemaker_pick() {
+    local n
+    n=$(other_nodes "$1" | head -1)
+    lab_exec "$n" timeout 30 crm_simulate -L -S --node-fail "$1" 2>/dev/null \
+        | sed -n 's/^ *\* Promote .*( *Unpromoted -> Promoted \([^ )]*\) *).*/\1/p' \
+        | head -1
+}
+
+# promotion_scores: the promotion scores as Pacemaker sees them
+# ("ovndb_servers:N promotion score on NODE: S" a line).
+promotion_scores() {
+    local n
+    n=$(view_node) || return 1
+    lab_exec "$n" timeout 30 crm_simulate -L -s 2>/dev/null \
+        | grep 'promotion score on' | sed 's/^ *//' | sort -t: -k2
+}
+
+# node_attributes: crm_mon -A1's node attributes, "NODE: NAME = VALUE" a
+# line.
+node_attributes() {
+    local n
+    n=$(view_node) || return 1
+    lab_exec "$n" timeout 30 crm_mon -A1 2>/dev/null \
+        | awk '/^Node Attributes:/ { on = 1; next }
+               on && /^[^ ]/ { on = 0 }
+               on && /\* Node: / { node = $3; sub(/:$/, "", node); next }
+               on && /\* / { line = $0; sub(/^ *\* /, "", line)
+                             name = line; sub(/[ \t]*:.*/, "", name)
+                             val = line; sub(/^[^:]*:[ \t]*/, "", val)
+                             sub(/[ \t]*$/, "", val)
+                             print node ": " name " = " val }'
+}
+
+# show_decision LABEL ACTIVE: prints the promotion scores, the other
+# transient attributes and the node Pacemaker would promote if ACTIVE
+# failed now; sets PICK.
+show_decision() {
+    local line
+    note "$1: promotion scores (crm_simulate -Ls):"
+    while read -r line; do
+        [ -n "$line" ] && note "  $line"
+    done < <(promotion_scores)
+    note "$1: node attributes (crm_mon -A1):"
+    while read -r line; do
+        [ -n "$line" ] && note "  $line"
+    done < <(node_attributes)
+    PICK=$(pacemaker_pick "$2")
+    note "$1: if $2 failed now, Pacemaker would promote: ${PICK:-nothing (crm_simulate gave no promotion)}"
+}
+
+# stalled_backup RUN ORDER: one run of scenario 9.  ORDER a stalls the
+# backup that Pacemaker would promote on a tie of scores, b the other one:
+# with both backups at the same score, the two orders tell Pacemaker's
+# tie-break from the agent's decision.
+stalled_backup() {
+    local id=9$2 label p b c flows n t_stall t0 np ms acked_f lag_b lag_c
+    local drops line
+    [ "$1" = 1 ] || id+="-$1"
+    label=S$id
+    scenario "$id" "a backup's replication silently stalled, then the active node crashes"
+    p=$(ovl_promoted)
+    show_decision "$label (clean state)" "$p"
+    read -r b c < <(other_nodes "$p" | paste -sd' ')
+    if [ "$PICK" = "$c" ]; then
+        read -r b c <<<"$c $b"
+    elif [ "$PICK" != "$b" ]; then
+        note "$label: no tie-break pick known; order by node name"
+    fi
+    # b is Pacemaker's pick, c the other backup.
+    [ "$2" = a ] || read -r b c <<<"$c $b"
+    note "$label: active $p; stalled backup $b ($([ "$b" = "$PICK" ] && echo "Pacemaker's tie-break pick" || echo "not Pacemaker's pick")), healthy backup $c"
+    # A replication stall silently loses whatever only the stalled backup
+    # would be promoted with; the agent must promote $c.  Refusing the
+    # stalled backup's promotion in favour of $c is the agent deciding.
+    SCEN_WARN_FAIL="^$b ovndb_servers_promote_0 rc=1 $c holds newer data than $b(: [^;]*)?; refusing promotion so that $c is promoted\$"
+    SCEN_WARN_WHY="the agent refused the stalled backup's promotion in favour of $c"
+    writers "$c" 2 50
+    warm_up
+
+    flows=$(stall_flows "$b" "$p")
+    check "$label: $b has its NB and SB replication connections to $p's own address (ss: $(awk -v me="$(lab_addr "$b")" -v a="$(lab_addr "$p")" '{ printf "%s%s:%s->%s:%s", sep, me, $1, a, $2; sep = ", " }' <<<"$flows"))" \
+        test "$(awk '{ print $2 }' <<<"$flows" | paste -sd,)" = 6641,6642
+    if ! stall_on "$b" "$p" <<<"$flows" > "$SCEN_DIR/tc.log" 2>&1; then
+        fail "$label: tc stages the stall on $b ($(tr '\n' ' ' < "$SCEN_DIR/tc.log"))"
+    fi
+    t_stall=$(lab_now_ms)
+    note "$label: $b's replication flows to $p are dropped both ways from now on (tc u32 -> HTB blackhole)"
+    check "$label: new connections from $b to $p still work (ovsdb-client list-dbs tcp:$(lab_addr "$p"):6641 and :6642 from $b)" \
+        new_connections_work "$b" "$p"
+    check "$label: sync-status on the stalled $b still says replicating from $p (NB and SB)" \
+        ovl_replicating "$b" "$p"
+
+    # ~8 s of writes that only $p and $c get (about 20 a second here).
+    wait_acked 160 40 "$t_stall" \
+        || fail "$label: 160 writes acknowledged during the stall within 40 s (got $(acked_count_after "$t_stall"))"
+    n=$(acked_count_after "$t_stall")
+    acked_f=$SCEN_DIR/acked-at-crash
+    ovl_writers_acked > "$acked_f"
+    lag_b=$(ovl_missing "$b" "$acked_f")
+    lag_c=$(ovl_wait_rows "$c" "$acked_f" 2)
+    drops=$(stall_dropped "$b")
+    note "$label: stalled for $(fmt_ms $(($(lab_now_ms) - t_stall))), $n writes acknowledged meanwhile; of the $(grep -c . "$acked_f") acknowledged so far, $b lacks $lag_b, $c lacks $lag_c; the filter dropped ${drops:-?} packets"
+    SCEN_FIGURES+="stalled $b lacked $lag_b of $(grep -c . "$acked_f") rows; "
+    check "$label: the stall is real: $b lacks writes that $c has ($lag_b > 0 = $lag_c)" \
+        test "$lag_b" -gt 0 -a "$lag_c" = 0
+    check "$label: sync-status on $b still says replicating just before the crash" \
+        ovl_replicating "$b" "$p"
+    show_decision "$label (before the crash)" "$p"
+    SCEN_FIGURES+="Pacemaker's pick before the crash ${PICK:-none}; "
+
+    vip_watch_start
+    t0=$(lab_now_ms)
+    lab_crash "$p"
+    note "crashed $p"
+    if np=$(ovl_wait_promoted 30 "$p"); then
+        note "$np promoted and holding the VIP $(fmt_ms $(($(lab_now_ms) - t0))) after the crash"
+    else
+        fail "$label: a survivor promoted within 30 s [$(ovl_summary)]"
+        np=
+    fi
+    SCEN_FIGURES+="promoted ${np:-none} (stalled $b); "
+    check "$label: the backup that kept replicating, $c, is promoted, not the stalled $b (got ${np:-none})" \
+        test "$np" = "$c"
+    check "$label: the stall's filter is removed from $b, no qdisc or filter left" \
+        stall_off "$b"
+    stall_left "$b" | while read -r line; do note "left on $b: $line"; done
+    wait_acked 20 20 "$(lab_now_ms)" || fail "$label: writes resumed within 20 s"
+    if [ -n "$np" ]; then
+        ms=$(vip_moved_ms "$t0" "$np")
+        note "the VIP came up on $np $(fmt_ms "${ms:--1}") after the crash (50 ms polling)"
+    fi
+    report_stall "$t0"
+    ms=$(lab_now_ms)
+    restart_node "$p" || fail "$label: $p restarts and rejoins ($RESTART_ERR)"
+    note "$p restarted and rejoined in $(fmt_ms $(($(lab_now_ms) - ms)))"
+    finish "$label"
+}
+
+s9_stalled_backup() {
+    local runs=${FAILOVER_STALL_RUNS:-1} i
+    case $runs in
+        '' | *[!0-9]* | 0)
+            fail "S9: FAILOVER_STALL_RUNS='$runs' is not a positive number"
+            return
+            ;;
+    esac
+    for ((i = 1; i <= runs; i++)); do
+        [ "$i" = 1 ] || restore || return
+        stalled_backup "$i" a
+        restore || return
+        stalled_backup "$i" b
+    done
+
 # ------------------------------------------------------ scenario 10 helpers
 
 # s10_pids: every node's ovsdb-server and ovn-northd PIDs, one word per
@@ -1137,7 +1409,7 @@ s1_initial_start || {
     summary
     exit 1
 }
-for s in 2 3 4 5 6 7 8 10; do
+for s in 2 3 4 5 6 7 8 9 10; do
     want "$s" || continue
     restore || { fail "S$s: no clean state to start from"; break; }
     case $s in
@@ -1148,6 +1420,7 @@ for s in 2 3 4 5 6 7 8 10; do
         6) s6_cold_restart ;;
         7) s7_backup_restart ;;
         8) s8_admin ;;
+        9) s9_stalled_backup ;;
         10) s10_operator ;;
     esac
 done
