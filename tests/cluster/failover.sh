@@ -37,8 +37,8 @@
 # with a printed WARNING (SCEN_WARN_FAIL), never silently.  The lab is
 # torn down on exit, failure and SIGINT/SIGTERM alike (lab_down kills the
 # nodes by their verified init PIDs and checks that no process, namespace
-# or mount is left).  About 3 minutes on 2 cores for 1-8,
-# and about 100 s more for 9 (9a and 9b once each).
+# or mount is left).  About 3 minutes on 2 cores for 1-8, about 100 s
+# more for 9 (9a and 9b once each) and 45 s for 10.
 #
 # Run as root, with the agent installed ("make check-cluster" installs it),
 # or with LAB_AGENT_DESTDIR=DIR to test a "make install DESTDIR=DIR" build
@@ -1145,6 +1145,7 @@ s9_stalled_backup() {
         restore || return
         stalled_backup "$i" b
     done
+}
 
 # ------------------------------------------------------ scenario 10 helpers
 
