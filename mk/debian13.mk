@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # The suites on Debian 13 (included by the Makefile).
 #
-#   make check-debian13  runs the suites of "make check-all" and the
-#                        3-node lab (check-cluster) inside a Debian 13
+#   make check-debian13  runs the suites of "make check-all", the 3-node
+#                        lab (check-cluster) and the package tests
+#                        (check-packages) inside a Debian 13
 #                        (trixie) root made with debootstrap: OVS 3.5,
 #                        OVN 25.03, Pacemaker 3.0, corosync 3.1.9, pcs 0.12,
 #                        crmsh 5 (scripts/debian13.sh).  Needs root and the
@@ -19,14 +20,12 @@
 # DEB13_MIRROR overrides the mirror taken from /etc/apt/sources.list*.
 
 DEB13_ROOT ?= $(CURDIR)/build/debian13/root
-# check-packages is not in the list yet: on Debian 13 the .deb installs
-# and works, but two checks of tests/packages/deb.sh read pcs 0.12's
-# "resource describe" and crmsh 5's "ra info" in the older tools' layout
-# and fail (run it with DEB13_TARGETS=check-packages).
+# check-packages last: deb.sh reads pcs 0.12's "resource describe" and
+# crmsh 5's "ra info" as well as pcs 0.11's and crmsh 4's.
 DEB13_TARGETS ?= check-unit check-shell check-style check-fresh check-metadata \
                  check-man \
                  check-integration check-ocf-tester check-offline \
-                 check-cluster
+                 check-cluster check-packages
 
 check-debian13:
 	DEB13_ROOT=$(DEB13_ROOT) scripts/debian13.sh $(DEB13_TARGETS)

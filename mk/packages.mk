@@ -10,9 +10,10 @@
 #                        (rpmbuild -ta --nodeps on the tarball)
 #   make deb             build/pkg/ovndb-servers_VERSION_ARCH.deb
 #   make check-packages  builds the man page and both packages, then runs
-#                        tests/packages/{man,rpm,deb}.sh and prints the total;
-#                        deb.sh needs root: it installs the .deb with apt-get,
-#                        removes it, and leaves the tree's "make install"
+#                        tests/packages/{man,rpm,layouts,deb}.sh and prints
+#                        the total; deb.sh needs root: it installs the .deb
+#                        with apt-get, removes it, and leaves the tree's
+#                        "make install"
 #
 # VERSION and the release come from rpm/ovndb-servers.spec.
 

@@ -10,8 +10,11 @@
 #   - apt-get install ./DEB; the agent is a regular file owned by the
 #     package where Debian's ovn-common leaves a dangling symlink; dpkg
 #     --verify is clean; the man page renders;
-#   - pcs resource describe and crm ra info show the agent and every
-#     parameter of its meta-data;
+#   - pcs resource describe (pcs 0.11 and 0.12) and crm ra info (crmsh 4
+#     and 5) show the agent, every parameter of its meta-data with what the
+#     tool shows of it (required or not, long description; type, default
+#     and crm's short description) and every action with its attributes,
+#     nothing more (tests/packages/ra-facts.sh reads both layouts of each);
 #   - pcs -f CIB resource create ... --agent-validation runs the agent's
 #     validate-all (seen with strace): accepted with good parameters,
 #     rejected with the agent's reason for nb_master_port=0 and for an
@@ -27,6 +30,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source=../lib/common.sh
 . "$here/../lib/common.sh"
+# shellcheck source=ra-facts.sh
+. "$here/ra-facts.sh"
 
 if [ $# -ne 1 ]; then
     echo "usage: $0 DEB" >&2
@@ -99,9 +104,18 @@ for d in pacemaker pacemaker-cli-utils resource-agents openvswitch-switch \
         'printf "%s\n" "$depends" | tr "," "\n" | sed "s/ *(.*//; s/^ *//" |
              grep -qxF "$d"'
 done
-for d in $(printf '%s\n' "$depends" | tr ',' '\n' | sed 's/ *(.*//; s/^ *//'); do
-    check "apt has a candidate for $d" \
-        eval 'apt-cache policy "$d" | grep -q "Candidate: [0-9]"'
+# One apt-cache run for all (about a second each): a block "NAME:" per
+# package, its "  Candidate: VERSION" below.
+mapfile -t deps < <(printf '%s\n' "$depends" | tr ',' '\n' |
+                    sed 's/ *(.*//; s/^ *//')
+apt-cache policy "${deps[@]}" >"$tmp/policy" 2>/dev/null
+has_candidate() {
+    awk -v p="$1:" '/^[^ ]/ { in_p = ($1 == p) }
+                    in_p && $1 == "Candidate:" && $2 ~ /^[0-9]/ { f = 1 }
+                    END { exit !f }' "$tmp/policy"
+}
+for d in "${deps[@]}"; do
+    check "apt has a candidate for $d" has_candidate "$d"
 done
 
 # --- install -----------------------------------------------------------------
@@ -137,40 +151,62 @@ check "the installed agent prints its meta-data (${#params[@]} parameters)" \
 
 # --- pcs and crmsh see it --------------------------------------------------
 
+# What both tools show, pcs 0.11 and 0.12, crmsh 4 and 5 (ra-facts.sh): the
+# agent's heading, every parameter (required or not, its long description;
+# type and default where the layout shows them; crm: the short description)
+# and every action with its attributes, no more and no fewer, against the
+# meta-data that Pacemaker hands them (OCF 1.1: reload-agent).
+OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 "$agent" meta-data \
+    >"$tmp/md11.xml" 2>/dev/null
+ra_md_facts "$tmp/md11.xml" >"$tmp/md.facts"
+check "the meta-data for the tools: ${#params[@]} parameters, some actions" \
+    eval 'test "$(grep -c "^param " "$tmp/md.facts")" = "${#params[@]}" &&
+          grep -q "^op start " "$tmp/md.facts"'
+# shown TOOL WHAT KINDS: the check that TOOL (pcs or crm) shows the facts
+# KINDS of the meta-data; its layout in the name.
+shown() {
+    check "$1 ($layout) shows $2" \
+        ra_same "$3" "$tmp/want.$1" "$tmp/$1.facts"
+}
+# A layout of no version known: the output, to write the parser for it.
+known_layout() {
+    case $layout in
+        pcs-0.11|pcs-0.12|crm-4|crm-5) ;;
+        *) echo "    # an output in a layout ra-facts.sh does not know:"
+           show "$1" ;;
+    esac
+}
+
 pcs resource describe ocf:ovn:ovndb-servers >"$tmp/describe" 2>&1
 rc=$?
 check "pcs resource describe ocf:ovn:ovndb-servers exits 0 (rc $rc)" \
     test "$rc" = 0
-check "pcs resource describe names the agent" \
-    grep -q '^ocf:ovn:ovndb-servers - ' "$tmp/describe"
-missing=$(for n in "${params[@]}"; do
-              grep -qE "^ +$n( \(required\))?:" "$tmp/describe" || echo "$n"
-          done | xargs)
-check "pcs resource describe lists every parameter${missing:+ (missing: $missing)}" \
-    test -z "$missing"
+ra_pcs_facts ocf:ovn:ovndb-servers "$tmp/describe" >"$tmp/pcs.facts"
+layout=$(ra_layout "$tmp/pcs.facts")
+known_layout "$tmp/describe"
+# Unknown: held to the most that pcs 0.12 shows.
+ra_want "$([ "$layout" = pcs-0.11 ] && echo pcs-0.11 || echo pcs-0.12)" \
+    "$tmp/md.facts" >"$tmp/want.pcs"
+shown pcs "the agent's name and shortdesc" agent
+if [ "$layout" = pcs-0.11 ]; then
+    shown pcs "every parameter, (required) and longdesc" "param|longdesc"
+else
+    shown pcs "every parameter, (required), longdesc, type and default" \
+        "param|longdesc|type|default"
+fi
+shown pcs "every action with its interval, timeout and role" op
 
 timeout 60 crm ra info ocf:ovn:ovndb-servers >"$tmp/crm" 2>&1
 rc=$?
 check "crm ra info ocf:ovn:ovndb-servers exits 0 (rc $rc)" test "$rc" = 0
-check "crm ra info names the agent" \
-    grep -q '(ocf:ovn:ovndb-servers)$' "$tmp/crm"
-# Its heading lines: "name* (type): ..." for a required parameter,
-# "name (type, [default]): ..." or "name (type): ..." otherwise.
-bad=$(for n in "${params[@]}"; do
-          x="//parameter[@name='$n']"
-          type=$(xmllint --xpath "string($x/content/@type)" "$tmp/md.xml")
-          def=$(xmllint --xpath "string($x/content/@default)" "$tmp/md.xml")
-          if [ "$(xmllint --xpath "string($x/@required)" "$tmp/md.xml")" = 1 ]
-          then
-              want="$n* ($type):"
-          else
-              want="$n ($type${def:+, [$def]}):"
-          fi
-          awk -v w="$want" 'index($0, w) == 1 { f = 1 } END { exit !f }' \
-              "$tmp/crm" || echo "$n"
-      done | xargs)
-check "crm ra info lists every parameter with its default${bad:+ (wrong: $bad)}" \
-    test -z "$bad"
+ra_crm_facts ocf:ovn:ovndb-servers "$tmp/crm" >"$tmp/crm.facts"
+layout=$(ra_layout "$tmp/crm.facts")
+known_layout "$tmp/crm"
+ra_want crm "$tmp/md.facts" >"$tmp/want.crm"
+shown crm "the agent's name and shortdesc" agent
+shown crm "every parameter, * if required, type, default, short and longdesc" \
+    "param|type|default|shortdesc|longdesc"
+shown crm "every action with all its attributes" op
 
 # --- pcs --agent-validation runs validate-all ----------------------------
 

@@ -36,13 +36,37 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ovndb-man.XXXXXX") || exit 2
 on_exit rm -rf "$tmp"
 md=$tmp/meta-data.xml
 
-xpath() {
-    xmllint --xpath "$1" "$md" 2>/dev/null
-}
-
 check "meta-data runs" eval 'OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 "$helper" meta-data >"$md" 2>/dev/null'
-mapfile -t params < <(xpath '//parameters/parameter/@name' |
-                      sed 's/^ *name="\([^"]*\)"$/\1/')
+# One python3 run reads the meta-data (xmllint took one run per attribute):
+# a line "P" NAME TYPE REQUIRED HAS-DEFAULT DEFAULT RELOADABLE per parameter,
+# "A" NAME ROLE INTERVAL TIMEOUT per action, the fields separated by \037
+# (empty ones kept: read splits on it without squeezing).
+python3 - "$md" >"$tmp/md.rows" 2>/dev/null <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+
+ra = ET.parse(sys.argv[1]).getroot()
+for p in ra.iterfind("parameters/parameter"):
+    content = p.find("content")
+    content = {} if content is None else content.attrib
+    print("\037".join(["P", p.get("name"), content.get("type", ""),
+                       p.get("required", ""),
+                       "1" if "default" in content else "0",
+                       content.get("default", ""), p.get("reloadable", "")]))
+for a in ra.iterfind("actions/action"):
+    print("\037".join(["A", a.get("name"), a.get("role", ""),
+                       a.get("interval", ""), a.get("timeout", "")]))
+EOF
+params=() act_name=() act_role=() act_interval=() act_timeout=()
+declare -A p_type p_required p_has_default p_default p_reloadable
+while IFS=$'\037' read -r kind a b c d e f; do
+    case $kind in
+        P) params+=("$a") p_type[$a]=$b p_required[$a]=$c
+           p_has_default[$a]=$d p_default[$a]=$e p_reloadable[$a]=$f ;;
+        A) act_name+=("$a") act_role+=("$b") act_interval+=("$c")
+           act_timeout+=("$d") ;;
+    esac
+done <"$tmp/md.rows"
 check "meta-data has parameters (${#params[@]})" test "${#params[@]}" -gt 0
 
 # --- the man page -----------------------------------------------------------
@@ -61,19 +85,15 @@ sed -n '/^OPERATIONS$/,/^[A-Z][A-Z ]*$/{/^OPERATIONS$/!{/^[A-Z]/!p}}' \
 
 # expected_entry NAME: the man page's heading line for parameter NAME.
 expected_entry() {
-    local n=$1 type required def
-    type=$(xpath "string(//parameter[@name='$n']/content/@type)")
-    required=$(xpath "string(//parameter[@name='$n']/@required)")
-    if [ "$(xpath "count(//parameter[@name='$n']/content/@default)")" = 1 ]
-    then
-        def="default $(xpath "string(//parameter[@name='$n']/content/@default)")"
+    local n=$1 type=${p_type[$1]} def
+    if [ "${p_has_default[$n]}" = 1 ]; then
+        def="default ${p_default[$n]}"
     else
         def="no default"
     fi
     printf '%s (%s%s, %s%s)\n' "$n" "${type:-string}" \
-        "$([ "$required" = 1 ] && echo ", required")" "$def" \
-        "$([ "$(xpath "string(//parameter[@name='$n']/@reloadable)")" = 1 ] \
-           && echo ", reloadable")"
+        "$([ "${p_required[$n]}" = 1 ] && echo ", required")" "$def" \
+        "$([ "${p_reloadable[$n]}" = 1 ] && echo ", reloadable")"
 }
 
 # once FILE LINE: LINE (leading blanks ignored) is in FILE exactly once.
@@ -86,8 +106,8 @@ once() {
 }
 
 for n in "${params[@]}"; do
-    check "man: $(expected_entry "$n")" \
-        once "$tmp/man.params" "$(expected_entry "$n")"
+    e=$(expected_entry "$n")
+    check "man: $e" once "$tmp/man.params" "$e"
 done
 entries=$(grep -cE '^ {7}[a-z_0-9]+ \((string|integer|boolean|time)[,)]' \
           "$tmp/man.params")
@@ -95,13 +115,9 @@ check "man: no parameter besides the meta-data's ($entries entries)" \
     test "$entries" = "${#params[@]}"
 
 # Actions: the heading line, then "Timeout T" or "Every I, timeout T".
-nact=$(xpath 'count(//actions/action)')
-for ((i = 1; i <= nact; i++)); do
-    a="//actions/action[$i]"
-    name=$(xpath "string($a/@name)")
-    role=$(xpath "string($a/@role)")
-    interval=$(xpath "string($a/@interval)")
-    timeout=$(xpath "string($a/@timeout)")
+for ((i = 0; i < ${#act_name[@]}; i++)); do
+    name=${act_name[i]} role=${act_role[i]}
+    interval=${act_interval[i]} timeout=${act_timeout[i]}
     head=$name${role:+, role $role}
     if [ -n "$interval" ]; then
         want="Every $interval, timeout $timeout"
@@ -128,9 +144,8 @@ for n in "${params[@]}"; do
     check "guide: one row for $n" test "$count" = 1
     [ "$count" = 1 ] || continue
     cell=${rows#*$'\t'}
-    if [ "$(xpath "count(//parameter[@name='$n']/content/@default)")" = 1 ]
-    then
-        want=$(xpath "string(//parameter[@name='$n']/content/@default)")
+    if [ "${p_has_default[$n]}" = 1 ]; then
+        want=${p_default[$n]}
         got=$(printf '%s' "$cell" | sed -n 's/^[^`]*`\([^`]*\)`.*/\1/p')
         check "guide: $n defaults to '$want' (table: '$got')" \
             test "$got" = "$want"

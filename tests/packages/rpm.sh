@@ -4,6 +4,7 @@
 # tests/packages/rpm.sh TOPDIR VERSION-RELEASE - checks the RPMs "make rpm"
 # built under TOPDIR (TOPDIR/RPMS/<arch>/ and TOPDIR/SRPMS/), without
 # installing them: rpm -qp on the files only.
+#   - one binary and one source package, no debuginfo or debugsource;
 #   - name, version, release, license;
 #   - the files: agent in the OCF directory (provider ovn), helper in
 #     libexec, man page, VIP script, docs; nothing under /usr/local;
@@ -38,6 +39,12 @@ src=${srcs[0]:+$(realpath "${srcs[0]}")}
 
 check "binary RPM exists ($bin)" test -f "$bin"
 check "source RPM exists ($src)" test -f "$src"
+# "make rpm" turns debug_package off (rpm 4.20, Debian 13's, would build a
+# debuginfo package and fail without find-debuginfo): no other package.
+others=$(find "$top/RPMS" "$top/SRPMS" -name '*.rpm' \
+             ! -name "${bin##*/}" ! -name "${src##*/}" -printf '%f ')
+check "no other package, no debuginfo or debugsource${others:+ ($others)}" \
+    test -z "$others"
 [ -f "$bin" ] && [ -f "$src" ] || { summary; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ovndb-rpm.XXXXXX") || exit 2

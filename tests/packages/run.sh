@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # tests/packages/run.sh HELPER MAN RPM_TOPDIR VERSION-RELEASE DEB - runs the
-# three package suites ("make check-packages"): man.sh (man page and guide
-# against the meta-data), rpm.sh (the RPMs under RPM_TOPDIR) and deb.sh
-# (installs DEB, needs root), then prints their total.
+# four package suites ("make check-packages"): man.sh (man page and guide
+# against the meta-data), rpm.sh (the RPMs under RPM_TOPDIR), layouts.sh
+# (deb.sh's reading of pcs and crm output, both layouts of each, on
+# fixtures) and deb.sh (installs DEB, needs root), then prints their total.
 # Last line: "N passed, N failed".
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +40,7 @@ suite() {
 
 suite man.sh "$here/man.sh" "$helper" "$man" "$top/docs/guide.md"
 suite rpm.sh "$here/rpm.sh" "$rpmtop" "$vr"
+suite layouts.sh "$here/layouts.sh"
 suite deb.sh "$here/deb.sh" "$deb"
 echo "== total"
 summary
