@@ -67,6 +67,29 @@ election_db_time(struct rsc *r, const char *key)
     return decide_record_time(value[0], !strcmp(key, HANDOVER_KEY));
 }
 
+/* A key of the notification round: its node lists (FNV-1a). */
+static unsigned long long
+election_round(void)
+{
+    static const char *lists[] = {
+        "notify_promote_uname", "notify_demote_uname", "notify_start_uname",
+        "notify_stop_uname", "notify_active_uname", "notify_all_uname",
+    };
+    unsigned long long h = 14695981039346656037ULL;
+    size_t i;
+
+    for (i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        const char *v = ocf_meta(lists[i]);
+        const char *p;
+
+        for (p = v ? v : ""; *p; p++) {
+            h = (h ^ (unsigned char) *p) * 1099511628211ULL;
+        }
+        h = (h ^ '|') * 1099511628211ULL;
+    }
+    return h;
+}
+
 void
 election_publish(struct rsc *r, bool final)
 {
@@ -78,9 +101,18 @@ election_publish(struct rsc *r, bool final)
     if (final && !active) {
         /* The pre-promote notification of an election (a stopping or
          * demoted active's copy is final, and says so instead). */
+        unsigned long long round = election_round();
+
+        if (position_kept_for(r, round)) {
+            /* This round was published: its write aborted the transition
+             * and Pacemaker notifies the same round again.  A new value
+             * (the ages have grown) would abort it again, for ever. */
+            log_info("position already published for this round");
+            return;
+        }
         position_measure(r, election_db_time(r, HANDOVER_PROMOTED_KEY),
                          &pos);
-        position_keep(r, &pos);
+        position_keep(r, &pos, round);
     }
     decide_format_freshness(fresh, final && active,
                             final && !active ? &pos : NULL, value,

@@ -115,39 +115,62 @@ position_path(const struct rsc *r, char *path, size_t size)
 }
 
 void
-position_keep(struct rsc *r, const struct decide_position *pos)
+position_keep(struct rsc *r, const struct decide_position *pos,
+              unsigned long long round)
 {
-    char path[PATH_MAX], buf[160];
+    char path[PATH_MAX], buf[200];
     int len;
 
     position_path(r, path, sizeof path);
     /* A write that fails must not leave an older position to be taken
      * for this round's. */
     statefile_remove(path);
-    len = snprintf(buf, sizeof buf, "%lld %lld %lld %lld %lld\n",
-                   clock_mono_ms(), pos->age[0], pos->age[1], pos->epoch,
-                   pos->at);
+    len = snprintf(buf, sizeof buf, "%lld %llu %lld %lld %lld %lld\n",
+                   clock_mono_ms(), round, pos->age[0], pos->age[1],
+                   pos->epoch, pos->at);
     statefile_write(path, buf, len);
 }
 
-bool
-position_kept(struct rsc *r, struct decide_position *pos)
+/* Reads the kept position; returns false if there is none, or it is older
+ * than POSITION_KEEP_MS. */
+static bool
+position_read(struct rsc *r, struct decide_position *pos,
+              unsigned long long *round)
 {
-    char path[PATH_MAX], buf[160], extra;
+    char path[PATH_MAX], buf[200], extra;
     long long when;
 
     position_path(r, path, sizeof path);
-    if (statefile_read(path, buf, sizeof buf)) {
-        return false;
-    }
-    /* Used once: a later promote measures again unless a pre-promote
-     * notification kept a new one. */
-    statefile_remove(path);
-    if (sscanf(buf, "%lld %lld %lld %lld %lld%c", &when, &pos->age[0],
-               &pos->age[1], &pos->epoch, &pos->at, &extra) != 6
+    if (statefile_read(path, buf, sizeof buf)
+        || sscanf(buf, "%lld %llu %lld %lld %lld %lld%c", &when, round,
+                  &pos->age[0], &pos->age[1], &pos->epoch, &pos->at,
+                  &extra) != 7
         || extra != '\n') {
         return false;
     }
     when = clock_mono_ms() - when;
     return when >= 0 && when <= POSITION_KEEP_MS;
+}
+
+bool
+position_kept(struct rsc *r, struct decide_position *pos)
+{
+    char path[PATH_MAX];
+    unsigned long long round;
+    bool ok = position_read(r, pos, &round);
+
+    /* Used once: a later promote measures again unless a pre-promote
+     * notification kept a new one. */
+    position_path(r, path, sizeof path);
+    statefile_remove(path);
+    return ok;
+}
+
+bool
+position_kept_for(struct rsc *r, unsigned long long round)
+{
+    struct decide_position pos;
+    unsigned long long kept;
+
+    return position_read(r, &pos, &kept) && kept == round;
 }

@@ -27,12 +27,20 @@ struct rsc;
 void position_measure(struct rsc *r, long long epoch,
                       struct decide_position *pos);
 
-/* Keeps 'pos' in run_dir.  Failures are logged only. */
-void position_keep(struct rsc *r, const struct decide_position *pos);
+/* Keeps 'pos', measured for the notification round 'round' (a key of its
+ * node lists), in run_dir.  Failures are logged only. */
+void position_keep(struct rsc *r, const struct decide_position *pos,
+                   unsigned long long round);
 
 /* Reads back, once (it is removed), the position kept by position_keep()
  * within the last POSITION_KEEP_MS.  Returns false if there is none. */
 bool position_kept(struct rsc *r, struct decide_position *pos);
+
+/* Returns true if a position is kept, not read yet, for round 'round'
+ * within the last POSITION_KEEP_MS: the round was notified again
+ * (Pacemaker recomputes a transition that a cluster write aborted, and
+ * notifies it anew), and publishing again would only abort it again. */
+bool position_kept_for(struct rsc *r, unsigned long long round);
 
 /* Returns the age (ms) of the last transaction in the database file at
  * 'path': now less its modification time, if the file holds a
