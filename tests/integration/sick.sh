@@ -231,6 +231,28 @@ check "promote left a guard token" test -s "$guard_file"
 check "the guard runs" wait_until 5 guard_alive
 g=$(guard_pid)
 remember "$g"
+lock_file=$run/ovndb-servers.ovndb_servers.lock
+# While something holds the guard's lock (a restart would), a Promoted
+# monitor waits for it, within a bound.
+flock -o "$lock_file" sleep 1 &
+holder=$!
+remember "$holder"
+sleep 0.2
+timed took monitor_promoted node1
+rc=$?
+check "a monitor waits for the lock: rc 8 (got $rc) after ${took} ms" \
+    test "$rc" = 8 -a "$took" -ge 700
+wait "$holder"
+flock -o "$lock_file" sleep 8 &
+holder=$!
+remember "$holder"
+sleep 0.2
+timed took monitor_promoted node1
+rc=$?
+check "but not for ever: rc 8 (got $rc) after ${took} ms (the bound: 4 s)" \
+    test "$rc" = 8 -a "$took" -ge 3500 -a "$took" -lt 6000
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 check "a switch written before the kill" nbctl node1 ls-add before-kill
 check "an SB row written before the kill" sbctl node1 chassis-add \
     before-kill geneve 127.0.0.9
