@@ -55,10 +55,14 @@ guard_file(const struct rsc *r, char *path, size_t size)
 }
 
 enum guard_action
-guard_decide(bool wanted, long long last_ms, long long now_ms)
+guard_decide(bool wanted, bool other_alive, long long last_ms,
+             long long now_ms)
 {
     if (!wanted) {
         return GUARD_QUIT;
+    }
+    if (!other_alive) {
+        return GUARD_REPORT;
     }
     /* A clock that went back puts 'last_ms' in the future: within the
      * window, as the safe reading. */
@@ -335,6 +339,12 @@ guard_on_exit(struct rsc *r, const char *token, struct pollfd pfds[2],
     int lock, i, error;
     bool end = false;
 
+    /* Did the other server die too?  Let one kill of both land, then
+     * look again. */
+    deadline_sleep(GUARD_SETTLE_MS, deadline_after(GUARD_SETTLE_MS));
+    if (poll(pfds, 2, 0) < 0) {
+        pfds[0].revents = pfds[1].revents = POLLIN;
+    }
     /* Demote, stop and the monitor wait while this holds the lock. */
     error = guard_lock(r, deadline_after(GUARD_LOCK_WAIT_MS), &lock);
     if (error) {
@@ -349,14 +359,18 @@ guard_on_exit(struct rsc *r, const char *token, struct pollfd pfds[2],
             continue;
         }
         guard_read_restarts(r, last);
-        what = guard_decide(guard_wanted(r, token), last[i], now);
+        what = guard_decide(guard_wanted(r, token), !pfds[1 - i].revents,
+                            last[i], now);
         if (what == GUARD_RESTART && error) {
             what = GUARD_REPORT;
         }
         if (what == GUARD_QUIT) {
             end = true;         /* Demoted or stopped: nothing to say. */
         } else if (what == GUARD_REPORT) {
-            if (last[i] > 0) {
+            if (pfds[1 - i].revents) {
+                log_err("both servers exited on the active node %s",
+                        r->cl.node);
+            } else if (last[i] > 0) {
                 log_err("%s exited again within %d minutes of its restart "
                         "by the guard", r->srv[i].name,
                         GUARD_RESTART_WINDOW_MS / 60000);
@@ -376,6 +390,8 @@ guard_on_exit(struct rsc *r, const char *token, struct pollfd pfds[2],
                               sizeof msg)) {
                 log_err("guard: the restart of %s failed: %s",
                         r->srv[i].name, msg);
+                /* Left as it was found, for Pacemaker to recover. */
+                server_stop(&r->srv[i], deadline_after(GUARD_RESTART_MS));
                 dead = r->srv[i].name;
                 end = true;
             } else {

@@ -6,7 +6,8 @@
  * demote and stop remove the file before they touch the servers, so the
  * guard never acts on a planned stop.
  *
- * When one server of the active exits, the guard restarts it in place as
+ * When one server of the active exits while the other still runs, the
+ * guard restarts it in place as
  * the active itself, at once: the same database file, the command line of
  * start (server_start()), then what promote does to it
  * (roles_make_active(): active, writable, listening through its database's
@@ -21,8 +22,11 @@
  *     within the window is a crash loop, reported to Pacemaker
  *     (crm_resource --fail on this node) as before the guard could
  *     restart anything;
+ *   - only one server dead: if both are (within GUARD_SETTLE_MS), it is
+ *     reported the same way;
  *   - the restart takes GUARD_RESTART_MS at most; if it fails or is late,
- *     it is reported the same way;
+ *     the server it started is stopped again and the death is reported
+ *     the same way;
  *   - never once the token is gone.  The guard holds a lock (flock on a
  *     file in run_dir) while it decides and restarts; stop and demote take
  *     the same lock before they remove the token, and the monitor while it
@@ -52,6 +56,10 @@ struct rsc;
 /* At most one self-restart per database within this window. */
 #define GUARD_RESTART_WINDOW_MS (10 * 60 * 1000)
 
+/* How long the guard lets a death settle before it looks whether the
+ * other server died too (one kill of both, a node going down). */
+#define GUARD_SETTLE_MS 20
+
 /* How long the guard, stop, demote and the monitor wait for the lock. */
 #define GUARD_LOCK_WAIT_MS (GUARD_RESTART_MS + 1000)
 
@@ -64,9 +72,11 @@ enum guard_action {
 
 /* Decides what to do about a server that exited at 'now_ms' (wall clock)
  * whose database was last restarted by a guard at 'last_ms' (0 if never),
- * while the token is 'wanted' or not.  Pure. */
-enum guard_action guard_decide(bool wanted, long long last_ms,
-                               long long now_ms);
+ * while the token is 'wanted' or not and the other server is
+ * 'other_alive' or not (both dead is no longer a server's crash: it is
+ * reported).  Pure. */
+enum guard_action guard_decide(bool wanted, bool other_alive,
+                               long long last_ms, long long now_ms);
 
 /* Writes a new token and starts the guard, detached.  Failures are logged
  * only (the Promoted monitor still finds a dead server). */

@@ -15,30 +15,55 @@
 struct decide_row {
     const char *what;
     bool wanted;
+    bool other_alive;
     long long last_ms;
     long long now_ms;
     enum guard_action want;
 };
 
 static const struct decide_row decide_rows[] = {
-    { "the first death: restarted in place", true, 0, T0, GUARD_RESTART },
-    { "token gone (demote, stop): nothing", false, 0, T0, GUARD_QUIT },
-    { "token gone, even in a crash loop: nothing", false, T0 - 1, T0,
-      GUARD_QUIT },
-    { "a second death a second later: reported", true, T0 - 1000, T0,
-      GUARD_REPORT },
-    { "a second death just within the window: reported", true,
-      T0 - WINDOW + 1, T0, GUARD_REPORT },
-    { "a death exactly one window later: restarted", true, T0 - WINDOW, T0,
-      GUARD_RESTART },
-    { "a death long after the last restart: restarted", true,
-      T0 - 3 * WINDOW, T0, GUARD_RESTART },
-    { "the same millisecond: reported", true, T0, T0, GUARD_REPORT },
-    { "a clock that went back (restart 'in the future'): reported", true,
-      T0 + 60000, T0, GUARD_REPORT },
-    { "no record (0): restarted", true, 0, 5, GUARD_RESTART },
-    { "a damaged record (negative): restarted", true, -7, T0,
-      GUARD_RESTART },
+    { .what = "the first death: restarted in place",
+      .wanted = true, .other_alive = true, .last_ms = 0,
+      .now_ms = T0, .want = GUARD_RESTART },
+    { .what = "token gone (demote, stop): nothing",
+      .wanted = false, .other_alive = true, .last_ms = 0,
+      .now_ms = T0, .want = GUARD_QUIT },
+    { .what = "token gone, even in a crash loop: nothing",
+      .wanted = false, .other_alive = true, .last_ms = T0 - 1,
+      .now_ms = T0, .want = GUARD_QUIT },
+    { .what = "a second death a second later: reported",
+      .wanted = true, .other_alive = true, .last_ms = T0 - 1000,
+      .now_ms = T0, .want = GUARD_REPORT },
+    { .what = "a second death just within the window: reported",
+      .wanted = true, .other_alive = true, .last_ms = T0 - WINDOW + 1,
+      .now_ms = T0, .want = GUARD_REPORT },
+    { .what = "a death exactly one window later: restarted",
+      .wanted = true, .other_alive = true, .last_ms = T0 - WINDOW,
+      .now_ms = T0, .want = GUARD_RESTART },
+    { .what = "a death long after the last restart: restarted",
+      .wanted = true, .other_alive = true, .last_ms = T0 - 3 * WINDOW,
+      .now_ms = T0, .want = GUARD_RESTART },
+    { .what = "the same millisecond: reported",
+      .wanted = true, .other_alive = true, .last_ms = T0,
+      .now_ms = T0, .want = GUARD_REPORT },
+    { .what = "a clock that went back (restart 'in the future'): reported",
+      .wanted = true, .other_alive = true, .last_ms = T0 + 60000,
+      .now_ms = T0, .want = GUARD_REPORT },
+    { .what = "both servers dead (one kill of both): reported",
+      .wanted = true, .other_alive = false, .last_ms = 0,
+      .now_ms = T0, .want = GUARD_REPORT },
+    { .what = "both dead, in a crash loop: reported",
+      .wanted = true, .other_alive = false, .last_ms = T0 - 1000,
+      .now_ms = T0, .want = GUARD_REPORT },
+    { .what = "both dead, token gone: nothing",
+      .wanted = false, .other_alive = false, .last_ms = 0,
+      .now_ms = T0, .want = GUARD_QUIT },
+    { .what = "no record (0): restarted",
+      .wanted = true, .other_alive = true, .last_ms = 0,
+      .now_ms = 5, .want = GUARD_RESTART },
+    { .what = "a damaged record (negative): restarted",
+      .wanted = true, .other_alive = true, .last_ms = -7,
+      .now_ms = T0, .want = GUARD_RESTART },
 };
 
 static void
@@ -49,8 +74,8 @@ test_decide(void **state)
     (void) state;
     for (i = 0; i < sizeof decide_rows / sizeof decide_rows[0]; i++) {
         const struct decide_row *row = &decide_rows[i];
-        enum guard_action got = guard_decide(row->wanted, row->last_ms,
-                                             row->now_ms);
+        enum guard_action got = guard_decide(row->wanted, row->other_alive,
+                                             row->last_ms, row->now_ms);
 
         if (got != row->want) {
             fail_msg("%s: got %d, want %d", row->what, (int) got,
