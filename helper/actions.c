@@ -46,6 +46,7 @@ static enum ocf_exitcode actions_backups(struct rsc *,
 static enum ocf_exitcode actions_code(enum decide_state);
 static void actions_status(struct rsc *, const struct decide_input *,
                            const struct decide_verdict *, bool force);
+static int actions_lock(struct rsc *);
 
 enum ocf_exitcode
 actions_run(enum ocf_action action)
@@ -216,10 +217,13 @@ actions_stop(struct rsc *r)
 {
     char msg[ACTIONS_REASON_MAX];
     struct decide_input in;
-    int error;
+    int error, lock;
 
-    /* The guard must not report this stop as a failure. */
+    /* The guard must not report this stop as a failure, nor restart a
+     * server it stops: a restart in progress ends first. */
+    lock = actions_lock(r);
     guard_dismiss(r);
+    guard_unlock(lock);
     /* An active copy is the newest there is until it stops.  The cluster
      * writes run while the servers stop. */
     cluster_batch_begin(&r->cl);
@@ -249,12 +253,16 @@ actions_monitor(struct rsc *r)
     enum decide_expect expect = DECIDE_EXPECT_ANY;
     struct decide_input in;
     struct decide_verdict v;
+    int lock;
 
     if (!probe && role) {
         expect = !strcmp(role, "Promoted") || !strcmp(role, "Master")
                  ? DECIDE_EXPECT_PROMOTED : DECIDE_EXPECT_UNPROMOTED;
     }
+    /* A server the guard is restarting is seen once it is back. */
+    lock = actions_lock(r);
     observe_servers(r, expect, &in);
+    guard_unlock(lock);
     observe_sync(r, &in);
     decide_monitor(&in, &v);
     if (v.state == DECIDE_ACTIVE) {
@@ -339,8 +347,10 @@ actions_promote(struct rsc *r)
     cluster_record_active(&r->cl, r->deadline);
     cluster_set_score(&r->cl, DECIDE_SCORE_ACTIVE, true, r->deadline);
     {
-        const struct status_input s = { .state = DECIDE_ACTIVE };
+        struct status_input s = { .state = DECIDE_ACTIVE };
 
+        guard_last_restart(r, clock_wall_ms(), &s.restarted,
+                           &s.restarted_ms);
         status_publish(r, &s, true);
     }
     cluster_batch_end(&r->cl, r->deadline);
@@ -353,11 +363,15 @@ actions_demote(struct rsc *r)
 {
     struct decide_input in;
     enum ocf_exitcode rc;
+    int lock;
 
     /* Demoting what is not running at all would hide a crashed promoted
      * instance: report it, as OVN's agent does, and let Pacemaker recover
-     * it.  A half-running instance is brought back to two backups. */
+     * it.  A half-running instance is brought back to two backups.  A
+     * restart by the guard in progress ends first. */
+    lock = actions_lock(r);
     guard_dismiss(r);
+    guard_unlock(lock);
     observe_servers(r, DECIDE_EXPECT_ANY, &in);
     if (!in.nb.running && !in.sb.running) {
         ocf_exit_reason("cannot demote: neither ovsdb-server is running");
@@ -508,7 +522,7 @@ static void
 actions_status(struct rsc *r, const struct decide_input *in,
                const struct decide_verdict *v, bool force)
 {
-    const struct status_input s = {
+    struct status_input s = {
         .state = v->state,
         .in_sync = v->in_sync,
         .connecting = in->nb.link == REPL_LINK_CONNECTING
@@ -520,5 +534,26 @@ actions_status(struct rsc *r, const struct decide_input *in,
         .fresh_ms = fresh_read(r->p.db_dir),
     };
 
+    if (v->state == DECIDE_ACTIVE) {
+        guard_last_restart(r, clock_wall_ms(), &s.restarted,
+                           &s.restarted_ms);
+    }
     status_publish(r, &s, force);
+}
+
+/* Takes the guard's lock (see guard.h), waiting GUARD_LOCK_WAIT_MS at
+ * most and never more than a quarter of the action's time left.  Returns
+ * its descriptor, or -1 if it could not be taken (the action goes on). */
+static int
+actions_lock(struct rsc *r)
+{
+    long long until = deadline_after(GUARD_LOCK_WAIT_MS);
+    long long quarter = deadline_after(deadline_left(r->deadline) / 4);
+    int fd, error;
+
+    error = guard_lock(r, until < quarter ? until : quarter, &fd);
+    if (error && error != ENOENT) {
+        log_warn("the guard's lock: %s", strerror(error));
+    }
+    return fd;
 }

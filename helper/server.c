@@ -254,23 +254,36 @@ server_prepare_db(const struct server *s, const struct params *p,
     }
 }
 
-int
-server_start(const struct server *s, const char *sync_from,
-             long long deadline, char *msg, size_t size)
+/* Starts ovsdb-server for 's' with the command line of
+ * server_build_argv(), and "--active" if 'active'. */
+static int
+server_launch(const struct server *s, const char *sync_from, bool active,
+              long long deadline, char *msg, size_t size)
 {
     const char *argv[40];
     char store[8192], line[200];
     struct child_result r;
+    size_t n;
     int error;
 
-    error = server_build_argv(s, sync_from, argv, 40, store, sizeof store);
+    /* One pointer kept back for "--active". */
+    error = server_build_argv(s, sync_from, argv, 39, store, sizeof store);
     if (error) {
         snprintf(msg, size, "%s: ovsdb-server command line too long",
                  s->tag);
         return error;
     }
-    log_info("%s: starting ovsdb-server as a backup of %s", s->tag,
-             sync_from);
+    if (active) {
+        for (n = 0; argv[n]; n++) {
+            continue;
+        }
+        argv[n++] = "--active";
+        argv[n] = NULL;
+        log_info("%s: starting ovsdb-server as the active", s->tag);
+    } else {
+        log_info("%s: starting ovsdb-server as a backup of %s", s->tag,
+                 sync_from);
+    }
     error = child_run(argv, deadline, &r);
     if (error) {
         snprintf(msg, size, "%s ovsdb-server did not start: %s", s->tag,
@@ -287,6 +300,20 @@ server_start(const struct server *s, const char *sync_from,
     }
     child_result_free(&r);
     return 0;
+}
+
+int
+server_start(const struct server *s, const char *sync_from,
+             long long deadline, char *msg, size_t size)
+{
+    return server_launch(s, sync_from, false, deadline, msg, size);
+}
+
+int
+server_start_active(const struct server *s, const char *sync_from,
+                    long long deadline, char *msg, size_t size)
+{
+    return server_launch(s, sync_from, true, deadline, msg, size);
 }
 
 void

@@ -102,6 +102,12 @@ int server_prepare_db(const struct server *s, const struct params *p,
 int server_start(const struct server *s, const char *sync_from,
                  long long deadline, char *msg, size_t size);
 
+/* As server_start(), with "--active": ovsdb-server starts as the active
+ * (writable, replicating from nobody) rather than as a backup of
+ * 'sync_from'.  The guard's in-place restart of a dead active. */
+int server_start_active(const struct server *s, const char *sync_from,
+                        long long deadline, char *msg, size_t size);
+
 /* Describes the ovsdb-server of 's' as a daemon to find (see proc.h). */
 void server_daemon(const struct server *s, struct proc_daemon *d);
 

@@ -71,7 +71,13 @@ status_next(const struct status_input *in, const struct status_cache *prev,
     status_time(next->since_ms, since, sizeof since);
     status_time(in->fresh_ms, fresh, sizeof fresh);
 
-    if (!strcmp(class, "active")) {
+    if (!strcmp(class, "active") && in->restarted && in->restarted_ms) {
+        char at[40];
+
+        status_time(in->restarted_ms, at, sizeof at);
+        snprintf(next->text, sizeof next->text, "active (%s restarted by "
+                 "the guard at %s)", in->restarted, at);
+    } else if (!strcmp(class, "active")) {
         snprintf(next->text, sizeof next->text, "active");
     } else if (!strcmp(class, "replicating")) {
         snprintf(next->text, sizeof next->text, "replicating from %s",

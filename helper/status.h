@@ -2,7 +2,8 @@
 /* What this node's copy is, in words an operator reads in `crm_mon -A`:
  * "active", "replicating from node2", "connecting to node2 since ...",
  * "stale: not in sync since ...", "stalled: nothing arrives from node2
- * ...", "never synchronised", "failed: ...".
+ * ...", "never synchronised", "failed: ...", "active (NB ovsdb-server
+ * restarted by the guard at ...)".
  * Published as the transient node attribute <resource>-status, written
  * only when the text changes (a cache in run_dir remembers the last one
  * and since when its state holds), so that a steady monitor writes
@@ -35,6 +36,10 @@ struct status_input {
     const char *reason;         /* Of a failure. */
     long long fresh_ms;         /* The copy's freshness record, 0 if
                                  * none. */
+    const char *restarted;      /* Active: the server the guard restarted
+                                 * in place lately ("NB ovsdb-server"), or
+                                 * NULL. */
+    long long restarted_ms;     /* When. */
 };
 
 /* What was last published. */

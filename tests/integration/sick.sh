@@ -4,6 +4,8 @@
 # within the liveness bound, whatever the operation timeout; demote of a
 # hung active fails fast; stop always stops: hung servers, pidfiles that
 # are gone or lie, a half-started node, broken parameters, notify=false.
+# The active's guard restarts a killed server in place once per window,
+# and reports a second death.
 
 # Variables N_*, TIMEOUT_MS and the ports are read by agent() in lib.sh.
 # shellcheck disable=SC2034,SC2154
@@ -179,15 +181,19 @@ check "with a reason that names notify" grep -q 'notify=true' \
     "$TMP/node1.err"
 check "and started nothing" test -z "$(pid_of node1 nb)$(pid_of node1 sb)"
 
-echo "# the active's guard reports a dead server at once, and only that"
+echo "# the active's guard restarts a dead server in place, once"
 # guard_pid: the pid of the newest guard, from its log line.
 guard_pid() {
     sed -n 's/.*\[\([0-9]*\)\]: INFO: guarding NB.*/\1/p' "$TMP/agent.log" \
         | tail -n 1
 }
+# Each guard report to Pacemaker (crm_resource --fail) logs this line.
 reports() {
     grep -c 'exited on the active node node1: telling Pacemaker now' \
         "$TMP/agent.log"
+}
+restarts() {
+    grep -c 'restarted by the guard as the active' "$TMP/agent.log"
 }
 # Predicates for the waits below, re-evaluated on every poll.
 guard_alive() {
@@ -201,21 +207,122 @@ reported_since() {
 guard_is_not() {
     [ "$(guard_pid)" != "$1" ]
 }
-guard_file=$(node_dir node1)/run/ovndb-servers.ovndb_servers.guard
+# back_as_active NODE DB OLDPID: a new server of DB answers, active and
+# writable.
+back_as_active() {
+    local p
+    p=$(pid_of "$1" "$2")
+    [ -n "$p" ] && [ "$p" != "$3" ] && role_is "$1" "$2" active \
+        && writable "$1" "$2"
+}
+status_of() {
+    crm_attribute -N "$1" -n ovndb_servers-status -l reboot -G -q \
+        2>/dev/null
+}
+cmdline_of() {
+    tr '\0' ' ' < "/proc/$1/cmdline"
+}
+run=$(node_dir node1)/run
+guard_file=$run/ovndb-servers.ovndb_servers.guard
+restart_file=$run/ovndb-servers.ovndb_servers.restarts
 before=$(reports)
 check "node1 active" fresh_active node1
 check "promote left a guard token" test -s "$guard_file"
 check "the guard runs" wait_until 5 guard_alive
 g=$(guard_pid)
 remember "$g"
+lock_file=$run/ovndb-servers.ovndb_servers.lock
+# While something holds the guard's lock (a restart would), a Promoted
+# monitor waits for it, within a bound.
+flock -o "$lock_file" sleep 1 &
+holder=$!
+remember "$holder"
+sleep 0.2
+timed took monitor_promoted node1
+rc=$?
+check "a monitor waits for the lock: rc 8 (got $rc) after ${took} ms" \
+    test "$rc" = 8 -a "$took" -ge 700
+wait "$holder"
+flock -o "$lock_file" sleep 8 &
+holder=$!
+remember "$holder"
+sleep 0.2
+timed took monitor_promoted node1
+rc=$?
+check "but not for ever: rc 8 (got $rc) after ${took} ms (the bound: 4 s)" \
+    test "$rc" = 8 -a "$took" -ge 3500 -a "$took" -lt 6000
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+check "a switch written before the kill" nbctl node1 ls-add before-kill
+check "an SB row written before the kill" sbctl node1 chassis-add \
+    before-kill geneve 127.0.0.9
+nb1=$(pid_of node1 nb) sb1=$(pid_of node1 sb)
+nb_cmd=$(cmdline_of "$nb1")
+for db in nb sb; do
+    old=$(pid_of node1 "$db")
+    r0=$(restarts)
+    t0=$(now_ms)
+    kill -9 "$old"
+    wait_until 3 back_as_active node1 "$db" "$old"
+    rc=$?
+    took=$(( $(now_ms) - t0 ))
+    new=$(pid_of node1 "$db")
+    remember "$new"
+    check "kill -9 of $db: back, active and writable within 1.5 s (${took} ms)" \
+        test "$rc" = 0 -a "$took" -lt 1500
+    check "the guard logged the restart of $db" test "$(restarts)" -gt "$r0"
+    check "$db: the same database file" grep -q \
+        "$(node_dir node1)/db/ovn${db}_db.db" "/proc/$new/cmdline"
+    check "$db: the same pidfile and sockets" test -S "$(sock_of node1 "$db")" \
+        -a -S "$run/ovn${db}_db.ctl" -a "$(cat "$run/ovn${db}_db.pid")" = "$new"
+    check "$db: serves clients through master_ip again" \
+        wait_until 3 eval "vip_${db}ctl show >/dev/null"
+    expect_rc 8 "Promoted monitor after the $db restart" monitor_promoted node1
+    check "the same guard keeps guarding" alive "$g"
+    check "the guard token is still there" test -s "$guard_file"
+done
+check "NB: the same command line as start+promote produce (and --active)" \
+    test "$(cmdline_of "$(pid_of node1 nb)")" = "${nb_cmd}--active "
+check "rows written before the kill are there (NB)" has_switch node1 before-kill
+check "rows written before the kill are there (SB)" has_chassis node1 \
+    before-kill
+check "and new writes go through master_ip" vip_nbctl ls-add after-kill
+check "no crm_resource --fail ran" test "$(reports)" = "$before"
+check "the restarts are recorded in run_dir" test -s "$restart_file"
+check "crm_mon -A says what happened" wait_until 3 eval \
+    'status_of node1 | grep -q "^active (SB ovsdb-server restarted by the guard at 20"'
+echo "    # status: $(status_of node1)"
+
+echo "# a second death within the window is reported, as before"
 nb1=$(pid_of node1 nb)
 kill -9 "$nb1"
-check "kill -9 of NB: reported within 1 s" \
+check "kill -9 of NB again: reported within 1 s" \
     wait_until 1 reported_since "$before"
+check "and not restarted" test -z "$(pid_of node1 nb)"
 check "the guard is gone after reporting" wait_until 2 eval '! alive "$g"'
 check "and its token too" test ! -e "$guard_file"
+expect_rc 9 "Promoted monitor: rc 9" monitor_promoted node1
 check "stop" agent node1 stop
+rm -f "$restart_file"
 before=$(reports)
+
+echo "# stop right after a kill: stop always stops, the guard stays out"
+check "node1 active" fresh_active node1
+check "a new guard runs" wait_until 5 guard_is_not "$g"
+g=$(guard_pid)
+remember "$g"
+nb1=$(pid_of node1 nb)
+kill -9 "$nb1"
+timed took agent node1 stop
+rc=$?
+check "stop during the restart: rc 0 (got $rc, ${took} ms)" test "$rc" = 0
+check "nothing of node1 left" wait_until 3 no_process_of node1
+check "the guard is gone" wait_until 3 eval '! alive "$g"'
+check "no report" test "$(reports)" = "$before"
+rm -f "$restart_file"
+
+echo "# demote and stop dismiss the guard; neither is reported nor restarted"
+r0=$(restarts)
 check "node1 active again" fresh_active node1
 check "a new guard runs" wait_until 5 guard_is_not "$g"
 g=$(guard_pid)
@@ -230,5 +337,6 @@ check "stop of the active" agent node1 stop
 check "stop dismissed the guard" wait_until 3 eval '! alive "$g"'
 check "neither demote nor stop was reported as a failure" \
     test "$(reports)" = "$before"
+check "nor restarted anything" test "$(restarts)" = "$r0"
 
 summary

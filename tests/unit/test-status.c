@@ -23,6 +23,18 @@ static const struct text_row text_rows[] = {
     { .what = "the active",
       .in = { .state = DECIDE_ACTIVE, .in_sync = true },
       .want = "active" },
+    { .what = "an active whose NB server the guard restarted says so",
+      .in = { .state = DECIDE_ACTIVE, .in_sync = true,
+              .restarted = "NB ovsdb-server", .restarted_ms = T_FRESH },
+      .want = "active (NB ovsdb-server restarted by the guard at "
+              "2026-12-04 14:00:00 UTC)" },
+    { .what = "a restart without a time is not shown",
+      .in = { .state = DECIDE_ACTIVE, .restarted = "SB ovsdb-server" },
+      .want = "active" },
+    { .what = "only an active shows a restart",
+      .in = { .state = DECIDE_BACKUP, .in_sync = true, .source = "node2",
+              .restarted = "NB ovsdb-server", .restarted_ms = T_FRESH },
+      .want = "replicating from node2" },
     { .what = "a backup in sync names the node it follows",
       .in = { .state = DECIDE_BACKUP, .in_sync = true, .source = "node2" },
       .want = "replicating from node2" },
@@ -116,6 +128,29 @@ test_when_written(void **state)
     assert_int_equal(c.since_ms, T0 + 500000);
 }
 
+/* The guard's restart note is written when it appears and when it goes
+ * (the window ended), and the state's start time carries over. */
+static void
+test_restart_note(void **state)
+{
+    const struct status_input plain = { .state = DECIDE_ACTIVE };
+    const struct status_input noted = {
+        .state = DECIDE_ACTIVE, .restarted = "SB ovsdb-server",
+        .restarted_ms = T0 + 1000,
+    };
+    struct status_cache none = { .key = "" }, a, b, c;
+
+    (void) state;
+    assert_true(status_next(&plain, &none, T0, &a));
+    assert_true(status_next(&noted, &a, T0 + 2000, &b));
+    assert_string_equal(b.text, "active (SB ovsdb-server restarted by the "
+                        "guard at 2026-12-04 14:02:11 UTC)");
+    assert_int_equal(b.since_ms, T0);
+    assert_false(status_next(&noted, &b, T0 + 12000, &c));
+    assert_true(status_next(&plain, &c, T0 + 700000, &a));
+    assert_string_equal(a.text, "active");
+}
+
 /* The cache file round-trips, and garbage is no cache. */
 static void
 test_cache(void **state)
@@ -149,6 +184,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_when_written),
+        cmocka_unit_test(test_restart_note),
         cmocka_unit_test(test_cache),
     };
 
