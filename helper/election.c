@@ -188,6 +188,8 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
         }
         decide_parse_freshness(value, &peers[j].freshness, &final,
                                &peers[j].pos);
+        log_info("election: %s%s published %s", peers[j].node,
+                 peers[j].up ? "" : " (down)", value);
         /* A node demoted in this transition handed over (or is handing
          * over) to the new active: its final record must not veto the
          * promotion it is part of. */
@@ -195,7 +197,15 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
                           && !switchover_holds_marker(r, peers[j].node);
     }
 
-    best = decide_election(r->cl.node, mine, &mine_pos, peers, n,
+    log_info("election: this copy %lld%s, position NB %lld ms, SB %lld "
+             "ms, promotion record %lld, measured at %lld", mine,
+             mine_active ? ":active" : "", mine_pos.age[0], mine_pos.age[1],
+             mine_pos.epoch, mine_pos.at);
+    /* An active's final copy is current until the active stopped, not
+     * only until its last transaction: its position says less than its
+     * record, which decides. */
+    best = decide_election(r->cl.node, mine,
+                           mine_active ? NULL : &mine_pos, peers, n,
                            last[0] ? last : NULL, msg, size);
     if (best < 0) {
         return 0;
