@@ -223,10 +223,10 @@ decide_election(const char *me, long long mine,
         int k = p->pos.age[0] + DECIDE_AGE_TOLERANCE_MS < mine_pos->age[0]
                 ? 0 : 1;
 
-        snprintf(reason, size, "%s holds newer data than %s: its %s "
-                 "received data %lld ms after this copy's last; refusing "
-                 "promotion so that %s is promoted", p->node, me,
-                 k ? "SB" : "NB", mine_pos->age[k] - p->pos.age[k],
+        /* Short: Pacemaker keeps 128 bytes of an exit reason. */
+        snprintf(reason, size, "%s holds newer data than %s (%s by %lld "
+                 "ms); refusing promotion so that %s is promoted", p->node,
+                 me, k ? "SB" : "NB", mine_pos->age[k] - p->pos.age[k],
                  p->node);
         return newer;
     }

@@ -1071,7 +1071,7 @@ stalled_backup() {
     # A replication stall silently loses whatever only the stalled backup
     # would be promoted with; the agent must promote $c.  Refusing the
     # stalled backup's promotion in favour of $c is the agent deciding.
-    SCEN_WARN_FAIL="^$b ovndb_servers_promote_0 rc=1 $c holds newer data than $b(: [^;]*)?; refusing promotion so that $c is promoted\$"
+    SCEN_WARN_FAIL="^$b ovndb_servers_promote_0 rc=1 $c holds newer data than $b( \((NB|SB) by [0-9]+ ms\))?; refusing promotion so that $c is promoted\$"
     SCEN_WARN_WHY="the agent refused the stalled backup's promotion in favour of $c"
     writers "$c" 2 50
     warm_up

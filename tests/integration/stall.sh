@@ -198,7 +198,7 @@ elect_case() {
     check "$name: node2, which missed writes, refuses promotion" \
         test "$(cat "$TMP/elect.node2.rc")" = 1
     check "$name: and says node3 holds newer data" \
-        grep -q "node3 holds newer data than node2: its NB received data" \
+        grep -Eq "node3 holds newer data than node2 \(NB by [0-9]+ ms\); refusing promotion so that node3 is promoted" \
         "$TMP/node2.err"
     check "$name: node3 is promoted" \
         test "$(cat "$TMP/elect.node3.rc")" = 0

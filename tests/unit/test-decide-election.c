@@ -318,9 +318,8 @@ test_election_by_position(void **state)
           .peer = { .node = "node3", .freshness = t - 25000, .up = true,
                     .pos = fresh },
           .want = 0,
-          .reason = "node3 holds newer data than node2: its NB received "
-                    "data 8000 ms after this copy's last; refusing "
-                    "promotion so that node3 is promoted" },
+          .reason = "node3 holds newer data than node2 (NB by 8000 ms); "
+                    "refusing promotion so that node3 is promoted" },
         { .what = "the fresh candidate accepts against a stalled peer",
           .mine = t - 25000, .mine_pos = &fresh,
           .peer = { .node = "node3", .freshness = t - 20000, .up = true,
