@@ -155,7 +155,7 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
     char names[DECIDE_MAX_PEERS][NODELIST_NAME_MAX];
     char last[NODELIST_NAME_MAX], value[ELECTION_FRESHNESS_MAX];
     struct decide_position mine_pos;
-    bool mine_active;
+    bool mine_active, own_active;
     long long mine = election_freshness(r, &mine_active);
     int n, j, best;
 
@@ -201,11 +201,15 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
              "ms, promotion record %lld, measured at %lld", mine,
              mine_active ? ":active" : "", mine_pos.age[0], mine_pos.age[1],
              mine_pos.epoch, mine_pos.at);
-    /* An active's final copy is current until the active stopped, not
-     * only until its last transaction: its position says less than its
-     * record, which decides. */
+    /* A copy this node recorded as the active's (it was the active) is
+     * current until the active stopped, not only until its last
+     * transaction: its position says less than its record, which
+     * decides.  (A backup's copy that holds a handover marker is final
+     * too, but it is a backup's: its position compares with the other
+     * backups'.) */
+    fresh_read_role(r->p.db_dir, &own_active);
     best = decide_election(r->cl.node, mine,
-                           mine_active ? NULL : &mine_pos, peers, n,
+                           own_active ? NULL : &mine_pos, peers, n,
                            last[0] ? last : NULL, msg, size);
     if (best < 0) {
         return 0;
