@@ -13,6 +13,7 @@ static void decide_fail(bool promoted, struct decide_verdict *,
     __attribute__((format(printf, 3, 4)));
 static bool decide_in_sync(const struct decide_db *);
 static bool decide_resync(const struct decide_db *);
+static long long decide_best_age(const struct decide_position *, int *k);
 
 void
 decide_monitor(const struct decide_input *in, struct decide_verdict *v)
@@ -159,14 +160,6 @@ decide_offset(const struct decide_position *mine_pos,
     return p->pos.at - mine_pos->at;
 }
 
-/* Returns the sum of the ages of 'pos' (for choosing among newer
- * copies). */
-static long long
-decide_age_sum(const struct decide_position *pos)
-{
-    return pos->age[0] + pos->age[1];
-}
-
 int
 decide_election(const char *me, long long mine,
                 const struct decide_position *mine_pos,
@@ -198,8 +191,8 @@ decide_election(const char *me, long long mine,
             order = decide_order(&p->pos, mine_pos);
         }
         if (order == DECIDE_ORDER_NEWER) {
-            if (newer < 0 || decide_age_sum(&p->pos)
-                             < decide_age_sum(&peers[newer].pos)) {
+            if (newer < 0 || decide_best_age(&p->pos, NULL)
+                             < decide_best_age(&peers[newer].pos, NULL)) {
                 newer = i;
             }
             continue;
@@ -220,14 +213,14 @@ decide_election(const char *me, long long mine,
     }
     if (newer >= 0) {
         const struct decide_peer *p = &peers[newer];
-        int k = p->pos.age[0] + DECIDE_AGE_TOLERANCE_MS < mine_pos->age[0]
-                ? 0 : 1;
+        int k = 0;
+        long long theirs = decide_best_age(&p->pos, &k);
 
         /* Short: Pacemaker keeps 128 bytes of an exit reason. */
         snprintf(reason, size, "%s holds newer data than %s (%s by %lld "
                  "ms); refusing promotion so that %s is promoted", p->node,
-                 me, k ? "SB" : "NB", mine_pos->age[k] - p->pos.age[k],
-                 p->node);
+                 me, k ? "SB" : "NB",
+                 decide_best_age(mine_pos, NULL) - theirs, p->node);
         return newer;
     }
     if (best >= 0 && !peers[best].up) {
@@ -253,35 +246,44 @@ decide_election(const char *me, long long mine,
     return -1;
 }
 
+/* The smallest known age of 'pos' (the best bound on how current the
+ * copy is) and its database in '*k'; -1 if none is known. */
+static long long
+decide_best_age(const struct decide_position *pos, int *k)
+{
+    long long best = -1;
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        if (pos->age[i] >= 0 && (best < 0 || pos->age[i] < best)) {
+            best = pos->age[i];
+            if (k) {
+                *k = i;
+            }
+        }
+    }
+    return best;
+}
+
 enum decide_order
 decide_order(const struct decide_position *a, const struct decide_position *b)
 {
-    bool a_newer = false, b_newer = false;
-    int k;
-
-    bool compared = false;
+    long long a_age, b_age;
 
     if (a->epoch <= 0 || a->epoch != b->epoch) {
         return DECIDE_ORDER_UNKNOWN;
     }
-    for (k = 0; k < 2; k++) {
-        if (a->age[k] < 0 || b->age[k] < 0) {
-            /* No evidence from this database (no transaction since the
-             * file was written whole, and no session left). */
-            continue;
-        }
-        compared = true;
-        /* A smaller age: data reached it later. */
-        if (a->age[k] + DECIDE_AGE_TOLERANCE_MS < b->age[k]) {
-            a_newer = true;
-        } else if (b->age[k] + DECIDE_AGE_TOLERANCE_MS < a->age[k]) {
-            b_newer = true;
-        }
+    /* Each age says how long ago the copy was last known current (its
+     * last data, or its session's last bytes): a bound, which a resync
+     * or a probe improves without new data.  The best bound of each copy
+     * is compared: a stalled copy has none later than the stall. */
+    a_age = decide_best_age(a, NULL);
+    b_age = decide_best_age(b, NULL);
+    if (a_age < 0 || b_age < 0) {
+        return DECIDE_ORDER_UNKNOWN;
     }
-    return !compared ? DECIDE_ORDER_UNKNOWN
-           : a_newer && b_newer ? DECIDE_ORDER_CONFLICT
-           : a_newer ? DECIDE_ORDER_NEWER
-           : b_newer ? DECIDE_ORDER_OLDER
+    return a_age + DECIDE_AGE_TOLERANCE_MS < b_age ? DECIDE_ORDER_NEWER
+           : b_age + DECIDE_AGE_TOLERANCE_MS < a_age ? DECIDE_ORDER_OLDER
            : DECIDE_ORDER_SAME;
 }
 

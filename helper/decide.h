@@ -125,17 +125,16 @@ struct decide_position {
 /* How two positions compare. */
 enum decide_order {
     DECIDE_ORDER_UNKNOWN,       /* Not comparable: the data comes from
-                                 * different promotions, or no database
-                                 * has an age known on both sides. */
+                                 * different promotions, or a side knows
+                                 * no age. */
     DECIDE_ORDER_SAME,          /* Within the tolerance on both. */
-    DECIDE_ORDER_NEWER,         /* The first received data after the
-                                 * second's last, and nothing older. */
+    DECIDE_ORDER_NEWER,         /* The first was last known current after
+                                 * the second. */
     DECIDE_ORDER_OLDER,
-    DECIDE_ORDER_CONFLICT,      /* Each is newer in one database. */
 };
 
-/* Compares position 'a' with 'b', database by database, over those whose
- * age both know.  Pure. */
+/* Compares position 'a' with 'b' by the smallest known age of each (the
+ * latest time each copy is known to have been current).  Pure. */
 enum decide_order decide_order(const struct decide_position *a,
                                const struct decide_position *b);
 
