@@ -284,7 +284,7 @@ guard_restart(struct rsc *r, int i, pid_t *pidp, int *fdp, char *msg,
     /* kill -9 leaves the pidfile behind. */
     server_forget_pidfile(s);
     server_sync_target(s, &r->p, sync_from, sizeof sync_from);
-    error = server_start_active(s, sync_from, r->deadline, msg, size);
+    error = server_start(s, sync_from, true, r->deadline, msg, size);
     if (error) {
         return error;
     }

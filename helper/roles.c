@@ -40,8 +40,8 @@ roles_start_servers(struct rsc *r, const struct decide_input *in, char *msg,
         if (!db->running) {
             error = server_prepare_db(s, &r->p, r->deadline, msg, size);
             if (!error) {
-                error = server_start(s, r->src.target[i], r->deadline, msg,
-                                     size);
+                error = server_start(s, r->src.target[i], false,
+                                     r->deadline, msg, size);
             }
             if (error) {
                 return error;

@@ -254,11 +254,9 @@ server_prepare_db(const struct server *s, const struct params *p,
     }
 }
 
-/* Starts ovsdb-server for 's' with the command line of
- * server_build_argv(), and "--active" if 'active'. */
-static int
-server_launch(const struct server *s, const char *sync_from, bool active,
-              long long deadline, char *msg, size_t size)
+int
+server_start(const struct server *s, const char *sync_from, bool active,
+             long long deadline, char *msg, size_t size)
 {
     const char *argv[40];
     char store[8192], line[200];
@@ -300,20 +298,6 @@ server_launch(const struct server *s, const char *sync_from, bool active,
     }
     child_result_free(&r);
     return 0;
-}
-
-int
-server_start(const struct server *s, const char *sync_from,
-             long long deadline, char *msg, size_t size)
-{
-    return server_launch(s, sync_from, false, deadline, msg, size);
-}
-
-int
-server_start_active(const struct server *s, const char *sync_from,
-                    long long deadline, char *msg, size_t size)
-{
-    return server_launch(s, sync_from, true, deadline, msg, size);
 }
 
 void

@@ -96,17 +96,13 @@ int server_make_dirs(const struct params *p, char *msg, size_t size);
 int server_prepare_db(const struct server *s, const struct params *p,
                       long long deadline, char *msg, size_t size);
 
-/* Starts ovsdb-server for 's' as a backup of 'sync_from' and returns once it
- * has daemonized (its control socket then answers).  Returns 0 or a positive
- * errno value with an explanation in 'msg'. */
-int server_start(const struct server *s, const char *sync_from,
+/* Starts ovsdb-server for 's' as a backup of 'sync_from', or with 'active'
+ * as the active (writable, replicating from nobody: the guard's in-place
+ * restart of a dead active), and returns once it has daemonized (its
+ * control socket then answers).  Returns 0 or a positive errno value with
+ * an explanation in 'msg'. */
+int server_start(const struct server *s, const char *sync_from, bool active,
                  long long deadline, char *msg, size_t size);
-
-/* As server_start(), with "--active": ovsdb-server starts as the active
- * (writable, replicating from nobody) rather than as a backup of
- * 'sync_from'.  The guard's in-place restart of a dead active. */
-int server_start_active(const struct server *s, const char *sync_from,
-                        long long deadline, char *msg, size_t size);
 
 /* Describes the ovsdb-server of 's' as a daemon to find (see proc.h). */
 void server_daemon(const struct server *s, struct proc_daemon *d);

@@ -1034,7 +1034,8 @@ test_start_stop(void **state)
 
     assert_int_equal(server_pid(&s, &pid), ESRCH);
     msg[0] = '\0';
-    if (server_start(&s, sync, deadline_after(20000), msg, sizeof msg)) {
+    if (server_start(&s, sync, false, deadline_after(20000), msg,
+                     sizeof msg)) {
         fail_msg("server_start: %s", msg);
     }
     assert_int_equal(server_pid(&s, &pid), 0);
@@ -1109,7 +1110,7 @@ test_start_fails(void **state)
         mkdir(f->log_dir, 0755);
     }
     msg[0] = '\0';
-    assert_int_not_equal(server_start(&s, "tcp:127.0.0.1:1",
+    assert_int_not_equal(server_start(&s, "tcp:127.0.0.1:1", false,
                                       deadline_after(20000), msg,
                                       sizeof msg), 0);
     assert_true(strlen(msg) > 0);
