@@ -264,6 +264,14 @@ ovl_writers_acked() {
     cat "${OVL_WFILES[@]}" 2>/dev/null | cut -d' ' -f1 | sort -u
 }
 
+# ovl_writers_acked_before T_MS: the sorted names of the writes
+# acknowledged before T_MS (wall clock, ms, as writer.sh records them).
+ovl_writers_acked_before() {
+    [ "${#OVL_WFILES[@]}" -gt 0 ] || return 0
+    cat "${OVL_WFILES[@]}" 2>/dev/null \
+        | awk -v t="$1" '$2 < t { print $1 }' | sort -u
+}
+
 # ovl_writers_count: number of acknowledged writes.
 ovl_writers_count() {
     [ "${#OVL_WFILES[@]}" -gt 0 ] || { echo 0; return; }
