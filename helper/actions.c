@@ -428,10 +428,13 @@ actions_notify(struct rsc *r)
     const char *p;
 
     if (type && op && !strcmp(type, "pre") && !strcmp(op, "promote")) {
-        /* The election: publish how fresh this node's copy is. */
+        /* The election: publish how fresh this node's copy is; a
+         * candidate with an older copy than a backup's steps aside. */
         observe_servers(r, DECIDE_EXPECT_ANY, &in);
         if (in.nb.answered && in.sb.answered) {
-            election_publish(r, true);
+            election_pre_promote(r, nodelist_has(promoting, r->cl.node)
+                                    && (in.nb.role != REPL_ROLE_ACTIVE
+                                        || in.sb.role != REPL_ROLE_ACTIVE));
         }
         return PCMK_OCF_OK;
     }

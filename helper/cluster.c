@@ -12,6 +12,7 @@
 #include "log.h"
 #include "statefile.h"
 #include "child.h"
+#include "deadline.h"
 
 /* crm_attribute's exit code when it cannot reach a cluster. */
 #define CLUSTER_EXIT_DISCONNECT 102
@@ -101,6 +102,31 @@ cluster_set_node_score(struct cluster *c, const char *node, int score,
     snprintf(promotion, sizeof promotion, "--promotion=%s", c->instance);
     snprintf(value, sizeof value, "%d", score);
     return cluster_run(c, argv, deadline);
+}
+
+int
+cluster_wait_score(struct cluster *c, const char *node, int score,
+                   long long deadline)
+{
+    char promotion[300], want[32], buf[64];
+    const char *argv[] = { "crm_attribute", promotion, "-N", node, "-G",
+                           "-q", NULL };
+
+    snprintf(promotion, sizeof promotion, "--promotion=%s", c->instance);
+    snprintf(want, sizeof want, "%d", score);
+    for (;;) {
+        if (!cluster_query(c, argv, buf, sizeof buf, deadline)
+            && !strcmp(buf, want)) {
+            return 0;
+        }
+        if (c->no_cluster) {
+            return ENOENT;
+        }
+        if (deadline_left(deadline) < 100) {
+            return ETIMEDOUT;
+        }
+        deadline_sleep(100, deadline);
+    }
 }
 
 int

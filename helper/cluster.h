@@ -72,6 +72,12 @@ int cluster_set_score(struct cluster *c, int score, bool force,
 int cluster_set_node_score(struct cluster *c, const char *node, int score,
                            long long deadline);
 
+/* Waits until the CIB holds 'score' as the promotion score of 'node',
+ * polling every 100 ms until 'deadline'.  Returns 0, ETIMEDOUT, or ENOENT
+ * without a cluster. */
+int cluster_wait_score(struct cluster *c, const char *node, int score,
+                       long long deadline);
+
 /* Records this node as the active one in the OVN_REPL_INFO cluster
  * property.  Returns 0 or a positive errno value. */
 int cluster_record_active(struct cluster *c, long long deadline);

@@ -528,3 +528,9 @@ decide_stalled(long long idle_ms, long long bound)
 {
     return bound > 0 && idle_ms > bound;
 }
+
+bool
+decide_defers(const struct decide_peer *peers, int n, int best)
+{
+    return best >= 0 && best < n && peers[best].up && !peers[best].active;
+}

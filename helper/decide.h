@@ -238,6 +238,14 @@ struct decide_lists {
     const char *stopping;       /* Stopping in this transition. */
 };
 
+/* Whether a candidate that decide_election() refused in favour of peer
+ * 'best' (its return value, with 'n' peers) may step aside before its
+ * promote runs, at the pre-promote notification: only for a peer that is up
+ * in this transition and was not an active (a backup whose position is
+ * newer).  A final active's copy, or a node that is down, is left to
+ * promote itself, which waits for a handover marker first. */
+bool decide_defers(const struct decide_peer *peers, int n, int best);
+
 /* Fills 'peers' (names stored in 'names') with the nodes of 'lists' that
  * count in the election of 'me': those up in this transition (active,
  * starting or being promoted), except those stopping, then the others

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "deadline.h"
 #include "decide.h"
 #include "fresh.h"
 #include "handover.h"
@@ -19,6 +20,13 @@
 /* Room for a published freshness: "MS", "MS:active", or "MS" and a
  * position (see decide_format_freshness()). */
 #define ELECTION_FRESHNESS_MAX 160
+
+/* Room for an election's reason (Pacemaker keeps 128 bytes of it). */
+#define ELECTION_REASON_MAX 512
+
+/* How long a candidate stepping aside waits for the CIB to show it (ms):
+ * attrd writes a transient attribute within a few hundred milliseconds. */
+#define ELECTION_ASIDE_WAIT_MS 3000
 
 static long long election_db_time(struct rsc *r, const char *key);
 
@@ -90,7 +98,7 @@ election_round(void)
     return h;
 }
 
-void
+bool
 election_publish(struct rsc *r, bool final)
 {
     char value[ELECTION_FRESHNESS_MAX];
@@ -108,7 +116,7 @@ election_publish(struct rsc *r, bool final)
              * and Pacemaker notifies the same round again.  A new value
              * (the ages have grown) would abort it again, for ever. */
             log_info("position already published for this round");
-            return;
+            return true;
         }
         position_measure(r, election_db_time(r, HANDOVER_PROMOTED_KEY),
                          &pos);
@@ -119,6 +127,7 @@ election_publish(struct rsc *r, bool final)
                             sizeof value);
     cluster_set_attr(&r->cl, r->cl.node, "freshness", true, value,
                      r->deadline);
+    return false;
 }
 
 void
@@ -140,8 +149,20 @@ election_record_promotion(struct rsc *r)
     }
 }
 
-int
-election_run(struct rsc *r, const char *handed, char *msg, size_t size)
+/* The peers of an election and their names. */
+struct election_ballot {
+    struct decide_peer peers[DECIDE_MAX_PEERS];
+    char names[DECIDE_MAX_PEERS][NODELIST_NAME_MAX];
+    int n;
+};
+
+/* Counts the election of this node, not counting 'handed', with this
+ * node's kept position (left kept if 'peek'): fills 'b' and returns
+ * decide_election()'s verdict (-1: this node may be promoted), or -2 if
+ * there are too many nodes, with the reason in 'msg'. */
+static int
+election_count(struct rsc *r, const char *handed, bool peek,
+               struct election_ballot *b, char *msg, size_t size)
 {
     const struct decide_lists lists = {
         .active = ocf_meta("notify_active_uname"),
@@ -151,17 +172,16 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
         .stopping = ocf_meta("notify_stop_uname"),
     };
     const char *demoting = ocf_meta("notify_demote_uname");
-    struct decide_peer peers[DECIDE_MAX_PEERS];
-    char names[DECIDE_MAX_PEERS][NODELIST_NAME_MAX];
     char last[NODELIST_NAME_MAX], value[ELECTION_FRESHNESS_MAX];
     struct decide_position mine_pos;
     bool mine_active, own_active;
     long long mine = election_freshness(r, &mine_active);
-    int n, j, best;
+    int j;
 
     /* Where this copy stood when every node measured its own, at the
      * pre-promote notification; measured now if that was not kept. */
-    if (!position_kept(r, &mine_pos)) {
+    if (!(peek ? position_peek(r, &mine_pos)
+               : position_kept(r, &mine_pos))) {
         position_measure(r, election_db_time(r, HANDOVER_PROMOTED_KEY),
                          &mine_pos);
     }
@@ -172,29 +192,29 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
     /* Nodes taking part in this transition, then the others (down, or
      * standby), which count with the freshness they last published, when
      * they stopped or were demoted. */
-    n = decide_peers(r->cl.node, handed, &lists, peers, names);
-    if (n < 0) {
+    b->n = decide_peers(r->cl.node, handed, &lists, b->peers, b->names);
+    if (b->n < 0) {
+        b->n = 0;
         snprintf(msg, size, "more than %d nodes run this resource; "
                  "refusing promotion", DECIDE_MAX_PEERS);
-        log_err("promotion refused: %s", msg);
-        return EAGAIN;
+        return -2;
     }
-    for (j = 0; j < n; j++) {
+    for (j = 0; j < b->n; j++) {
+        struct decide_peer *p = &b->peers[j];
         bool final;
 
-        if (cluster_get_attr(&r->cl, peers[j].node, "freshness", true,
+        if (cluster_get_attr(&r->cl, p->node, "freshness", true,
                              value, sizeof value, r->deadline)) {
             continue;
         }
-        decide_parse_freshness(value, &peers[j].freshness, &final,
-                               &peers[j].pos);
-        log_info("election: %s%s published %s", peers[j].node,
-                 peers[j].up ? "" : " (down)", value);
+        decide_parse_freshness(value, &p->freshness, &final, &p->pos);
+        log_info("election: %s%s published %s", p->node,
+                 p->up ? "" : " (down)", value);
         /* A node demoted in this transition handed over (or is handing
          * over) to the new active: its final record must not veto the
          * promotion it is part of. */
-        peers[j].active = final && !nodelist_has(demoting, peers[j].node)
-                          && !switchover_holds_marker(r, peers[j].node);
+        p->active = final && !nodelist_has(demoting, p->node)
+                    && !switchover_holds_marker(r, p->node);
     }
 
     log_info("election: this copy %lld%s, position NB %lld ms, SB %lld "
@@ -208,18 +228,74 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
      * too, but it is a backup's: its position compares with the other
      * backups'.) */
     fresh_read_role(r->p.db_dir, &own_active);
-    best = decide_election(r->cl.node, mine,
-                           own_active ? NULL : &mine_pos, peers, n,
+    return decide_election(r->cl.node, mine,
+                           own_active ? NULL : &mine_pos, b->peers, b->n,
                            last[0] ? last : NULL, msg, size);
-    if (best < 0) {
+}
+
+/* Lowers this node's promotion score and raises that of 'better' (NULL:
+ * none), after a lost election. */
+static void
+election_step_aside(struct rsc *r, const char *better)
+{
+    bool active;
+
+    cluster_set_score(&r->cl, election_freshness(r, &active)
+                              ? DECIDE_SCORE_STALE : DECIDE_SCORE_EMPTY,
+                      true, r->deadline);
+    if (better) {
+        cluster_set_node_score(&r->cl, better, DECIDE_SCORE_ELECTED,
+                               r->deadline);
+    }
+}
+
+int
+election_run(struct rsc *r, const char *handed, char *msg, size_t size)
+{
+    struct election_ballot b;
+    int best = election_count(r, handed, false, &b, msg, size);
+
+    if (best == -1) {
         return 0;
     }
     log_err("promotion refused: %s", msg);
-    cluster_set_score(&r->cl, mine ? DECIDE_SCORE_STALE : DECIDE_SCORE_EMPTY,
-                      true, r->deadline);
-    if (best < n) {
-        cluster_set_node_score(&r->cl, peers[best].node,
-                               DECIDE_SCORE_ELECTED, r->deadline);
+    if (best >= 0) {
+        election_step_aside(r, best < b.n ? b.peers[best].node : NULL);
     }
     return EAGAIN;
+}
+
+void
+election_pre_promote(struct rsc *r, bool candidate)
+{
+    char msg[ELECTION_REASON_MAX];
+    struct election_ballot b;
+    long long until;
+    int best;
+
+    if (!election_publish(r, true) || !candidate) {
+        return;
+    }
+    /* The round is notified again: the positions every node published at
+     * its first notification are known.  A candidate that would refuse
+     * its promotion in favour of a backup that is up steps aside now:
+     * the score change aborts the transition before its promote runs, and
+     * Pacemaker promotes the better node instead, leaving no failed
+     * promote behind.  It waits (briefly) until the CIB holds the change,
+     * so that the abort comes before this notification's result. */
+    best = election_count(r, "", true, &b, msg, sizeof msg);
+    if (!decide_defers(b.peers, b.n, best)) {
+        return;
+    }
+    log_warn("stepping aside before promote: %s", msg);
+    election_step_aside(r, b.peers[best].node);
+    until = deadline_after(ELECTION_ASIDE_WAIT_MS);
+    if (until > r->deadline) {
+        until = r->deadline;
+    }
+    if (cluster_wait_score(&r->cl, b.peers[best].node, DECIDE_SCORE_ELECTED,
+                           until)) {
+        log_warn("the CIB does not show %s's raised score yet; its "
+                 "promote will refuse if it runs", b.peers[best].node);
+    }
 }

@@ -21,8 +21,19 @@ long long election_freshness(struct rsc *r, bool *active);
  * the active stopped being one (demote, stop) says so: that copy was final
  * then, and any copy it outdates loses to it, whatever the slack.  Once a
  * node is promoted its record is published plain again: its copy changes
- * from then on. */
-void election_publish(struct rsc *r, bool final);
+ * from then on.  At a pre-promote notification ('final' on a backup) it
+ * publishes the copy's position once per notification round, and returns
+ * true if the round was published already (notified again); otherwise
+ * false. */
+bool election_publish(struct rsc *r, bool final);
+
+/* The pre-promote notification on a node that holds data: publishes this
+ * node's position (election_publish()).  When the round is notified again
+ * and this node is the 'candidate' for promotion, runs the election with
+ * what every node published, and if a backup that is up holds newer data,
+ * lowers this node's score and raises that backup's before the promote
+ * (see decide_defers()). */
+void election_pre_promote(struct rsc *r, bool candidate);
 
 /* Records this node's promotion in both databases (see
  * HANDOVER_PROMOTED_KEY): the backups that replicate it know that they

@@ -167,6 +167,14 @@ position_kept(struct rsc *r, struct decide_position *pos)
 }
 
 bool
+position_peek(struct rsc *r, struct decide_position *pos)
+{
+    unsigned long long round;
+
+    return position_read(r, pos, &round);
+}
+
+bool
 position_kept_for(struct rsc *r, unsigned long long round)
 {
     struct decide_position pos;

@@ -36,6 +36,10 @@ void position_keep(struct rsc *r, const struct decide_position *pos,
  * within the last POSITION_KEEP_MS.  Returns false if there is none. */
 bool position_kept(struct rsc *r, struct decide_position *pos);
 
+/* Like position_kept(), but leaves the position kept (for a look before
+ * the promote that will use it). */
+bool position_peek(struct rsc *r, struct decide_position *pos);
+
 /* Returns true if a position is kept, not read yet, for round 'round'
  * within the last POSITION_KEEP_MS: the round was notified again
  * (Pacemaker recomputes a transition that a cluster write aborted, and

@@ -136,6 +136,36 @@ elect() {
     N_STOP=" "
 }
 
+# elect_aside STALLED FRESH: as elect, but Pacemaker notifies the round a
+# second time (the positions' publication aborted the first transition);
+# STALLED, the chosen node, steps aside at that second notification and
+# its promote never runs; the next transition chooses FRESH.
+elect_aside() {
+    local stalled=$1 fresh=$2 n round
+    kill -9 "$(pid_of node1 nb)" "$(pid_of node1 sb)"
+    wait_until 5 eval 'stopped node1 nb && stopped node1 sb' || return 1
+    N_ACTIVE="node2 node3" N_PROMOTED=" " N_START=" " N_STOP=node1
+    N_DEMOTE=" " N_UNPROMOTED="node2 node3"
+    for round in 1 2; do
+        for n in node2 node3; do
+            N_PROMOTE=$stalled agent "$n" notify \
+                OCF_RESKEY_CRM_meta_notify_type=pre \
+                OCF_RESKEY_CRM_meta_notify_operation=promote || return 1
+        done
+        echo "$(score "$stalled") $(score "$fresh")" > "$TMP/aside.$round"
+    done
+    N_STOP=" "
+    for round in 1 2; do
+        for n in node2 node3; do
+            N_PROMOTE=$fresh agent "$n" notify \
+                OCF_RESKEY_CRM_meta_notify_type=pre \
+                OCF_RESKEY_CRM_meta_notify_operation=promote || return 1
+        done
+    done
+    N_PROMOTE=$fresh agent "$fresh" promote
+    echo "$?" > "$TMP/elect.$fresh.rc"
+}
+
 check "ovsdb-server, the proxy" start_proxy
 
 echo "# 1. a monitor finds the stall and replicates again"
@@ -210,6 +240,33 @@ elect_case() {
 elect_case "clocks right" node2 0
 elect_case "node2 (stalled) 5 min ahead" node2 300000
 elect_case "node3 (current) 5 min behind" node3 -300000
+SKEW_NODE=
+
+echo "# 3. the chosen stalled node steps aside before its promote"
+SKEW_NODE=node2 SKEW=OVNDB_SERVERS_TEST_CLOCK_OFFSET_MS=0
+check "aside: cluster up" fresh_cluster
+kill -USR1 "$PROXY"
+end=$(( $(now_ms) + 2000 ))
+i=0
+while [ "$(now_ms)" -lt "$end" ] && [ "$i" -lt 400 ]; do
+    i=$((i + 1))
+    nbctl node1 ls-add "late-aside-$i" > /dev/null || break
+done
+check "aside: node3 has the last write" \
+    wait_until 10 has_switch node3 "late-aside-$i"
+check "aside: node2 lacks it" lacks_switch node2 "late-aside-$i"
+: > "$TMP/agent.log"
+elect_aside node2 node3
+check "aside: the first notification changes no score (5 5)" \
+    test "$(cat "$TMP/aside.1")" = "5 5"
+check "aside: at the second, node2 lowers its score and raises node3's (3 7)" \
+    test "$(cat "$TMP/aside.2")" = "3 7"
+check "aside: the log says why" grep -Eq \
+    "stepping aside before promote: node3 holds newer data than node2 \(NB by [0-9]+ ms\); refusing promotion so that node3 is promoted" \
+    "$TMP/agent.log"
+check "aside: node3 is promoted" test "$(cat "$TMP/elect.node3.rc")" = 0
+check "aside: node3 is the active, with every acknowledged write" eval \
+    'role_is node3 nb active && has_switch node3 "late-aside-$i"'
 SKEW_NODE=
 
 for n in $NODES; do

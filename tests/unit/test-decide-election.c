@@ -462,6 +462,53 @@ static const struct peers_row peers_rows[] = {
       .want = "n10 n1 n11-" },
 };
 
+/* decide_defers(): which lost elections step aside before the promote. */
+struct defers_row {
+    const char *what;
+    struct decide_peer peers[3];
+    int n;
+    int best;
+    bool want;
+};
+
+static const struct defers_row defers_rows[] = {
+    { .what = "a backup up in this transition holds newer data",
+      .peers = { { .node = "n2", .up = true },
+                 { .node = "n3", .up = true } },
+      .n = 2, .best = 1, .want = true },
+    { .what = "the candidate may be promoted",
+      .peers = { { .node = "n2", .up = true } },
+      .n = 1, .best = -1, .want = false },
+    { .what = "too many nodes",
+      .peers = { { .node = "n2", .up = true } },
+      .n = 0, .best = -2, .want = false },
+    { .what = "the newer copy is on a node that is down",
+      .peers = { { .node = "n2", .up = true },
+                 { .node = "n3", .up = false } },
+      .n = 2, .best = 2, .want = false },
+    { .what = "a down peer's index (best is never one, but still no)",
+      .peers = { { .node = "n3", .up = false } },
+      .n = 1, .best = 0, .want = false },
+    { .what = "a final active's copy: its promote waits for the marker",
+      .peers = { { .node = "n2", .up = true, .active = true } },
+      .n = 1, .best = 0, .want = false },
+};
+
+static void
+test_defers(void **state)
+{
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof defers_rows / sizeof defers_rows[0]; i++) {
+        const struct defers_row *row = &defers_rows[i];
+
+        if (decide_defers(row->peers, row->n, row->best) != row->want) {
+            fail_msg("%s: want %s", row->what, row->want ? "true" : "false");
+        }
+    }
+}
+
 static void
 format_peers(const struct decide_peer *peers, int n, char *buf,
              size_t size)
@@ -542,6 +589,7 @@ main(void)
         cmocka_unit_test(test_election_by_position),
         cmocka_unit_test(test_peers),
         cmocka_unit_test(test_peers_overflow),
+        cmocka_unit_test(test_defers),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
