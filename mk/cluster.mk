@@ -15,6 +15,8 @@
 # without touching the system paths:
 #   make install DESTDIR=/tmp/root
 #   LAB_AGENT_DESTDIR=/tmp/root tests/cluster/failover.sh [SCENARIO...]
+# "make check-cluster FAILOVER_SCENARIOS='1 10'" runs only those scenarios
+# (scripts/debian13.sh passes DEB13_FAILOVER_SCENARIOS so).
 # The lab lives in network namespaces (198.51.100.0/24, nothing in the
 # root namespace, no default route), runs without fencing, and leaves no
 # namespace, mount or process behind, even after a failure.
@@ -22,7 +24,9 @@
 demo:
 	scripts/demo.sh
 
+FAILOVER_SCENARIOS ?=
+
 check-cluster: install
-	tests/cluster/failover.sh
+	tests/cluster/failover.sh $(FAILOVER_SCENARIOS)
 
 .PHONY: demo check-cluster
