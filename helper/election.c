@@ -157,7 +157,8 @@ struct election_ballot {
 };
 
 /* Counts the election of this node, not counting 'handed', with this
- * node's kept position (left kept if 'peek'): fills 'b' and returns
+ * node's kept position (left kept if 'peek', and then without the last
+ * active's record): fills 'b' and returns
  * decide_election()'s verdict (-1: this node may be promoted), or -2 if
  * there are too many nodes, with the reason in 'msg'. */
 static int
@@ -186,7 +187,11 @@ election_count(struct rsc *r, const char *handed, bool peek,
                          &mine_pos);
     }
 
-    if (cluster_get_last_active(&r->cl, last, sizeof last, r->deadline)) {
+    /* Before the promote ('peek'), only a backup that is up can be
+     * stepped aside for: the last active's record, which matters only for
+     * a copy that never synchronised, is left to the promote. */
+    if (peek || cluster_get_last_active(&r->cl, last, sizeof last,
+                                        r->deadline)) {
         last[0] = '\0';
     }
     /* Nodes taking part in this transition, then the others (down, or
