@@ -90,6 +90,7 @@ WPID=
 teardown() {
     trap '' INT TERM
     writer_stop
+    livemon_stop
     lab_down >/dev/null 2>&1 || say "lab teardown left something behind"
     if [ -n "$made_provider" ]; then
         rm -f "$BENCH_PROVIDER_DIR/ovndb-servers"

@@ -28,9 +28,20 @@
 # Everything it adds lives in the lab (its state directory and its CIB),
 # which lab_down removes.
 
-LIVEMON_WINDOW=${BENCH_LIVEMON_WINDOW:-150}
+LIVEMON_WINDOW=${BENCH_LIVEMON_WINDOW:-120}
 LIVEMON_RUNS=${BENCH_LIVEMON_RUNS:-30}
 LIVEMON_FLOOR=/usr/lib/ocf/resource.d/ovnbench/livemon-floor
+# The perf record of the window while it runs (the caller's teardown
+# stops it: livemon_stop).
+LM_PERF_PID=
+
+livemon_stop() {
+    if [ -n "$LM_PERF_PID" ]; then
+        kill "$LM_PERF_PID" 2>/dev/null
+        wait "$LM_PERF_PID" 2>/dev/null
+        LM_PERF_PID=
+    fi
+}
 
 livemon_say() {
     say "livemon: $*"
@@ -94,12 +105,12 @@ livemon_floor_create() {
     rm -f "$f"
     lab_exec "$LM_P" pcs cluster cib "$f" || return 1
     lab_exec "$LM_P" pcs -f "$f" resource create livemon_floor_p \
-        ocf:ovnbench:livemon-floor op monitor interval=10s timeout=20s \
+        ocf:ovnbench:livemon-floor op monitor interval=10s timeout=20s --force \
         || return 1
     lab_exec "$LM_P" pcs -f "$f" constraint location livemon_floor_p \
         prefers "$LM_P=INFINITY" || return 1
     lab_exec "$LM_P" pcs -f "$f" resource create livemon_floor_u \
-        ocf:ovnbench:livemon-floor op monitor interval=30s timeout=20s \
+        ocf:ovnbench:livemon-floor op monitor interval=30s timeout=20s --force \
         clone || return 1
     lab_exec "$LM_P" pcs -f "$f" constraint location livemon_floor_u-clone \
         avoids "$LM_P=INFINITY" || return 1
@@ -192,13 +203,14 @@ livemon_measure() {
     done
     livemon_cibstate "$LM_P" "$LM_DIR/window-before.json"
     livemon_say "$agent: window of $LIVEMON_WINDOW s (Pacemaker's runs, perf record)"
-    perf record -q -a -o "$LM_DIR/perf.data" \
+    perf record -q -a -m 1024 -o "$LM_DIR/perf.data" \
         -e sched:sched_process_fork -e sched:sched_process_exec \
         -e sched:sched_process_exit -e syscalls:sys_exit_wait4 \
         --filter "${filter:-common_pid == 0}" \
         -- sleep "$LIVEMON_WINDOW" > "$LM_DIR/perf.log" 2>&1 &
-    ppid=$!
-    wait "$ppid" || echo "perf record failed (see perf.log)" >> "$LM_DIR/notes"
+    LM_PERF_PID=$!
+    wait "$LM_PERF_PID" || echo "perf record failed (see perf.log)" >> "$LM_DIR/notes"
+    LM_PERF_PID=
     livemon_cibstate "$LM_P" "$LM_DIR/window-after.json"
     perf script -i "$LM_DIR/perf.data" -F comm,pid,tid,time,event,trace \
         > "$LM_DIR/perf.txt" 2>>"$LM_DIR/perf.log"

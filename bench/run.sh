@@ -24,7 +24,7 @@
 #   BENCH_LAB=1            part 2 (0: skip it, "not measured")
 #   BENCH_LAB_RUNS=5       part 2 runs per fault and agent
 #   BENCH_LIVEMON=1        part 5 (0: skip it; it needs part 2's lab)
-#   BENCH_LIVEMON_WINDOW=150   part 5: seconds of Pacemaker's own runs
+#   BENCH_LIVEMON_WINDOW=120   part 5: seconds of Pacemaker's own runs
 #   BENCH_LIVEMON_RUNS=30  part 5: monitors run inside each node
 #   BENCH_LIVEMON_ONLY=1   part 5 alone, in a lab of its own per agent (no
 #                          parts 1-4): rewrites only part 5 and its target
