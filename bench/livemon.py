@@ -112,7 +112,7 @@ def cmd_perf(args):
     forked = {}           # child of execd -> (node, fork time)
     execs = {}            # pid -> [filename...]
     exited = {}           # pid -> exit time
-    reaped = {}           # child of execd -> reap time
+    waits = {}            # execd -> [(time, PID in the node)] of wait4()
     with open(args.script, errors="replace") as f:
         for line in f:
             m = FORK.match(line)
@@ -134,8 +134,29 @@ def cmd_perf(args):
             m = WAIT.match(line)
             if m and int(m.group(2)) in execd:
                 ret = int(m.group(5), 16)
-                if 0 < ret < 1 << 31 and ret in forked:
-                    reaped.setdefault(ret, float(m.group(4)))
+                if 0 < ret < 1 << 31:
+                    waits.setdefault(int(m.group(2)), []).append(
+                        (float(m.group(4)), ret))
+    # wait4() returns the PID in the node's PID namespace, the tracepoints
+    # give the machine's: each child is matched to the first wait4() of
+    # its execd that returned a child after the child's exit (execd reaps
+    # on SIGCHLD; two children ending within one of its loops could be
+    # swapped, by microseconds).
+    reaped = {}
+    for epid, ws in waits.items():
+        ws.sort()
+        used = [False] * len(ws)
+        kids = sorted((exited[c], c) for c in forked
+                      if c in exited and parent.get(c) == epid)
+        j0 = 0
+        for t_exit, c in kids:
+            for j in range(j0, len(ws)):
+                if not used[j] and ws[j][0] >= t_exit:
+                    used[j] = True
+                    reaped[c] = ws[j][0]
+                    break
+            while j0 < len(ws) and used[j0]:
+                j0 += 1
     # Descendants of each execd child: walk the parent map up.
     tree = {}
     for pid in parent:

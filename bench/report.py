@@ -749,12 +749,26 @@ def part5(lm):
         meta = " ".join("%s=%s" % (k[len("OCF_RESKEY_"):], v)
                         for k, v in sorted(env.items())
                         if k.startswith("OCF_RESKEY_CRM_meta_"))
-        other = ", ".join(sorted(
-            k for k in env if not k.startswith("OCF_RESKEY_CRM_meta_")))
+        params = " ".join(
+            "%s=%s" % (k[len("OCF_RESKEY_"):], v)
+            for k, v in sorted(env.items())
+            if k.startswith("OCF_RESKEY_")
+            and not k.startswith("OCF_RESKEY_CRM_meta_"))
+        ocf = " ".join("%s=%s" % kv for kv in sorted(env.items())
+                       if kv[0].startswith("OCF_")
+                       and not kv[0].startswith("OCF_RESKEY_"))
+        daemon = ", ".join(sorted(
+            k for k in env if k.startswith(("HA_", "PCMK_"))
+            or k in ("PATH", "OVNDB_SERVERS_HELPER")))
+        rest = [k for k in env if not k.startswith(("OCF_", "HA_", "PCMK_"))
+                and k not in ("PATH", "OVNDB_SERVERS_HELPER")]
         lines += [
             "The environment Pacemaker gave our Promoted monitor (captured; "
-            "figure 3 runs with exactly this, per node and agent): %s; "
-            "besides them: %s." % (meta, other), ""]
+            "figure 3 runs with exactly the one captured on its node, for "
+            "each agent): %s; the parameters %s; the meta attributes %s; "
+            "%s from pacemaker-execd; and %d variables inherited from the "
+            "environment the lab's nodes were started from (the bench's "
+            "own)." % (ocf, params, meta, daemon, len(rest)), ""]
     notes = ["%s: %s" % (d["agent"], n) for d in (o, r)
              for n in d.get("notes", [])]
     if notes:
