@@ -769,6 +769,20 @@ def part5(lm):
             "%s from pacemaker-execd; and %d variables inherited from the "
             "environment the lab's nodes were started from (the bench's "
             "own)." % (ocf, params, meta, daemon, len(rest)), ""]
+    first = []
+    for d in (o, r):
+        nodes = (d.get("cib_window", {}).get("before") or {}).get("nodes", {})
+        for role, n, iv in (("Promoted", d.get("promoted"), 10000),
+                            ("Unpromoted", (d.get("unpromoted") or
+                                            [None])[0], 30000)):
+            rec = nodes.get(n, {}).get("op:ovndb_servers_monitor_%d" % iv)
+            if rec and rec.get("exec-time") is not None:
+                first.append("%s %s %s ms" % (d["agent"], role,
+                                              rec["exec-time"]))
+    if first:
+        lines += ["The `exec-time` the CIB holds for these recurring "
+                  "monitors (their first run, after the start or the "
+                  "promote): %s." % ", ".join(first), ""]
     notes = ["%s: %s" % (d["agent"], n) for d in (o, r)
              for n in d.get("notes", [])]
     if notes:
