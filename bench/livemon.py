@@ -9,7 +9,8 @@ bench/livemon.sh drives it).
       /proc/PID/environ: one real recurring monitor's, captured from
       Pacemaker), each spawned and reaped like pacemaker-execd does
       (fork/exec, wait4): wall time from spawn to reap, CPU (user+sys of
-      the agent and every child it reaped), exit code.  Then 3 more runs
+      the agent and every child it reaped), exit code, and after each run
+      the same for /bin/true (a program start).  Then 3 more runs
       under strace -f -e trace=execve (programs executed, attrd/CIB write
       requests).
   livemon.py perf --script FILE --execd NODE=PID... --agent PATH
@@ -73,8 +74,12 @@ def cmd_run(args):
     argv = [args.agent, "monitor"]
     spawn(argv, env, args.cwd, out)            # warm-up, not counted
     runs = []
+    starts = []
     for _ in range(args.runs):
         runs.append(spawn(argv, env, args.cwd, out))
+        # What starting any program costs in the node at that moment:
+        # /bin/true, spawned the same way, between two monitors.
+        starts.append(spawn(["/bin/true"], env, args.cwd, out))
         time.sleep(args.pause)
     traces = []
     for i in range(args.strace_runs):
@@ -86,7 +91,7 @@ def cmd_run(args):
         traces.append(p)
         time.sleep(args.pause)
     with open(args.out, "w") as f:
-        json.dump({"runs": runs, "strace": traces}, f)
+        json.dump({"runs": runs, "strace": traces, "true": starts}, f)
     return 0
 
 
