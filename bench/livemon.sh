@@ -89,10 +89,51 @@ EOF
     chmod 755 "$f.livemon-new" && mv -f "$f.livemon-new" "$f"
 }
 
+# livemon_unwrap FILE: the original back in place (atomically).  The
+# copy the wrapper execs stays until livemon_unwrap_done: a monitor that
+# started the wrapper just before must still find it.
 livemon_unwrap() {
     local f=$LAB_DIR/ocf/${1#/usr/lib/ocf/}
     [ -e "$f.livemon-orig" ] || [ -L "$f.livemon-orig" ] || return 0
-    mv -f "$f.livemon-orig" "$f"
+    rm -f "$f.livemon-back"
+    cp -P "$f.livemon-orig" "$f.livemon-back" && mv -f "$f.livemon-back" "$f"
+}
+
+livemon_unwrap_done() {
+    rm -f "$LAB_DIR/ocf/${1#/usr/lib/ocf/}.livemon-orig"
+}
+
+# livemon_same A B: two livemon_cibstate records show the same nodes'
+# records and no operation pending (rc-code 193); with "diff", prints what
+# differs.
+livemon_same() {
+    python3 - "$1" "$2" "${3:-}" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))["nodes"]
+b = json.load(open(sys.argv[2]))["nodes"]
+diff = ["%s %s" % (n, k) for n in sorted(set(a) | set(b))
+        for k in sorted(set(a.get(n, {})) | set(b.get(n, {})))
+        if a.get(n, {}).get(k) != b.get(n, {}).get(k)]
+pending = [n + " " + k for n, d in b.items() for k, v in d.items()
+           if isinstance(v, dict) and v.get("rc-code") == "193"]
+if sys.argv[3] == "diff":
+    print(", ".join(diff + ["%s pending" % p for p in pending]))
+sys.exit(0 if not diff and not pending else 1)
+PY
+}
+
+# livemon_wait_steady OUT: waits (60 s at most) until the CIB's records
+# stay the same for 3 s with nothing pending; OUT is the last record.
+livemon_wait_steady() {
+    local i a=$LM_DIR/steady-a.json
+    livemon_cibstate "$LM_P" "$a" || return 1
+    for ((i = 0; i < 15; i++)); do
+        sleep 3
+        livemon_cibstate "$LM_P" "$1" || return 1
+        livemon_same "$a" "$1" && return 0
+        cp "$1" "$a"
+    done
+    return 1
 }
 
 # livemon_floor_create: the floor resources, on the current roles' nodes:
@@ -192,8 +233,12 @@ livemon_measure() {
             || echo "no environment captured on $n" >> "$LM_DIR/notes"
     done
     livemon_floor_started || echo "floor resources not all started" >> "$LM_DIR/notes"
-    # Let every monitor that may have started under the wrapper end.
-    sleep 2
+    # Steady: no transition under way, nothing changing in the status.
+    livemon_wait_steady "$LM_DIR/window-before.json" \
+        || echo "the CIB's status was still changing when the window began" >> "$LM_DIR/notes"
+    if grep -q 'ovndb_servers_last_failure' "$LM_DIR/window-before.json"; then
+        echo "a failed operation of ovndb_servers is recorded in the CIB" >> "$LM_DIR/notes"
+    fi
 
     # 1 and 2: Pacemaker's own runs during the window.
     for n in "${LAB_NODES[@]}"; do
@@ -201,7 +246,6 @@ livemon_measure() {
         pargs+=("$n=$ppid")
         filter="${filter:+$filter || }common_pid == $ppid"
     done
-    livemon_cibstate "$LM_P" "$LM_DIR/window-before.json"
     livemon_say "$agent: window of $LIVEMON_WINDOW s (Pacemaker's runs, perf record)"
     perf record -q -a -m 1024 -o "$LM_DIR/perf.data" \
         -e sched:sched_process_fork -e sched:sched_process_exec \
@@ -212,6 +256,9 @@ livemon_measure() {
     wait "$LM_PERF_PID" || echo "perf record failed (see perf.log)" >> "$LM_DIR/notes"
     LM_PERF_PID=
     livemon_cibstate "$LM_P" "$LM_DIR/window-after.json"
+    if ! livemon_same "$LM_DIR/window-before.json" "$LM_DIR/window-after.json"; then
+        echo "the CIB's status changed during the window (a transition: figure 1 includes its operations): $(livemon_same "$LM_DIR/window-before.json" "$LM_DIR/window-after.json" diff)" >> "$LM_DIR/notes"
+    fi
     perf script -i "$LM_DIR/perf.data" -F comm,pid,tid,time,event,trace \
         > "$LM_DIR/perf.txt" 2>>"$LM_DIR/perf.log"
     python3 "$HERE/livemon.py" perf --script "$LM_DIR/perf.txt" \
@@ -233,6 +280,7 @@ livemon_measure() {
         livemon_cibstate "$n" "$LM_DIR/cib-$n-after.json"
         lab_exec "$n" cat /run/livemon-run.json > "$LM_DIR/run-$n.json" 2>/dev/null
     done
+    livemon_unwrap_done "$path"
     echo $(( ($(now_ms) - t0) / 1000 )) > "$LM_DIR/seconds"
     livemon_collect "$agent"
 }
