@@ -11,7 +11,7 @@
 #   make bench BENCH_LAB=0     without the labs (parts 2 and 5 "not
 #                              measured")
 #   make bench BENCH_QUICK=1   a smoke run (3 runs per figure, 1 lab run)
-#   make bench BENCH_LIVEMON_ONLY=1   part 5 alone (about 8 min): rewrites
+#   make bench BENCH_LIVEMON_ONLY=1   part 5 alone (about 7 min): rewrites
 #                              only part 5 and its target rows
 #
 # bench/run.sh lists the other BENCH_* settings.  It builds and installs
