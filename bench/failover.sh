@@ -17,7 +17,9 @@
 # from the nodes' logs when the cluster detected the fault (corosync
 # membership for a crash, the failed monitor for a kill), when promote
 # finished and when the VIP started.  The node is restored (restart,
-# cleanup) before the next run.  Results: OUT (JSON).
+# cleanup) before the next run.  Results: OUT (JSON).  Then, with
+# BENCH_LIVEMON_OUT=FILE, part 5 in the same lab (bench/livemon.sh);
+# BENCH_LAB_FAULTS="" leaves only part 5.
 #
 # The reference agent runs from its installed file through a bench-only
 # provider, ocf:ovnbench:ovndb-servers (a symlink this script creates and
@@ -34,7 +36,7 @@ RUNS=${2:-5}
 # Debugging aids: which agents and faults (crash kill crash-nlb), and how
 # many runs of crash-nlb.
 AGENTS=${BENCH_LAB_AGENTS:-ours ref}
-FAULTS=${BENCH_LAB_FAULTS:-crash kill crash-nlb}
+FAULTS=${BENCH_LAB_FAULTS-crash kill crash-nlb}
 NLB_RUNS=${BENCH_LAB_NLB_RUNS:-3}
 REF=/usr/share/ovn/scripts/ovndb-servers.ocf
 BENCH_PROVIDER_DIR=/usr/lib/ocf/resource.d/ovnbench
@@ -76,12 +78,19 @@ export LAB_NONLOCAL_BIND=0
 . "$LAB_SH"
 # shellcheck source=tests/cluster/ovndb.sh
 . "$OVNDB_SH"
+# Part 5 (bench/livemon.sh): the steady-state monitor in a live node, in
+# each agent's lab after its failover runs, when LIVEMON_OUT (a JSON-lines
+# file) is set.
+LIVEMON_OUT=${BENCH_LIVEMON_OUT:-}
+# shellcheck source=bench/livemon.sh
+. "$HERE/livemon.sh"
 
 WPID=
 
 teardown() {
     trap '' INT TERM
     writer_stop
+    livemon_stop
     lab_down >/dev/null 2>&1 || say "lab teardown left something behind"
     if [ -n "$made_provider" ]; then
         rm -f "$BENCH_PROVIDER_DIR/ovndb-servers"
@@ -363,6 +372,9 @@ agent_block() {
             done
             ;;
     esac
+    if [ -n "$LIVEMON_OUT" ]; then
+        livemon_measure "$agent" || say "$agent: part 5 incomplete"
+    fi
     record_exec_times "$agent"
     lab_down >/dev/null 2>&1 || say "$agent: lab teardown left something"
     return 0

@@ -538,7 +538,362 @@ def part4(summ):
     return lines, out
 
 
-def targets(res, summ, scale, fail):
+LIVEMON_TARGET = "steady-state monitor in a live lab node"
+
+
+def load_jsonl(path):
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    out.append(json.loads(line))
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def cib_changes(before, after):
+    """What changed in the CIB between two livemon.py cibstate records:
+    its version, and each node's attributes and operation records."""
+    if not before or not after:
+        return None
+    out = []
+    for k in ("admin_epoch", "epoch", "num_updates"):
+        if before.get(k) != after.get(k):
+            out.append("%s %s → %s" % (k, before.get(k), after.get(k)))
+    for node, attrs in sorted(after.get("nodes", {}).items()):
+        old = before.get("nodes", {}).get(node, {})
+        for k in sorted(set(attrs) | set(old)):
+            if attrs.get(k) != old.get(k):
+                out.append("%s %s" % (node, k))
+    return out
+
+
+def mm(xs):
+    """Median and max of a list (None, None if empty)."""
+    return (med(xs), max(xs)) if xs else (None, None)
+
+
+def fmt_mm(xs, digits=None):
+    m, x = mm(xs)
+    if m is None:
+        return "–"
+    return "%s (%s)" % (fmt(m, "ms", digits), fmt(x, "", digits))
+
+
+def livemon_role(d, role):
+    """One agent's figures for one role: Pacemaker's runs (every node of
+    that role), the floor's, the in-node runs (the first node of that
+    role that has them)."""
+    nodes = [d.get("promoted")] if role == "Promoted" else \
+        d.get("unpromoted", [])
+    nodes = [n for n in nodes if n]
+    pm = {"agent": [], "floor": [], "programs": [], "floor_programs": []}
+    for n in nodes:
+        p = d.get("pacemaker", {}).get(n, {})
+        pm["agent"] += [r["reap_ms"] for r in p.get("agent", [])
+                        if r.get("reap_ms") is not None]
+        pm["programs"] += [r["programs"] for r in p.get("agent", [])]
+        pm["floor"] += [r["reap_ms"] for r in p.get("floor", [])
+                        if r.get("reap_ms") is not None]
+        pm["floor_programs"] += [r["programs"] for r in p.get("floor", [])]
+    inode = None
+    for n in nodes:
+        if n in d.get("inode", {}):
+            inode = dict(d["inode"][n], node=n)
+            break
+    out = {"nodes": nodes, "pm": pm, "inode": inode}
+    out["beyond"] = (med(pm["agent"]) - med(pm["floor"])
+                     if pm["agent"] and pm["floor"] else None)
+    if inode:
+        runs = inode.get("runs", [])
+        st = inode.get("strace", [])
+        out["wall"] = [r["wall"] for r in runs]
+        out["cpu"] = [r["cpu"] for r in runs]
+        out["rcs"] = sorted(set(r["rc"] for r in runs)
+                            | set(r["rc"] for r in st))
+        out["execve"] = med([r["execve"] for r in st]) if st else None
+        out["programs"] = st[0]["programs"] if st else {}
+        out["writes"] = med([r["cib_writes"] for r in st]) if st else None
+        out["cib"] = cib_changes(inode.get("cib_before"),
+                                 inode.get("cib_after"))
+        out["true"] = [x["wall"] for x in inode.get("true", [])]
+    return out
+
+
+def part5(lm, alone=False):
+    """The steady-state monitor in a live lab node (bench/livemon.sh)."""
+    by = {d["agent"]: d for d in lm}
+    if not by:
+        return ["**Not measured:** part 5 did not run (it needs part 2's "
+                "lab; BENCH_LIVEMON=0 or BENCH_LAB=0 skip it)."], {}
+    for a in ("ours", "ref"):
+        if a not in by:
+            return ["**Not measured:** no result for %s." % a], {}
+        if by[a].get("not_measured"):
+            return ["**Not measured:** %s: %s." % (
+                a, by[a]["not_measured"])], {}
+    o, r = by["ours"], by["ref"]
+    want = {"Promoted": 8, "Unpromoted": 0}
+    lines = [
+        "Each agent in its own lab (%s: one Promoted node, two "
+        "Unpromoted replicating backups, the VIP), its recurring monitors "
+        "as the pcs recipe makes them (Promoted every 10 s, Unpromoted "
+        "every 30 s).  Three figures per role:" % (
+            "a fresh 3-node lab, once the resources were created and the "
+            "cluster clean" if alone else
+            "part 2's, once its failover runs are over and the cluster is "
+            "clean again"),
+        "",
+        "1. **Pacemaker's run**: every recurring monitor pacemaker-execd "
+        "ran during a window of %d s, from execd's `fork()` of the agent "
+        "to its `wait4()` that reaped it, read from the kernel's "
+        "scheduler and syscall tracepoints (`perf record -a`: nothing is "
+        "added to the node, the agent or execd).  Pacemaker 2.1 keeps no "
+        "time of its own for these runs: the controller asks execd for a "
+        "recurring result only when it changes, so the CIB's "
+        "`lrm_rsc_op` holds the first run's `exec-time` (over these "
+        "windows, %s of the clone's monitor records in the CIB "
+        "changed), and execd logs the later runs at debug level only.  This figure includes what execd "
+        "itself spends on any agent (fork, environment, pipes, reaping, "
+        "its main loop)." % (o.get("window_s", 0), "%s"),
+        "2. **execd's floor**: the same for a trivial agent "
+        "(bench/livemon-floor.sh, `ocf:ovnbench:livemon-floor`: one "
+        "`/bin/sh` that tests a state file) run as a plain resource with "
+        "the same interval on the same nodes, in the same window.  Every "
+        "agent pays it; *beyond the floor* is figure 1's median less "
+        "this one's.",
+        "3. **The agent alone in the node**: `AGENT monitor` run %d times "
+        "(after one warm-up run) inside the live node (its namespaces, "
+        "the real CIB and attrd reachable) with the environment of one "
+        "real recurring monitor of that role, captured from Pacemaker "
+        "(a wrapper in place of the agent for one monitor per node, "
+        "removed before anything was measured); spawned and reaped as "
+        "in part 1: wall time, CPU of the agent and its children, exit "
+        "code; programs and attrd/CIB write requests from 3 further runs "
+        "under `strace -f -e trace=execve`; the CIB read before and "
+        "after." % o.get("runs", 0),
+        "",
+    ]
+    recorded = 0
+    for d in (o, r):
+        cw = d.get("cib_window", {})
+        ch = cib_changes(cw.get("before"), cw.get("after")) or []
+        recorded += sum(1 for c in ch if ":ovndb_servers_monitor_" in c)
+    lines[2] = lines[2] % recorded
+    summ = {}
+    for role in ("Promoted", "Unpromoted"):
+        so, sr = livemon_role(o, role), livemon_role(r, role)
+        summ[role] = (so, sr)
+        iv = "10 s" if role == "Promoted" else "30 s"
+        lines += [
+            "**%s** (monitor every %s; ours on %s, the reference on %s; "
+            "figure 3 on %s for ours, %s for the reference):" % (
+                role, iv, ", ".join(so["nodes"]) or "–",
+                ", ".join(sr["nodes"]) or "–",
+                (so["inode"] or {}).get("node", "–"),
+                (sr["inode"] or {}).get("node", "–")),
+            "",
+            "| figure | ours: median (max) | ref: median (max) | ref/ours "
+            "| runs ours / ref | programs ours / ref |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+
+        def row(name, xo, xr, progs="", n=True):
+            lines.append("| %s | %s | %s | %s | %s | %s |" % (
+                name, fmt_mm(xo), fmt_mm(xr),
+                fmt_ratio(ratio(med(xr), med(xo))),
+                "%d / %d" % (len(xo), len(xr)) if n else "",
+                progs))
+        row("1. Pacemaker's run (execd fork → reap)", so["pm"]["agent"],
+            sr["pm"]["agent"], "%s / %s" % (num(med(so["pm"]["programs"])),
+                                           num(med(sr["pm"]["programs"]))))
+        row("2. execd's floor (trivial agent)", so["pm"]["floor"],
+            sr["pm"]["floor"], "%s / %s" % (
+                num(med(so["pm"]["floor_programs"])),
+                num(med(sr["pm"]["floor_programs"]))))
+        lines.append("| 1 − 2: beyond the floor (medians) | %s | %s | %s "
+                     "| | |" % (fmt(so["beyond"]), fmt(sr["beyond"]),
+                                fmt_ratio(ratio(sr["beyond"],
+                                                so["beyond"]))
+                                if so["beyond"] and so["beyond"] > 0
+                                else "–"))
+        if so["inode"] and sr["inode"]:
+            row("3. the agent alone in the node: wall", so["wall"],
+                sr["wall"], "%s / %s" % (num(so["execve"]),
+                                         num(sr["execve"])))
+            row("3. the agent alone in the node: CPU", so["cpu"], sr["cpu"])
+            if so.get("true") and sr.get("true"):
+                lines.append(
+                    "| 3. a program start in the node then (`/bin/true`, "
+                    "after each monitor; not a ratio) | %s | %s | | %d / %d "
+                    "| 1 / 1 |" % (fmt_mm(so["true"]), fmt_mm(sr["true"]),
+                                   len(so["true"]), len(sr["true"])))
+            lines.append(
+                "| 3. exit codes (must be %d) | %s | %s | | | |" % (
+                    want[role], "/".join(map(str, so["rcs"])),
+                    "/".join(map(str, sr["rcs"]))))
+            lines.append(
+                "| 3. attrd/CIB write requests per monitor; CIB changed "
+                "over the runs | %s; %s | %s; %s | | | |" % (
+                    num(so["writes"]),
+                    "none" if so["cib"] == [] else
+                    ", ".join(so["cib"] or ["not read"]),
+                    num(sr["writes"]),
+                    "none" if sr["cib"] == [] else
+                    ", ".join(sr["cib"] or ["not read"])))
+        lines.append("")
+    progs = []
+    for role in ("Promoted", "Unpromoted"):
+        for a, s_ in zip(("ours", "ref"), summ[role]):
+            if s_.get("programs"):
+                progs.append("%s %s: %s" % (a, role, ", ".join(
+                    "%s×%d" % kv for kv in sorted(
+                        s_["programs"].items(), key=lambda kv: -kv[1]))))
+    if progs:
+        lines += ["Programs of one monitor in the node (strace), by name:",
+                  ""] + ["- " + x for x in progs] + [""]
+    env = o.get("env", {}).get(o.get("promoted"), {})
+    if env:
+        meta = " ".join("%s=%s" % (k[len("OCF_RESKEY_"):], v)
+                        for k, v in sorted(env.items())
+                        if k.startswith("OCF_RESKEY_CRM_meta_"))
+        params = " ".join(
+            "%s=%s" % (k[len("OCF_RESKEY_"):], v)
+            for k, v in sorted(env.items())
+            if k.startswith("OCF_RESKEY_")
+            and not k.startswith("OCF_RESKEY_CRM_meta_"))
+        ocf = " ".join("%s=%s" % kv for kv in sorted(env.items())
+                       if kv[0].startswith("OCF_")
+                       and not kv[0].startswith("OCF_RESKEY_"))
+        daemon = ", ".join(sorted(
+            k for k in env if k.startswith(("HA_", "PCMK_"))
+            or k in ("PATH", "OVNDB_SERVERS_HELPER")))
+        rest = [k for k in env if not k.startswith(("OCF_", "HA_", "PCMK_"))
+                and k not in ("PATH", "OVNDB_SERVERS_HELPER")]
+        lines += [
+            "The environment Pacemaker gave our Promoted monitor (captured; "
+            "figure 3 runs with exactly the one captured on its node, for "
+            "each agent): %s; the parameters %s; the meta attributes %s; "
+            "%s from pacemaker-execd; and %d variables inherited from the "
+            "environment the lab's nodes were started from (the bench's "
+            "own)." % (ocf, params, meta, daemon, len(rest)), ""]
+    first = []
+    for d in (o, r):
+        nodes = (d.get("cib_window", {}).get("before") or {}).get("nodes", {})
+        for role, n, iv in (("Promoted", d.get("promoted"), 10000),
+                            ("Unpromoted", (d.get("unpromoted") or
+                                            [None])[0], 30000)):
+            rec = nodes.get(n, {}).get("op:ovndb_servers_monitor_%d" % iv)
+            if rec and rec.get("exec-time") is not None:
+                first.append("%s %s %s ms" % (d["agent"], role,
+                                              rec["exec-time"]))
+    if first:
+        lines += ["The `exec-time` the CIB holds for these recurring "
+                  "monitors (their first run, after the start or the "
+                  "promote): %s." % ", ".join(first), ""]
+    notes = ["%s: %s" % (d["agent"], n) for d in (o, r)
+             for n in d.get("notes", [])]
+    if notes:
+        lines += ["**Notes:** " + "; ".join(notes) + ".", ""]
+    lines.append(
+        "Part 5 took %d s in our agent's lab and %d s in the "
+        "reference's.  "
+        "*Which figure is which*: parts 1, 3 and 4 time the agents "
+        "without a cluster (every `crm_attribute` fails at once, no "
+        "execd); part 2's table gives the `exec-time` Pacemaker recorded, "
+        "that is the first run of each recurring monitor after a start or "
+        "promote, execd's own cost included; figure 1 above is every "
+        "steady-state run as execd made it, figure 3 the agent's own cost "
+        "in the live node." % (o.get("seconds", 0), r.get("seconds", 0)))
+    return lines, summ
+
+
+def livemon_targets(summ):
+    """The target rows of part 5 (issue 10, item 5)."""
+    rows = []
+
+    def add(what, result, ok):
+        rows.append("| %s | %s | %s |" % (
+            what, result, "–" if ok is None else ("met" if ok
+                                                  else "**missed**")))
+    for role in ("Promoted", "Unpromoted"):
+        if role not in summ:
+            continue
+        so, sr = summ[role]
+        if so.get("wall") and sr.get("wall"):
+            rr = ratio(med(sr["wall"]), med(so["wall"]))
+            add("%s ≥ 20× faster than the reference (%s; the agent's own "
+                "wall time, figure 3)" % (LIVEMON_TARGET, role),
+                "%s vs %s: %s" % (fmt(med(so["wall"])),
+                                  fmt(med(sr["wall"])), fmt_ratio(rr)),
+                rr is not None and rr >= 20)
+        if so["beyond"] is not None and sr["beyond"] is not None:
+            if so["beyond"] > 0:
+                rr = ratio(sr["beyond"], so["beyond"])
+                add("%s ≥ 20× faster than the reference (%s; Pacemaker's "
+                    "run beyond execd's floor, figures 1 − 2)"
+                    % (LIVEMON_TARGET, role),
+                    "%s vs %s: %s" % (fmt(so["beyond"]), fmt(sr["beyond"]),
+                                      fmt_ratio(rr)), rr >= 20)
+            else:
+                add("%s ≥ 20× faster than the reference (%s; Pacemaker's "
+                    "run beyond execd's floor, figures 1 − 2)"
+                    % (LIVEMON_TARGET, role),
+                    "%s vs %s: ours is within the floor, no ratio"
+                    % (fmt(so["beyond"]), fmt(sr["beyond"])), None)
+        if so["pm"]["agent"] and sr["pm"]["agent"]:
+            rr = ratio(med(sr["pm"]["agent"]), med(so["pm"]["agent"]))
+            add("%s, Pacemaker's whole run (%s; figure 1, execd's own "
+                "cost included; informative)" % (LIVEMON_TARGET, role),
+                "%s vs %s: %s" % (fmt(med(so["pm"]["agent"])),
+                                  fmt(med(sr["pm"]["agent"])),
+                                  fmt_ratio(rr)), None)
+        if so.get("execve") is not None:
+            pp = med(so["pm"]["programs"])
+            add("%s: ≤ 2 programs (%s; strace of figure 3, and "
+                "Pacemaker's runs)" % (LIVEMON_TARGET, role),
+                "%s and %s" % (num(so["execve"]), num(pp)),
+                so["execve"] <= 2 and (pp is None or pp <= 2))
+        if so.get("cib") is not None:
+            add("%s: right exit code, nothing written to the CIB (%s)"
+                % (LIVEMON_TARGET, role),
+                "rc %s; CIB %s" % ("/".join(map(str, so["rcs"])),
+                                   "unchanged" if not so["cib"] else
+                                   "changed: " + ", ".join(so["cib"])),
+                so["rcs"] == [{"Promoted": 8, "Unpromoted": 0}[role]]
+                and not so["cib"])
+    return rows
+
+
+def splice_livemon(old, section, rows):
+    """BENCH_LIVEMON_ONLY: in the generated block of the document, replace
+    part 5 (or add it before the targets) and its target rows; keep the
+    rest as the last full run left it."""
+    head = "### 5. The steady-state monitor in a live lab node"
+    if BEGIN not in old or END not in old:
+        return None
+    a = old.index(BEGIN) + len(BEGIN)
+    b = old.index(END)
+    block = old[a:b]
+    t = block.find("### Targets")
+    if t < 0:
+        return None
+    s5 = block.find(head)
+    new_sec = head + "\n\n" + section + "\n"
+    if s5 >= 0:
+        block = block[:s5] + new_sec + block[t:]
+    else:
+        block = block[:t] + new_sec + block[t:]
+    kept = [ln for ln in block.split("\n")
+            if not ln.startswith("| " + LIVEMON_TARGET)]
+    block = "\n".join(kept).rstrip("\n") + "\n"
+    block += "\n".join(rows) + "\n"
+    return old[:a] + block + old[b:]
+
+
+def targets(res, summ, scale, fail, lsumm):
     rows = []
 
     def add(what, result, ok):
@@ -611,7 +966,8 @@ def targets(res, summ, scale, fail):
                     o["over"][0] <= 1000)
     else:
         add("failover targets", "not measured", None)
-    return ["| target | result | |", "|---|---|---|"] + rows
+    return ["| target | result | |", "|---|---|---|"] + rows + \
+        livemon_targets(lsumm)
 
 
 def main():
@@ -619,7 +975,43 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--doc")
     ap.add_argument("--seconds", type=int, default=0)
+    ap.add_argument("--livemon-only", action="store_true",
+                    help="part 5 alone: rewrite only part 5 and its "
+                    "target rows in --doc")
     args = ap.parse_args()
+    lm = load_jsonl(os.path.join(args.work, "livemon.jsonl"))
+    p5, lsumm = part5(lm, args.livemon_only)
+    if args.livemon_only:
+        section = "\n".join(
+            ["Generated by `BENCH_LIVEMON_ONLY=1 make bench` on %s, alone "
+             "(its own lab per agent, no failover runs before it); the "
+             "other parts are from the run named above." %
+             time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), ""]
+            + [x for x in machine(args.work, args.seconds)
+               if x.startswith(("- **Machine:**", "- **Load:**",
+                                "- **Agent measured:**"))]
+            + ["- **Machine CPU busy** (all users, the bench included) "
+               "during the labs: %s; the run took %d s." % (
+                   fmt(busy_pct(snapshot(args.work, "lab-start"),
+                                snapshot(args.work, "lab-end")), "%", 0),
+                   args.seconds), ""] + p5)
+        rows = livemon_targets(lsumm)
+        print(section + "\n\n" + "\n".join(rows))
+        if args.doc:
+            try:
+                old = open(args.doc).read()
+            except OSError:
+                old = ""
+            new = splice_livemon(old, section, rows)
+            if new is None:
+                print("report: no generated block with a Targets table in "
+                      "%s: not updated" % args.doc)
+                return 1
+            tmp = args.doc + ".tmp"
+            with open(tmp, "w") as f:
+                f.write(new)
+            os.rename(tmp, args.doc)
+        return 0
     res = load_json(os.path.join(args.work, "results.json"), {})
     fo = load_json(os.path.join(args.work, "failover.json"),
                    {"not_measured": "the lab part did not run"})
@@ -638,7 +1030,9 @@ def main():
     out += ["", "### 3. Scale", ""] + p3
     p4, _ = part4(summ)
     out += ["", "### 4. A day of monitoring", ""] + p4
-    out += ["", "### Targets", ""] + targets(res, summ, scale, fail)
+    out += ["", "### 5. The steady-state monitor in a live lab node",
+            ""] + p5
+    out += ["", "### Targets", ""] + targets(res, summ, scale, fail, lsumm)
     text = "\n".join(out) + "\n"
     print(text)
 

@@ -12,6 +12,8 @@
 #      tests/cluster/lab.sh), both agents
 #   3. scale: 0, 10,000 and 100,000 rows (bench/bench.py)
 #   4. a day of monitoring, computed from 1 (bench/report.py)
+#   5. the steady-state monitor inside a live lab node, both agents, in
+#      part 2's labs after their failover runs (bench/livemon.sh)
 #
 # Settings (environment):
 #   BENCH_RUNS=30          runs per figure (part 1)
@@ -21,6 +23,12 @@
 #   BENCH_FRESH_RUNS=5     fresh-backup runs per size and agent
 #   BENCH_LAB=1            part 2 (0: skip it, "not measured")
 #   BENCH_LAB_RUNS=5       part 2 runs per fault and agent
+#   BENCH_LIVEMON=1        part 5 (0: skip it; it needs part 2's lab)
+#   BENCH_LIVEMON_WINDOW=120   part 5: seconds of Pacemaker's own runs
+#   BENCH_LIVEMON_RUNS=30  part 5: monitors run inside each node
+#   BENCH_LIVEMON_ONLY=1   part 5 alone, in a lab of its own per agent (no
+#                          parts 1-4): rewrites only part 5 and its target
+#                          rows in the document
 #   BENCH_QUICK=1          a smoke test: 3 runs, small scale, 1 lab run
 #   BENCH_DOC=FILE         the document to update (docs/benchmarks.md;
 #                          empty: none)
@@ -50,7 +58,7 @@ die() {
 
 [ "$(id -u)" = 0 ] || die "run as root (network namespaces)"
 [ -r "$REF" ] || die "$REF is missing: install ovn-central"
-for p in python3 strace ip ovsdb-server ovsdb-tool crm_attribute; do
+for p in python3 strace ip ovsdb-server ovsdb-tool crm_attribute perf; do
     command -v "$p" >/dev/null || die "$p is not installed (scripts/install-deps.sh)"
 done
 
@@ -58,13 +66,18 @@ if [ -n "${BENCH_QUICK:-}" ]; then
     : "${BENCH_RUNS:=3}" "${BENCH_SCALE:=0,10000}" "${BENCH_SCALE_RUNS:=3}"
     : "${BENCH_FRESH_RUNS:=1}" "${BENCH_LAB_RUNS:=1}"
     export BENCH_LAB_NLB_RUNS=${BENCH_LAB_NLB_RUNS:-1}
+    export BENCH_LIVEMON_WINDOW=${BENCH_LIVEMON_WINDOW:-40}
+    export BENCH_LIVEMON_RUNS=${BENCH_LIVEMON_RUNS:-5}
 fi
+LIVEMON_ONLY=${BENCH_LIVEMON_ONLY:-}
 RUNS=${BENCH_RUNS:-30}
 ROWS=${BENCH_ROWS:-1000}
 SCALE=${BENCH_SCALE:-0,10000,100000}
 SCALE_RUNS=${BENCH_SCALE_RUNS:-15}
 FRESH_RUNS=${BENCH_FRESH_RUNS:-5}
 LAB=${BENCH_LAB:-1}
+LIVEMON=${BENCH_LIVEMON:-1}
+[ -n "$LIVEMON_ONLY" ] && LAB=1 LIVEMON=1
 LAB_RUNS=${BENCH_LAB_RUNS:-5}
 DOC=${BENCH_DOC-$ROOT/docs/benchmarks.md}
 
@@ -143,25 +156,37 @@ sed "s|/usr/libexec/ovndb-servers/ovndb-servers-helper|$INST/usr/libexec/ovndb-s
 chmod 755 "$OURS"
 grep -q "$INST/usr/libexec" "$OURS" || die "cannot point $OURS at its helper"
 
-make_ns "$NS_OURS"
-make_ns "$NS_REF"
-
 status=0
-say "part 1 and 3: per action and scale ($RUNS runs per figure)"
-snapshot micro-start
-python3 "$HERE/bench.py" --work "$WORK" --out "$WORK/results.json" \
-    --ns-ours "$NS_OURS" --ns-ref "$NS_REF" --ours-program "$OURS" \
-    --ours-helper "$INST/usr/libexec/ovndb-servers/ovndb-servers-helper" \
-    --runs "$RUNS" --rows "$ROWS" --scale-sizes "$SCALE" \
-    --scale-runs "$SCALE_RUNS" --fresh-runs "$FRESH_RUNS" \
-    2> >(tee "$WORK/bench.log" >&2) || status=1
-snapshot micro-end
-for ns in "$NS_OURS" "$NS_REF"; do
-    ip netns del "$ns"
-done
+if [ -z "$LIVEMON_ONLY" ]; then
+    make_ns "$NS_OURS"
+    make_ns "$NS_REF"
+    say "part 1 and 3: per action and scale ($RUNS runs per figure)"
+    snapshot micro-start
+    python3 "$HERE/bench.py" --work "$WORK" --out "$WORK/results.json" \
+        --ns-ours "$NS_OURS" --ns-ref "$NS_REF" --ours-program "$OURS" \
+        --ours-helper "$INST/usr/libexec/ovndb-servers/ovndb-servers-helper" \
+        --runs "$RUNS" --rows "$ROWS" --scale-sizes "$SCALE" \
+        --scale-runs "$SCALE_RUNS" --fresh-runs "$FRESH_RUNS" \
+        2> >(tee "$WORK/bench.log" >&2) || status=1
+    snapshot micro-end
+    for ns in "$NS_OURS" "$NS_REF"; do
+        ip netns del "$ns"
+    done
+fi
 
-if [ "$LAB" = 1 ]; then
+# Part 5 runs in part 2's labs (failover.sh, through bench/livemon.sh);
+# alone, failover.sh builds each agent's lab and runs no fault.
+if [ "$LIVEMON" = 1 ]; then
+    export BENCH_LIVEMON_OUT=$WORK/livemon.jsonl
+    : > "$BENCH_LIVEMON_OUT"
+fi
+if [ -n "$LIVEMON_ONLY" ]; then
+    export BENCH_LAB_FAULTS=
+    say "part 5 alone: the monitor in a live lab node"
+elif [ "$LAB" = 1 ]; then
     say "part 2: failover in the lab ($LAB_RUNS runs per fault and agent)"
+fi
+if [ "$LAB" = 1 ]; then
     snapshot lab-start
     LAB_AGENT_DESTDIR=$INST "$HERE/failover.sh" "$WORK/failover.json" \
         "$LAB_RUNS" 2> >(tee "$WORK/failover.log" >&2) || status=1
@@ -173,5 +198,5 @@ fi
 snapshot after
 END=$(date +%s)
 python3 "$HERE/report.py" --work "$WORK" --seconds $((END - START)) \
-    ${DOC:+--doc "$DOC"} || status=1
+    ${LIVEMON_ONLY:+--livemon-only} ${DOC:+--doc "$DOC"} || status=1
 exit $status
