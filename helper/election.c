@@ -154,6 +154,7 @@ struct election_ballot {
     struct decide_peer peers[DECIDE_MAX_PEERS];
     char names[DECIDE_MAX_PEERS][NODELIST_NAME_MAX];
     int n;
+    long long mine;             /* This copy's freshness. */
 };
 
 /* Counts the election of this node, not counting 'handed', with this
@@ -178,6 +179,8 @@ election_count(struct rsc *r, const char *handed, bool peek,
     bool mine_active, own_active;
     long long mine = election_freshness(r, &mine_active);
     int j;
+
+    b->mine = mine;
 
     /* Where this copy stood when every node measured its own, at the
      * pre-promote notification; measured now if that was not kept. */
@@ -238,15 +241,13 @@ election_count(struct rsc *r, const char *handed, bool peek,
                            last[0] ? last : NULL, msg, size);
 }
 
-/* Lowers this node's promotion score and raises that of 'better' (NULL:
- * none), after a lost election. */
+/* Lowers this node's promotion score (its copy's freshness 'mine' tells
+ * stale from empty) and raises that of 'better' (NULL: none), after a lost
+ * election. */
 static void
-election_step_aside(struct rsc *r, const char *better)
+election_step_aside(struct rsc *r, long long mine, const char *better)
 {
-    bool active;
-
-    cluster_set_score(&r->cl, election_freshness(r, &active)
-                              ? DECIDE_SCORE_STALE : DECIDE_SCORE_EMPTY,
+    cluster_set_score(&r->cl, mine ? DECIDE_SCORE_STALE : DECIDE_SCORE_EMPTY,
                       true, r->deadline);
     if (better) {
         cluster_set_node_score(&r->cl, better, DECIDE_SCORE_ELECTED,
@@ -265,7 +266,8 @@ election_run(struct rsc *r, const char *handed, char *msg, size_t size)
     }
     log_err("promotion refused: %s", msg);
     if (best >= 0) {
-        election_step_aside(r, best < b.n ? b.peers[best].node : NULL);
+        election_step_aside(r, b.mine,
+                            best < b.n ? b.peers[best].node : NULL);
     }
     return EAGAIN;
 }
@@ -293,7 +295,7 @@ election_pre_promote(struct rsc *r, bool candidate)
         return;
     }
     log_warn("stepping aside before promote: %s", msg);
-    election_step_aside(r, b.peers[best].node);
+    election_step_aside(r, b.mine, b.peers[best].node);
     until = deadline_after(ELECTION_ASIDE_WAIT_MS);
     if (until > r->deadline) {
         until = r->deadline;

@@ -118,12 +118,18 @@ fresh_cluster() {
 # elect STALLED FRESH: the active node1 dies; the pre-promote notification
 # runs on both backups, then each is asked to promote (STALLED first, as
 # Pacemaker's tie-break might).  The exit codes go to $TMP/elect.NODE.rc.
-elect() {
-    local stalled=$1 fresh=$2 n
+# active_dies: kill -9 of the active node1's servers; the notification
+# lists of the transition that follows.
+active_dies() {
     kill -9 "$(pid_of node1 nb)" "$(pid_of node1 sb)"
     wait_until 5 eval 'stopped node1 nb && stopped node1 sb' || return 1
     N_ACTIVE="node2 node3" N_PROMOTED=" " N_START=" " N_STOP=node1
     N_DEMOTE=" " N_UNPROMOTED="node2 node3"
+}
+
+elect() {
+    local stalled=$1 fresh=$2 n
+    active_dies || return 1
     for n in node2 node3; do
         N_PROMOTE=$stalled agent "$n" notify \
             OCF_RESKEY_CRM_meta_notify_type=pre \
@@ -142,10 +148,7 @@ elect() {
 # its promote never runs; the next transition chooses FRESH.
 elect_aside() {
     local stalled=$1 fresh=$2 n round
-    kill -9 "$(pid_of node1 nb)" "$(pid_of node1 sb)"
-    wait_until 5 eval 'stopped node1 nb && stopped node1 sb' || return 1
-    N_ACTIVE="node2 node3" N_PROMOTED=" " N_START=" " N_STOP=node1
-    N_DEMOTE=" " N_UNPROMOTED="node2 node3"
+    active_dies || return 1
     for round in 1 2; do
         for n in node2 node3; do
             N_PROMOTE=$stalled agent "$n" notify \
@@ -206,24 +209,31 @@ check "the next monitor: in sync again" eval \
 check "the status says so" test "$(status node2)" = "replicating from node1"
 check "node3 was never disturbed" test "$(score node3)" = 5
 
+# stalled_writes NAME: a fresh cluster, node2's session stalled, then
+# writes for two seconds: node3 holds them, node2 does not.  The last
+# write's name goes to LAST.
+stalled_writes() {
+    local name=$1 end i=0
+    check "$name: cluster up" fresh_cluster
+    kill -USR1 "$PROXY"
+    end=$(( $(now_ms) + 2000 ))
+    while [ "$(now_ms)" -lt "$end" ] && [ "$i" -lt 400 ]; do
+        i=$((i + 1))
+        nbctl node1 ls-add "late-$name-$i" > /dev/null || break
+    done
+    LAST=late-$name-$i
+    check "$name: node3 has the last write" \
+        wait_until 10 has_switch node3 "$LAST"
+    check "$name: node2 lacks it" lacks_switch node2 "$LAST"
+}
+
 # 2. The stall the monitors did not see: the active dies first.
 # elect_case NAME SKEW_NODE OFFSET_MS
 elect_case() {
     local name=$1
     echo "# 2. $name"
     SKEW_NODE=$2 SKEW=OVNDB_SERVERS_TEST_CLOCK_OFFSET_MS=$3
-    check "$name: cluster up" fresh_cluster
-    kill -USR1 "$PROXY"
-    # Writes for two seconds: node3 holds them, node2 does not.
-    end=$(( $(now_ms) + 2000 ))
-    i=0
-    while [ "$(now_ms)" -lt "$end" ] && [ "$i" -lt 400 ]; do
-        i=$((i + 1))
-        nbctl node1 ls-add "late-$name-$i" > /dev/null || break
-    done
-    check "$name: node3 has the last write" \
-        wait_until 10 has_switch node3 "late-$name-$i"
-    check "$name: node2 lacks it" lacks_switch node2 "late-$name-$i"
+    stalled_writes "$name"
     elect node2 node3
     check "$name: node2, which missed writes, refuses promotion" \
         test "$(cat "$TMP/elect.node2.rc")" = 1
@@ -234,7 +244,7 @@ elect_case() {
         test "$(cat "$TMP/elect.node3.rc")" = 0
     check "$name: node3 is the active" role_is node3 nb active
     check "$name: with every acknowledged write" \
-        has_switch node3 "late-$name-$i"
+        has_switch node3 "$LAST"
 }
 # OVNDB_SERVERS_TEST_CLOCK_OFFSET_MS=0 on node2 keeps the clocks right.
 elect_case "clocks right" node2 0
@@ -244,17 +254,7 @@ SKEW_NODE=
 
 echo "# 3. the chosen stalled node steps aside before its promote"
 SKEW_NODE=node2 SKEW=OVNDB_SERVERS_TEST_CLOCK_OFFSET_MS=0
-check "aside: cluster up" fresh_cluster
-kill -USR1 "$PROXY"
-end=$(( $(now_ms) + 2000 ))
-i=0
-while [ "$(now_ms)" -lt "$end" ] && [ "$i" -lt 400 ]; do
-    i=$((i + 1))
-    nbctl node1 ls-add "late-aside-$i" > /dev/null || break
-done
-check "aside: node3 has the last write" \
-    wait_until 10 has_switch node3 "late-aside-$i"
-check "aside: node2 lacks it" lacks_switch node2 "late-aside-$i"
+stalled_writes aside
 : > "$TMP/agent.log"
 elect_aside node2 node3
 check "aside: the first notification changes no score (5 5)" \
@@ -266,7 +266,7 @@ check "aside: the log says why" grep -Eq \
     "$TMP/agent.log"
 check "aside: node3 is promoted" test "$(cat "$TMP/elect.node3.rc")" = 0
 check "aside: node3 is the active, with every acknowledged write" eval \
-    'role_is node3 nb active && has_switch node3 "late-aside-$i"'
+    'role_is node3 nb active && has_switch node3 "$LAST"'
 SKEW_NODE=
 
 for n in $NODES; do
