@@ -241,6 +241,7 @@ actions_stop(struct rsc *r)
     }
     cluster_set_score(&r->cl, DECIDE_SCORE_NONE, true, r->deadline);
     status_clear(r);
+    observe_forget_sessions(r);
     cluster_batch_end(&r->cl, r->deadline);
     return PCMK_OCF_OK;
 }

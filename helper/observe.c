@@ -2,6 +2,8 @@
 #include "observe.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
@@ -13,7 +15,10 @@
 #include "proc.h"
 #include "repl.h"
 #include "rsc.h"
+#include "statefile.h"
 #include "tcpdiag.h"
+
+static const char *const observe_db_key[2] = { "nb", "sb" };
 
 /* Returns true if 'pid' used CPU time since it had used 'before' ticks. */
 static bool
@@ -103,25 +108,113 @@ observe_servers(struct rsc *r, enum decide_expect expect,
     }
 }
 
+static void
+observe_sessions_file(const struct rsc *r, char *path, size_t size)
+{
+    snprintf(path, size, "%s/ovndb-servers.%s.session", r->p.run_dir,
+             r->cl.instance);
+}
+
+/* Reads the replication sessions the last monitor found into 's' (zeroed
+ * where none is known). */
+static void
+observe_sessions_load(const struct rsc *r, struct tcpdiag_conn s[2])
+{
+    char path[PATH_MAX], buf[2 * (TCPDIAG_CONN_TEXT_MAX + 4)];
+    const char *line;
+    int i;
+
+    memset(s, 0, 2 * sizeof *s);
+    observe_sessions_file(r, path, sizeof path);
+    if (statefile_read(path, buf, sizeof buf)) {
+        return;
+    }
+    for (line = buf; *line; line = strchr(line, '\n') + 1) {
+        for (i = 0; i < 2; i++) {
+            size_t len = strlen(observe_db_key[i]);
+
+            if (!strncmp(line, observe_db_key[i], len)
+                && line[len] == ' '
+                && tcpdiag_conn_parse(line + len + 1, &s[i])) {
+                memset(&s[i], 0, sizeof s[i]);
+            }
+        }
+        if (!strchr(line, '\n')) {
+            break;
+        }
+    }
+}
+
+/* Remembers the sessions 's' for the next monitor (removes the file when
+ * none is known). */
+static void
+observe_sessions_save(const struct rsc *r, const struct tcpdiag_conn s[2])
+{
+    char path[PATH_MAX], buf[2 * (TCPDIAG_CONN_TEXT_MAX + 4)];
+    char text[TCPDIAG_CONN_TEXT_MAX];
+    size_t len = 0;
+    int i;
+
+    observe_sessions_file(r, path, sizeof path);
+    for (i = 0; i < 2; i++) {
+        if (s[i].inode) {
+            tcpdiag_conn_format(&s[i], text, sizeof text);
+            len += snprintf(buf + len, sizeof buf - len, "%s %s\n",
+                            observe_db_key[i], text);
+        }
+    }
+    if (len) {
+        statefile_write(path, buf, len);
+    } else {
+        statefile_remove(path);
+    }
+}
+
+void
+observe_forget_sessions(const struct rsc *r)
+{
+    char path[PATH_MAX];
+
+    observe_sessions_file(r, path, sizeof path);
+    statefile_remove(path);
+}
+
 /* Sets 'db->stalled' and 'db->idle_ms' for database 'i', a backup
  * replicating from a live source: how long its session with that source
- * carried no data, against the stall bound.  Returns 'db->stalled'. */
+ * carried no data, against the stall bound.  '*known' is the session the
+ * last monitor found (inode 0: none): asked for alone, it answers in a
+ * few microseconds; only a look at every connection and at the server's
+ * descriptors (a millisecond or more) may find a stall, or the session
+ * when it changed, and then updates '*known'.  Returns 'db->stalled'. */
 static bool
-observe_stalled(struct rsc *r, int i, struct decide_db *db)
+observe_stalled(struct rsc *r, int i, struct decide_db *db,
+                struct tcpdiag_conn *known)
 {
     long long bound = rsc_stall_bound(r, i);
     long long deadline = clock_mono_ms() + OBSERVE_DIAG_MS;
     pid_t pid;
-    int error;
+    int error = ENOENT;
 
     db->idle_ms = -1;
     if (!bound) {
         return false;
     }
-    error = server_pid(&r->srv[i], &pid);
-    if (!error) {
-        error = tcpdiag_idle_ms(pid, r->src.target[i], deadline,
-                                &db->idle_ms);
+    if (known->inode) {
+        error = tcpdiag_idle_known(known, r->src.target[i], deadline,
+                                   &db->idle_ms);
+        if (!error && decide_stalled(db->idle_ms, bound)) {
+            error = ESTALE;
+        }
+    }
+    if (error) {
+        error = server_pid(&r->srv[i], &pid);
+        if (!error) {
+            error = tcpdiag_idle_ms(pid, r->src.target[i], deadline, known,
+                                    &db->idle_ms);
+        }
+        if (error) {
+            memset(known, 0, sizeof *known);
+        }
     }
     if (error) {
         /* No established session (reconnecting) is no stall; the link
@@ -144,6 +237,7 @@ observe_stalled(struct rsc *r, int i, struct decide_db *db)
 void
 observe_sync(struct rsc *r, struct decide_input *in)
 {
+    struct tcpdiag_conn known[2], before[2];
     char buf[NODELIST_NAME_MAX];
     bool synced = true;
     int i;
@@ -160,12 +254,15 @@ observe_sync(struct rsc *r, struct decide_input *in)
             source_ask(r, i);
         }
     }
+    observe_sessions_load(r, known);
+    memcpy(before, known, sizeof before);
     for (i = 0; i < 2; i++) {
         struct decide_db *db = i == 0 ? &in->nb : &in->sb;
         char id[40];
         int error;
 
         if (db->link != REPL_LINK_REPLICATING || !db->target_ok) {
+            memset(&known[i], 0, sizeof known[i]);
             synced = false;
             continue;
         }
@@ -175,9 +272,12 @@ observe_sync(struct rsc *r, struct decide_input *in)
             log_info("%s: the active at %s does not answer: %s",
                      r->srv[i].tag, r->src.target[i], strerror(error));
             synced = false;
-        } else if (observe_stalled(r, i, db)) {
+        } else if (observe_stalled(r, i, db, &known[i])) {
             synced = false;
         }
+    }
+    if (memcmp(before, known, sizeof before)) {
+        observe_sessions_save(r, known);
     }
     if (synced) {
         return;

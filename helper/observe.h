@@ -29,8 +29,9 @@ struct rsc;
 #define OBSERVE_LATE_MS 50
 
 /* How long reading the kernel's view of a replication session may take
- * (one netlink dump and one look at the server's descriptors: well under
- * a millisecond on a backup). */
+ * (one netlink lookup when the session is the one the last monitor found;
+ * otherwise a dump and a look at the server's descriptors: about a
+ * millisecond on a backup). */
 #define OBSERVE_DIAG_MS 500
 
 /* Fills 'in' with what the servers of 'r' report, asking both at once so
@@ -47,5 +48,9 @@ void observe_servers(struct rsc *r, enum decide_expect expect,
  * sync, whether they hold data and whether this node was the last
  * active. */
 void observe_sync(struct rsc *r, struct decide_input *in);
+
+/* Forgets the replication sessions observe_sync() remembers in run_dir
+ * from one monitor to the next (stop). */
+void observe_forget_sessions(const struct rsc *r);
 
 #endif /* observe.h */

@@ -90,7 +90,8 @@ position_measure(struct rsc *r, long long epoch, struct decide_position *pos)
 
         if (r->src.target[i][0] && !server_pid(&r->srv[i], &pid)
             && !tcpdiag_idle_ms(pid, r->src.target[i],
-                                clock_mono_ms() + OBSERVE_DIAG_MS, &idle)
+                                clock_mono_ms() + OBSERVE_DIAG_MS, NULL,
+                                &idle)
             && idle > age) {
             /* The session with the active is still there, and nothing
              * arrived on it since the file's time (or the file's time is

@@ -29,15 +29,17 @@
 #define TCPDIAG_ESTABLISHED 1
 
 struct tcpdiag_match {
-    unsigned long inode;
+    struct tcpdiag_conn conn;
     long long idle_ms;
 };
 
-static int tcpdiag_query(int family, const void *addr, int port,
-                         long long deadline, struct tcpdiag_match *m,
-                         int *n);
+static int tcpdiag_remote(const char *remote, int *family,
+                          unsigned char addr[16], int *port);
+static int tcpdiag_query(const struct tcpdiag_conn *one, int family,
+                         const void *addr, int port, long long deadline,
+                         struct tcpdiag_match *m, int *n);
 static int tcpdiag_owned(pid_t pid, const struct tcpdiag_match *m, int n,
-                         long long deadline, long long *idle_ms);
+                         long long deadline, int *best);
 
 int
 tcpdiag_parse_remote(const char *remote, char *addr, size_t size, int *port)
@@ -83,32 +85,120 @@ tcpdiag_parse_remote(const char *remote, char *addr, size_t size, int *port)
 
 int
 tcpdiag_idle_ms(pid_t pid, const char *remote, long long deadline,
-                long long *idle_ms)
+                struct tcpdiag_conn *conn, long long *idle_ms)
 {
     struct tcpdiag_match m[TCPDIAG_MAX_MATCHES];
-    unsigned char bin[sizeof(struct in6_addr)];
-    char addr[INET6_ADDRSTRLEN + 1];
-    int port, family, n = 0, error;
+    unsigned char bin[16];
+    int port, family, n = 0, best = 0, error;
 
-    error = tcpdiag_parse_remote(remote, addr, sizeof addr, &port);
+    error = tcpdiag_remote(remote, &family, bin, &port);
+    if (!error) {
+        error = tcpdiag_query(NULL, family, bin, port, deadline, m, &n);
+    }
+    if (!error && !n) {
+        error = ENOENT;
+    }
+    if (!error) {
+        error = tcpdiag_owned(pid, m, n, deadline, &best);
+    }
     if (error) {
         return error;
     }
-    if (inet_pton(AF_INET, addr, bin) == 1) {
-        family = AF_INET;
-    } else if (inet_pton(AF_INET6, addr, bin) == 1) {
-        family = AF_INET6;
+    *idle_ms = m[best].idle_ms;
+    if (conn) {
+        *conn = m[best].conn;
+    }
+    return 0;
+}
+
+int
+tcpdiag_idle_known(const struct tcpdiag_conn *conn, const char *remote,
+                   long long deadline, long long *idle_ms)
+{
+    struct tcpdiag_match m[1];
+    unsigned char bin[16];
+    int port, family, n = 0, error;
+
+    error = tcpdiag_remote(remote, &family, bin, &port);
+    if (error) {
+        return error;
+    }
+    if (!conn->inode || conn->family != family || conn->dport != port
+        || memcmp(conn->dst, bin, family == AF_INET ? 4 : 16)) {
+        return ENOENT;
+    }
+    error = tcpdiag_query(conn, family, bin, port, deadline, m, &n);
+    if (error) {
+        return error;
+    }
+    if (!n || m[0].conn.inode != conn->inode) {
+        return ENOENT;
+    }
+    *idle_ms = m[0].idle_ms;
+    return 0;
+}
+
+void
+tcpdiag_conn_format(const struct tcpdiag_conn *conn, char *buf, size_t size)
+{
+    char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+
+    if (!inet_ntop(conn->family, conn->src, src, sizeof src)
+        || !inet_ntop(conn->family, conn->dst, dst, sizeof dst)) {
+        snprintf(buf, size, "0 - 0 - 0");
+        return;
+    }
+    snprintf(buf, size, "%lu %s %d %s %d", conn->inode, src, conn->sport,
+             dst, conn->dport);
+}
+
+int
+tcpdiag_conn_parse(const char *text, struct tcpdiag_conn *conn)
+{
+    char src[INET6_ADDRSTRLEN + 1], dst[INET6_ADDRSTRLEN + 1], tail;
+    unsigned long inode;
+    int sport, dport, family, got;
+
+    /* "%46s": INET6_ADDRSTRLEN is 46. */
+    got = sscanf(text, "%lu %46s %d %46s %d%c", &inode, src, &sport, dst,
+                 &dport, &tail);
+    if (got < 5 || (got == 6 && tail != '\n') || text[0] == '-' || !inode
+        || sport <= 0 || sport > 65535 || dport <= 0 || dport > 65535) {
+        return EINVAL;
+    }
+    memset(conn, 0, sizeof *conn);
+    family = strchr(src, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(family, src, conn->src) != 1
+        || inet_pton(family, dst, conn->dst) != 1) {
+        return EINVAL;
+    }
+    conn->inode = inode;
+    conn->family = family;
+    conn->sport = sport;
+    conn->dport = dport;
+    return 0;
+}
+
+/* Reads 'remote' into its family, binary address and port. */
+static int
+tcpdiag_remote(const char *remote, int *family, unsigned char addr[16],
+               int *port)
+{
+    char text[INET6_ADDRSTRLEN + 1];
+    int error;
+
+    error = tcpdiag_parse_remote(remote, text, sizeof text, port);
+    if (error) {
+        return error;
+    }
+    if (inet_pton(AF_INET, text, addr) == 1) {
+        *family = AF_INET;
+    } else if (inet_pton(AF_INET6, text, addr) == 1) {
+        *family = AF_INET6;
     } else {
         return EINVAL;
     }
-    error = tcpdiag_query(family, bin, port, deadline, m, &n);
-    if (error) {
-        return error;
-    }
-    if (!n) {
-        return ENOENT;
-    }
-    return tcpdiag_owned(pid, m, n, deadline, idle_ms);
+    return 0;
 }
 
 /* Sets SO_RCVTIMEO of 'fd' to what is left until 'deadline'.  Returns 0,
@@ -128,24 +218,27 @@ tcpdiag_timeout(int fd, long long deadline)
            ? errno : 0;
 }
 
-/* Collects one inet_diag reply 'msg' of 'len' bytes into 'm' if it is a
- * connection to 'addr' (of 'family'). */
+/* Collects one inet_diag reply 'msg' of 'len' bytes into 'm' if it is an
+ * established connection to 'addr' (of 'family') and port 'port'. */
 static void
 tcpdiag_collect(const struct inet_diag_msg *msg, size_t len, int family,
-                const void *addr, struct tcpdiag_match *m, int *n)
+                const void *addr, int port, struct tcpdiag_match *m, int *n,
+                int max)
 {
     size_t alen = family == AF_INET ? 4 : 16;
     const struct rtattr *rta;
     size_t rlen;
 
     if (len < sizeof *msg || msg->idiag_family != family
+        || msg->idiag_state != TCPDIAG_ESTABLISHED
         || memcmp(msg->id.idiag_dst, addr, alen)
-        || *n >= TCPDIAG_MAX_MATCHES) {
+        || ntohs(msg->id.idiag_dport) != port || *n >= max) {
         return;
     }
     rta = (const struct rtattr *) (msg + 1);
     rlen = len - NLMSG_ALIGN(sizeof *msg);
     for (; RTA_OK(rta, rlen); rta = RTA_NEXT(rta, rlen)) {
+        struct tcpdiag_conn *c = &m[*n].conn;
         struct tcp_info ti;
         size_t got = RTA_PAYLOAD(rta);
 
@@ -158,18 +251,26 @@ tcpdiag_collect(const struct inet_diag_msg *msg, size_t len, int family,
                   + sizeof ti.tcpi_last_data_recv) {
             return;
         }
-        m[*n].inode = msg->idiag_inode;
+        memset(c, 0, sizeof *c);
+        c->inode = msg->idiag_inode;
+        c->family = family;
+        memcpy(c->src, msg->id.idiag_src, alen);
+        memcpy(c->dst, msg->id.idiag_dst, alen);
+        c->sport = ntohs(msg->id.idiag_sport);
+        c->dport = ntohs(msg->id.idiag_dport);
         m[*n].idle_ms = ti.tcpi_last_data_recv;
         (*n)++;
         return;
     }
 }
 
-/* Dumps the established TCP connections of this network namespace to
- * port 'port' through NETLINK_SOCK_DIAG and keeps those to 'addr'. */
+/* Asks NETLINK_SOCK_DIAG for the established TCP connections of this
+ * network namespace to 'addr' (of 'family') and port 'port': connection
+ * 'one' alone if not NULL (one lookup, one reply), otherwise all of them
+ * (a dump).  Keeps at most TCPDIAG_MAX_MATCHES in 'm'. */
 static int
-tcpdiag_query(int family, const void *addr, int port, long long deadline,
-              struct tcpdiag_match *m, int *n)
+tcpdiag_query(const struct tcpdiag_conn *one, int family, const void *addr,
+              int port, long long deadline, struct tcpdiag_match *m, int *n)
 {
     struct {
         struct nlmsghdr nlh;
@@ -177,6 +278,7 @@ tcpdiag_query(int family, const void *addr, int port, long long deadline,
     } q;
     struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
     static char buf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
+    int max = one ? 1 : TCPDIAG_MAX_MATCHES;
     size_t total = 0;
     int fd, error = 0;
 
@@ -187,7 +289,7 @@ tcpdiag_query(int family, const void *addr, int port, long long deadline,
     memset(&q, 0, sizeof q);
     q.nlh.nlmsg_len = sizeof q;
     q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    q.nlh.nlmsg_flags = NLM_F_REQUEST | (one ? 0 : NLM_F_DUMP);
     q.nlh.nlmsg_seq = 1;
     q.req.sdiag_family = family;
     q.req.sdiag_protocol = IPPROTO_TCP;
@@ -196,6 +298,13 @@ tcpdiag_query(int family, const void *addr, int port, long long deadline,
     q.req.id.idiag_dport = htons(port);
     q.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
     q.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    if (one) {
+        size_t alen = family == AF_INET ? 4 : 16;
+
+        memcpy(q.req.id.idiag_src, one->src, alen);
+        memcpy(q.req.id.idiag_dst, one->dst, alen);
+        q.req.id.idiag_sport = htons(one->sport);
+    }
     if (sendto(fd, &q, sizeof q, 0, (struct sockaddr *) &sa,
                sizeof sa) < 0) {
         error = errno;
@@ -243,13 +352,19 @@ tcpdiag_query(int family, const void *addr, int port, long long deadline,
             }
             if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
                 tcpdiag_collect(NLMSG_DATA(h), h->nlmsg_len
-                                - NLMSG_LENGTH(0), family, addr, m, n);
+                                - NLMSG_LENGTH(0), family, addr, port, m, n,
+                                max);
+                if (one) {
+                    /* A lookup has one reply and no NLMSG_DONE. */
+                    goto out;
+                }
             }
         }
     }
 out:
     close(fd);
-    return error;
+    /* A lookup of a connection that is gone is not an error. */
+    return one && error == ENOENT ? 0 : error;
 }
 
 /* Returns the inode of socket link text 'link' ("socket:[N]"), or 0. */
@@ -265,11 +380,12 @@ tcpdiag_inode(const char *link)
     return inode;
 }
 
-/* Sets '*idle_ms' to the smallest idle time among the connections in 'm'
- * that 'pid' owns (one of its descriptors).  Returns 0 or ENOENT. */
+/* Sets '*best' to the index of the connection in 'm' with the smallest
+ * idle time among those that 'pid' owns (one of its descriptors).
+ * Returns 0 or ENOENT. */
 static int
 tcpdiag_owned(pid_t pid, const struct tcpdiag_match *m, int n,
-              long long deadline, long long *idle_ms)
+              long long deadline, int *best)
 {
     char dir[64], link[64];
     struct dirent *de;
@@ -315,9 +431,9 @@ tcpdiag_owned(pid_t pid, const struct tcpdiag_match *m, int n,
         link[len] = '\0';
         inode = tcpdiag_inode(link);
         for (i = 0; inode && i < n; i++) {
-            if (m[i].inode == inode
-                && (!found || m[i].idle_ms < *idle_ms)) {
-                *idle_ms = m[i].idle_ms;
+            if (m[i].conn.inode == inode
+                && (!found || m[i].idle_ms < m[*best].idle_ms)) {
+                *best = i;
                 found = true;
             }
         }

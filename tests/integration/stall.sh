@@ -171,11 +171,37 @@ elect_aside() {
 
 check "ovsdb-server, the proxy" start_proxy
 
+# session NODE nb|sb: the replication session NODE's last monitor found
+# ("INODE LOCAL-ADDR LOCAL-PORT PEER-ADDR PEER-PORT"), or nothing.
+session_file() {
+    echo "$(node_dir "$1")/run/ovndb-servers.ovndb_servers.session"
+}
+session() {
+    sed -n "s/^$2 //p" "$(session_file "$1")" 2>/dev/null
+}
+# owned_session NODE nb|sb PEER PORT: the session remembered is one to
+# PEER:PORT, and its socket is one of the node's ovsdb-server's
+# descriptors (what a later monitor asks the kernel for, alone).
+owned_session() {
+    local s pid inode
+    s=$(session "$1" "$2")
+    pid=$(pid_of "$1" "$2")
+    inode=${s%% *}
+    [[ $s =~ ^[1-9][0-9]*\ [0-9.]+\ [1-9][0-9]*\ $3\ $4$ ]] \
+        && [ -n "$pid" ] \
+        && find "/proc/$pid/fd" -lname "socket:\[$inode\]" | grep -q .
+}
+
 echo "# 1. a monitor finds the stall and replicates again"
 check "cluster up, both backups in sync" fresh_cluster
 check "rows before the stall reach both" eval \
     'add_switches node1 before 1 3 &&
      wait_until 10 eval "has_switch node2 before-3 && has_switch node3 before-3"'
+check "node2's monitor remembers its NB session with the active (the proxy)" \
+    owned_session node2 nb "$PROXY_ADDR" "$NB_PORT"
+check "and its SB session" owned_session node2 sb "$PROXY_ADDR" "$SB_PORT"
+check "node3 its own, with the VIP" owned_session node3 nb "$VIP" "$NB_PORT"
+OLD_NB_SESSION=$(session node2 nb)
 kill -USR1 "$PROXY"
 check "rows during the stall" add_switches node1 during 1 5
 check "node3 gets them" wait_until 10 has_switch node3 during-5
@@ -208,6 +234,20 @@ check "the next monitor: in sync again" eval \
     'monitor_unpromoted node2 && [ "$(score node2)" = 5 ]'
 check "the status says so" test "$(status node2)" = "replicating from node1"
 check "node3 was never disturbed" test "$(score node3)" = 5
+check "node2 remembers the new NB session, not the stalled one" eval \
+    'owned_session node2 nb "$PROXY_ADDR" "$NB_PORT" &&
+     [ "$(session node2 nb)" != "$OLD_NB_SESSION" ]'
+# A remembered session that is not (or no longer) the server's: the
+# monitor looks at every connection again.
+printf 'nb 1 127.0.0.1 1 %s %s\nsb garbage\n' "$PROXY_ADDR" "$NB_PORT" \
+    > "$(session_file node2)"
+check "a monitor with a session file that lies: in sync" eval \
+    'monitor_unpromoted node2 && [ "$(score node2)" = 5 ]'
+check "and it remembers the real sessions" eval \
+    'owned_session node2 nb "$PROXY_ADDR" "$NB_PORT" &&
+     owned_session node2 sb "$PROXY_ADDR" "$SB_PORT"'
+expect_rc 0 "stop of node3" agent node3 stop
+check "removes its session file" test ! -e "$(session_file node3)"
 
 # stalled_writes NAME: a fresh cluster, node2's session stalled, then
 # writes for two seconds: node3 holds them, node2 does not.  The last

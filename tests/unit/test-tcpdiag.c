@@ -108,11 +108,24 @@ drain(int fd)
     assert_true(read(fd, buf, sizeof buf) > 0);
 }
 
+/* tcpdiag_idle_ms() of this process's connection to 'remote'. */
+static long long
+idle_of(const char *remote, struct tcpdiag_conn *conn)
+{
+    long long idle = -1;
+
+    assert_int_equal(tcpdiag_idle_ms(getpid(), remote,
+                                     clock_mono_ms() + 2000, conn, &idle),
+                     0);
+    assert_true(idle >= 0);
+    return idle;
+}
+
 static void
 test_idle_of_own_connection(void **state)
 {
     char remote[64];
-    long long idle = -1, idle2 = -1, end;
+    long long idle, idle2 = -1, end;
     int lfd, port, cfd, afd;
 
     (void) state;
@@ -125,16 +138,13 @@ test_idle_of_own_connection(void **state)
     /* Data just arrived: idle for (almost) no time. */
     assert_int_equal(write(afd, "x", 1), 1);
     drain(cfd);
-    assert_int_equal(tcpdiag_idle_ms(getpid(), remote,
-                                     clock_mono_ms() + 2000, &idle), 0);
-    assert_true(idle >= 0 && idle < 1000);
+    idle = idle_of(remote, NULL);
+    assert_true(idle < 1000);
 
     /* Nothing arrives: the idle time grows (polled, at most 5 s). */
     end = clock_mono_ms() + 5000;
     do {
-        assert_int_equal(tcpdiag_idle_ms(getpid(), remote,
-                                         clock_mono_ms() + 2000, &idle2),
-                         0);
+        idle2 = idle_of(remote, NULL);
         if (idle2 >= idle + 300) {
             break;
         }
@@ -145,16 +155,137 @@ test_idle_of_own_connection(void **state)
     /* Data again: idle drops. */
     assert_int_equal(write(afd, "y", 1), 1);
     drain(cfd);
-    assert_int_equal(tcpdiag_idle_ms(getpid(), remote,
-                                     clock_mono_ms() + 2000, &idle), 0);
-    assert_true(idle < idle2);
+    assert_true(idle_of(remote, NULL) < idle2);
 
     /* Another process does not own this connection. */
     assert_int_equal(tcpdiag_idle_ms(1, remote, clock_mono_ms() + 2000,
-                                     &idle), ENOENT);
+                                     NULL, &idle), ENOENT);
     close(cfd);
     close(afd);
     close(lfd);
+}
+
+/* The connection found once is asked for alone afterwards: the same
+ * idle time, from the kernel's lookup by its ends, until it closes. */
+static void
+test_known_connection(void **state)
+{
+    struct tcpdiag_conn conn, other;
+    struct sockaddr_in sin;
+    socklen_t len = sizeof sin;
+    char remote[64], text[TCPDIAG_CONN_TEXT_MAX];
+    long long idle, known = -1, end;
+    int lfd, port, cfd, afd;
+
+    (void) state;
+    lfd = listen_loopback(&port);
+    cfd = connect_loopback(port);
+    afd = accept(lfd, NULL, NULL);
+    assert_true(afd >= 0);
+    snprintf(remote, sizeof remote, "tcp:127.0.0.1:%d", port);
+    assert_int_equal(write(afd, "x", 1), 1);
+    drain(cfd);
+
+    /* The dump names the connection: this process's end and the peer. */
+    memset(&conn, 0, sizeof conn);
+    idle = idle_of(remote, &conn);
+    assert_int_equal(getsockname(cfd, (struct sockaddr *) &sin, &len), 0);
+    assert_true(conn.inode != 0);
+    assert_int_equal(conn.family, AF_INET);
+    assert_int_equal(conn.sport, ntohs(sin.sin_port));
+    assert_int_equal(conn.dport, port);
+    assert_memory_equal(conn.src, &sin.sin_addr, 4);
+
+    /* Asked for alone, it ages as the dump says it does. */
+    end = clock_mono_ms() + 5000;
+    do {
+        assert_int_equal(tcpdiag_idle_known(&conn, remote,
+                                             clock_mono_ms() + 2000, &known),
+                         0);
+        if (known >= idle + 300) {
+            break;
+        }
+        poll(NULL, 0, 50);
+    } while (clock_mono_ms() < end);
+    assert_true(known >= idle + 300);
+    assert_true(idle_of(remote, NULL) >= known);
+
+    /* Its text reads back the same. */
+    tcpdiag_conn_format(&conn, text, sizeof text);
+    memset(&other, 0xff, sizeof other);
+    assert_int_equal(tcpdiag_conn_parse(text, &other), 0);
+    assert_memory_equal(&other, &conn, sizeof conn);
+
+    /* Another inode at the same ends, another peer: not this one. */
+    other = conn;
+    other.inode++;
+    assert_int_equal(tcpdiag_idle_known(&other, remote,
+                                        clock_mono_ms() + 2000, &known),
+                     ENOENT);
+    assert_int_equal(tcpdiag_idle_known(&conn, "tcp:127.0.0.2:1",
+                                        clock_mono_ms() + 2000, &known),
+                     ENOENT);
+
+    /* Closed: gone (its end lingers, not established). */
+    close(cfd);
+    close(afd);
+    assert_int_equal(tcpdiag_idle_known(&conn, remote,
+                                        clock_mono_ms() + 2000, &known),
+                     ENOENT);
+    close(lfd);
+}
+
+static void
+test_conn_text(void **state)
+{
+    static const struct {
+        const char *text;
+        int error;
+        int family;
+        unsigned long inode;
+        int sport, dport;
+    } cases[] = {
+        { .text = "17063219 198.51.100.11 46728 198.51.100.13 6641",
+          .family = AF_INET, .inode = 17063219, .sport = 46728,
+          .dport = 6641 },
+        { .text = "5 198.51.100.11 1 198.51.100.13 65535\n",
+          .family = AF_INET, .inode = 5, .sport = 1, .dport = 65535 },
+        { .text = "9 ::1 40000 ::1 6642", .family = AF_INET6, .inode = 9,
+          .sport = 40000, .dport = 6642 },
+        { .text = "", .error = EINVAL },
+        { .text = "0 198.51.100.11 1 198.51.100.13 2", .error = EINVAL },
+        { .text = "-1 198.51.100.11 1 198.51.100.13 2", .error = EINVAL },
+        { .text = "5 198.51.100.11 0 198.51.100.13 2", .error = EINVAL },
+        { .text = "5 198.51.100.11 1 198.51.100.13 65536",
+          .error = EINVAL },
+        { .text = "5 198.51.100.11 1 198.51.100.13", .error = EINVAL },
+        { .text = "5 198.51.100.11 1 198.51.100.13 2 x", .error = EINVAL },
+        { .text = "5 no.such 1 198.51.100.13 2", .error = EINVAL },
+        { .text = "5 198.51.100.11 1 ::1 2", .error = EINVAL },
+    };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tcpdiag_conn conn;
+        char text[TCPDIAG_CONN_TEXT_MAX], again[TCPDIAG_CONN_TEXT_MAX];
+        int error = tcpdiag_conn_parse(cases[i].text, &conn);
+
+        assert_int_equal(error, cases[i].error);
+        if (error) {
+            continue;
+        }
+        assert_int_equal(conn.family, cases[i].family);
+        assert_int_equal(conn.inode, cases[i].inode);
+        assert_int_equal(conn.sport, cases[i].sport);
+        assert_int_equal(conn.dport, cases[i].dport);
+        /* Written and read again: the same text. */
+        tcpdiag_conn_format(&conn, text, sizeof text);
+        assert_int_equal(strncmp(text, cases[i].text, strlen(text)), 0);
+        assert_int_equal(tcpdiag_conn_parse(text, &conn), 0);
+        tcpdiag_conn_format(&conn, again, sizeof again);
+        assert_string_equal(again, text);
+    }
 }
 
 static void
@@ -169,15 +300,18 @@ test_no_connection(void **state)
     lfd = listen_loopback(&port);
     snprintf(remote, sizeof remote, "tcp:127.0.0.1:%d", port);
     assert_int_equal(tcpdiag_idle_ms(getpid(), remote,
-                                     clock_mono_ms() + 2000, &idle), ENOENT);
+                                     clock_mono_ms() + 2000, NULL, &idle),
+                     ENOENT);
     assert_int_equal(idle, 12345);
     assert_int_equal(tcpdiag_idle_ms(getpid(), "unix:/nonexistent",
-                                     clock_mono_ms() + 2000, &idle), EINVAL);
+                                     clock_mono_ms() + 2000, NULL, &idle),
+                     EINVAL);
     assert_int_equal(tcpdiag_idle_ms(getpid(), "tcp:no.such.name:1",
-                                     clock_mono_ms() + 2000, &idle), EINVAL);
+                                     clock_mono_ms() + 2000, NULL, &idle),
+                     EINVAL);
     /* A spent deadline gives up at once. */
     assert_int_equal(tcpdiag_idle_ms(getpid(), remote, clock_mono_ms() - 1,
-                                     &idle), ETIMEDOUT);
+                                     NULL, &idle), ETIMEDOUT);
     close(lfd);
 }
 
@@ -187,6 +321,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_remote),
         cmocka_unit_test(test_idle_of_own_connection),
+        cmocka_unit_test(test_known_connection),
+        cmocka_unit_test(test_conn_text),
         cmocka_unit_test(test_no_connection),
     };
 
