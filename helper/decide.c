@@ -532,5 +532,6 @@ decide_stalled(long long idle_ms, long long bound)
 bool
 decide_defers(const struct decide_peer *peers, int n, int best)
 {
-    return best >= 0 && best < n && peers[best].up && !peers[best].active;
+    return best >= 0 && best < n && peers[best].up
+           && !(peers[best].active && peers[best].handing_over);
 }

@@ -146,6 +146,9 @@ struct decide_peer {
     bool active;                /* The freshness was recorded while the
                                  * peer was the active: its copy was final
                                  * then, and any newer one beats ours. */
+    bool handing_over;          /* An active that publishes a handover
+                                 * marker (a switchover in flight), which
+                                 * this copy does not hold (yet). */
     struct decide_position pos; /* Published with the freshness (ages -1
                                  * and epoch 0 if not). */
 };
@@ -241,9 +244,11 @@ struct decide_lists {
 /* Whether a candidate that decide_election() refused in favour of peer
  * 'best' (its return value, with 'n' peers) may step aside before its
  * promote runs, at the pre-promote notification: only for a peer that is up
- * in this transition and was not an active (a backup whose position is
- * newer).  A final active's copy, or a node that is down, is left to
- * promote itself, which waits for a handover marker first. */
+ * in this transition: a backup whose position is newer, or an active's
+ * final copy with no switchover in flight (a cold restart).  A node that
+ * is down, or a demoted active whose handover marker may still be on its
+ * way to this copy, is left to the promote, which waits for the marker
+ * first. */
 bool decide_defers(const struct decide_peer *peers, int n, int best);
 
 /* Fills 'peers' (names stored in 'names') with the nodes of 'lists' that

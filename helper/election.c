@@ -222,7 +222,8 @@ election_count(struct rsc *r, const char *handed, bool peek,
          * over) to the new active: its final record must not veto the
          * promotion it is part of. */
         p->active = final && !nodelist_has(demoting, p->node)
-                    && !switchover_holds_marker(r, p->node);
+                    && !switchover_holds_marker(r, p->node,
+                                                &p->handing_over);
     }
 
     log_info("election: this copy %lld%s, position NB %lld ms, SB %lld "

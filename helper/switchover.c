@@ -88,12 +88,13 @@ switchover_await(struct rsc *r, char *handed, size_t handed_size, char *msg,
 }
 
 bool
-switchover_holds_marker(struct rsc *r, const char *node)
+switchover_holds_marker(struct rsc *r, const char *node, bool *published)
 {
     char marker[HANDOVER_VALUE_MAX];
 
-    if (cluster_get_attr(&r->cl, node, "handover", false, marker,
-                         sizeof marker, r->deadline)) {
+    *published = !cluster_get_attr(&r->cl, node, "handover", false, marker,
+                                   sizeof marker, r->deadline);
+    if (!*published) {
         return false;
     }
     return switchover_copy_holds(r, marker, r->deadline);

@@ -31,7 +31,10 @@ int switchover_await(struct rsc *r, char *handed, size_t handed_size,
                      char *msg, size_t size);
 
 /* Returns true if this node's copy holds the handover marker that 'node'
- * wrote when it was last demoted: it then has everything 'node' had. */
-bool switchover_holds_marker(struct rsc *r, const char *node);
+ * wrote when it was last demoted: it then has everything 'node' had.
+ * Sets '*published' to whether 'node' publishes a marker at all (a
+ * transient attribute: none after the whole cluster restarted). */
+bool switchover_holds_marker(struct rsc *r, const char *node,
+                             bool *published);
 
 #endif /* switchover.h */

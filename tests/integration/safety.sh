@@ -231,6 +231,24 @@ for n in $NODES; do
 done
 N_START=" "
 # node3 was the last active (it stopped as such): it alone may be promoted.
+# Pacemaker chose node1 (an operator's preference, say): the round's first
+# pre-promote notification publishes the positions, which aborts the
+# transition; at the same round's second one node1 knows that node3, up
+# and with no handover in flight, holds the final copy, and steps aside
+# before its promote runs (no failed promote).
+rm -f "$TMP/agent.log.mark"
+wc -l < "$TMP/agent.log" > "$TMP/agent.log.mark"
+N_PROMOTE=node1
+notify_all pre promote
+check "cold start, node1 chosen: the first notification changes no score" \
+    test "$(score node1) $(score node3)" != "3 7"
+notify_all pre promote
+N_PROMOTE=" "
+check "the second: node1 steps aside for node3 (scores 3 and 7)" \
+    test "$(score node1) $(score node3)" = "3 7"
+check "and says why" eval \
+    'tail -n +$(($(cat "$TMP/agent.log.mark") + 1)) "$TMP/agent.log" |
+     grep -q "stepping aside before promote: node3 holds newer data than node1"'
 expect_rc 1 "promote node1 while node3 holds the final copy: refused" \
     promote_node node1
 check "reason names node3" grep -q 'node3' "$TMP/node1.err"

@@ -489,8 +489,17 @@ static const struct defers_row defers_rows[] = {
     { .what = "a down peer's index (best is never one, but still no)",
       .peers = { { .node = "n3", .up = false } },
       .n = 1, .best = 0, .want = false },
-    { .what = "a final active's copy: its promote waits for the marker",
+    { .what = "a demoted active whose marker is not here yet: the promote "
+              "waits for it",
+      .peers = { { .node = "n2", .up = true, .active = true,
+                   .handing_over = true } },
+      .n = 1, .best = 0, .want = false },
+    { .what = "an active's final copy, up again after a cold restart (no "
+              "marker published)",
       .peers = { { .node = "n2", .up = true, .active = true } },
+      .n = 1, .best = 0, .want = true },
+    { .what = "an active's final copy on a node that is down",
+      .peers = { { .node = "n2", .up = false, .active = true } },
       .n = 1, .best = 0, .want = false },
 };
 
