@@ -44,6 +44,7 @@ static enum ocf_exitcode actions_backups(struct rsc *,
                                          const struct decide_input *,
                                          bool keep_remote, bool watch);
 static enum ocf_exitcode actions_code(enum decide_state);
+static void actions_status_followed(struct rsc *);
 static void actions_status(struct rsc *, const struct decide_input *,
                            const struct decide_verdict *, bool force);
 static int actions_lock(struct rsc *);
@@ -459,7 +460,38 @@ actions_notify(struct rsc *r)
     }
     observe_servers(r, DECIDE_EXPECT_ANY, &in);
     roles_follow_source(r, &in);
+    actions_status_followed(r);
     return PCMK_OCF_OK;
+}
+
+/* After a backup re-pointed its servers at the new active (post-promote
+ * notification): publishes whom it follows now, replicating or connecting,
+ * rather than leaving the old active's name in its status until the next
+ * monitor (up to its interval, 30 s by default).  Leaves anything else to
+ * that monitor. */
+static void
+actions_status_followed(struct rsc *r)
+{
+    struct decide_verdict v = { .state = DECIDE_BACKUP };
+    struct decide_input in;
+    int i;
+
+    observe_servers(r, DECIDE_EXPECT_ANY, &in);
+    v.in_sync = true;
+    for (i = 0; i < 2; i++) {
+        struct decide_db *db = i == 0 ? &in.nb : &in.sb;
+
+        if (!db->answered || db->role != REPL_ROLE_BACKUP || !db->target_ok
+            || (db->link != REPL_LINK_REPLICATING
+                && db->link != REPL_LINK_CONNECTING)) {
+            return;
+        }
+        v.in_sync = v.in_sync && db->link == REPL_LINK_REPLICATING;
+        /* The copy holds what it held a moment ago: connecting, not
+         * empty, unless the monitor finds otherwise. */
+        db->has_data = true;
+    }
+    actions_status(r, &in, &v, false);
 }
 
 /* reload-agent (OCF 1.1): Pacemaker runs it instead of a restart when

@@ -79,4 +79,39 @@ check "stop node2" agent node2 stop
 check "stop cleared it" is_status node2 none
 check "stop node1" agent node1 stop
 
+echo "# a failover: the other backup names the new active at once"
+rm -rf "$(node_dir node1)" "$(node_dir node2)" "$(node_dir node3)"
+N_PROMOTED=" " N_ACTIVE=" "
+check "node1 starts and is promoted" eval \
+    'agent node1 start && agent node1 promote'
+N_PROMOTED=node1 N_ACTIVE=node1
+check "node2 and node3 start" eval 'agent node2 start && agent node3 start'
+N_ACTIVE="node1 node2 node3" N_UNPROMOTED="node2 node3"
+check "node3 follows node1" wait_until 5 eval \
+    'monitor_unpromoted node3; is_status node3 "replicating from node1"'
+kill -9 "$(pid_of node1 nb)" "$(pid_of node1 sb)"
+check "node1's servers are gone" wait_until 5 eval \
+    '[ -z "$(pid_of node1 nb)$(pid_of node1 sb)" ]'
+N_STOP=node1 N_PROMOTED=" " N_ACTIVE="node2 node3" N_PROMOTE=node2
+for n in node2 node3; do
+    agent "$n" notify OCF_RESKEY_CRM_meta_notify_type=pre \
+        OCF_RESKEY_CRM_meta_notify_operation=promote
+done
+expect_rc 0 "promote node2" agent node2 promote
+expect_rc 0 "post-promote notification of node3" agent node3 notify \
+    OCF_RESKEY_CRM_meta_notify_type=post \
+    OCF_RESKEY_CRM_meta_notify_operation=promote
+# No monitor of node3 ran since node1 died.
+check "node3 names node2 (replicating or connecting), not node1" eval \
+    'is_status node3 "replicating from node2" ||
+     starts_with node3 "connecting to node2 since "'
+echo "    # node3: $(status node3)"
+N_STOP=" " N_PROMOTE=" " N_PROMOTED=node2
+expect_rc 0 "its monitor agrees" monitor_unpromoted node3
+check "replicating from node2" wait_until 5 eval \
+    'monitor_unpromoted node3; is_status node3 "replicating from node2"'
+for n in node3 node2 node1; do
+    agent "$n" stop
+done
+
 summary
