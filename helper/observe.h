@@ -3,7 +3,9 @@
  * each database whether its ovsdb-server runs and answers, its role and
  * replication link, whether it replicates from the chosen source; for
  * backups, whether that source is alive, and what the score needs when
- * they are not in sync.  Reads only: changes nothing. */
+ * they are not in sync.  Changes nothing in the servers or the cluster;
+ * writes only its own note of the replication sessions it found, in
+ * run_dir, so that the next monitor can ask the kernel for them alone. */
 #ifndef OBSERVE_H
 #define OBSERVE_H 1
 
