@@ -431,7 +431,8 @@ actions_notify(struct rsc *r)
 
     if (type && op && !strcmp(type, "pre") && !strcmp(op, "promote")) {
         /* The election: publish how fresh this node's copy is; a
-         * candidate with an older copy than a backup's steps aside. */
+         * candidate with an older copy than a node that is up steps
+         * aside. */
         observe_servers(r, DECIDE_EXPECT_ANY, &in);
         if (in.nb.answered && in.sb.answered) {
             election_pre_promote(r, nodelist_has(promoting, r->cl.node)

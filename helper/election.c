@@ -286,7 +286,7 @@ election_pre_promote(struct rsc *r, bool candidate)
     }
     /* The round is notified again: the positions every node published at
      * its first notification are known.  A candidate that would refuse
-     * its promotion in favour of a backup that is up steps aside now:
+     * its promotion in favour of a node that is up steps aside now:
      * the score change aborts the transition before its promote runs, and
      * Pacemaker promotes the better node instead, leaving no failed
      * promote behind.  It waits (briefly) until the CIB holds the change,

@@ -30,9 +30,10 @@ bool election_publish(struct rsc *r, bool final);
 /* The pre-promote notification on a node that holds data: publishes this
  * node's position (election_publish()).  When the round is notified again
  * and this node is the 'candidate' for promotion, runs the election with
- * what every node published, and if a backup that is up holds newer data,
- * lowers this node's score and raises that backup's before the promote
- * (see decide_defers()). */
+ * what every node published, and if a node that is up holds newer data (a
+ * backup, or an active's final copy with no handover in flight: see
+ * decide_defers()), lowers this node's score and raises that node's before
+ * the promote. */
 void election_pre_promote(struct rsc *r, bool candidate);
 
 /* Records this node's promotion in both databases (see

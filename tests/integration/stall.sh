@@ -127,14 +127,21 @@ active_dies() {
     N_DEMOTE=" " N_UNPROMOTED="node2 node3"
 }
 
-elect() {
-    local stalled=$1 fresh=$2 n
-    active_dies || return 1
+# pre_promote CHOSEN: the pre-promote notification of a round in which
+# Pacemaker promotes CHOSEN, on both backups.
+pre_promote() {
+    local n
     for n in node2 node3; do
-        N_PROMOTE=$stalled agent "$n" notify \
+        N_PROMOTE=$1 agent "$n" notify \
             OCF_RESKEY_CRM_meta_notify_type=pre \
             OCF_RESKEY_CRM_meta_notify_operation=promote || return 1
     done
+}
+
+elect() {
+    local stalled=$1 fresh=$2
+    active_dies || return 1
+    pre_promote "$stalled" || return 1
     N_PROMOTE=$stalled agent "$stalled" promote
     echo "$?" > "$TMP/elect.$stalled.rc"
     N_PROMOTE=$fresh agent "$fresh" promote
@@ -147,24 +154,14 @@ elect() {
 # STALLED, the chosen node, steps aside at that second notification and
 # its promote never runs; the next transition chooses FRESH.
 elect_aside() {
-    local stalled=$1 fresh=$2 n round
+    local stalled=$1 fresh=$2 round
     active_dies || return 1
     for round in 1 2; do
-        for n in node2 node3; do
-            N_PROMOTE=$stalled agent "$n" notify \
-                OCF_RESKEY_CRM_meta_notify_type=pre \
-                OCF_RESKEY_CRM_meta_notify_operation=promote || return 1
-        done
+        pre_promote "$stalled" || return 1
         echo "$(score "$stalled") $(score "$fresh")" > "$TMP/aside.$round"
     done
     N_STOP=" "
-    for round in 1 2; do
-        for n in node2 node3; do
-            N_PROMOTE=$fresh agent "$n" notify \
-                OCF_RESKEY_CRM_meta_notify_type=pre \
-                OCF_RESKEY_CRM_meta_notify_operation=promote || return 1
-        done
-    done
+    pre_promote "$fresh" && pre_promote "$fresh" || return 1
     N_PROMOTE=$fresh agent "$fresh" promote
     echo "$?" > "$TMP/elect.$fresh.rc"
 }
