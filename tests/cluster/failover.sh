@@ -789,11 +789,7 @@ cold_restart() {
     check "$label: a node with the newest data ($p or $b) is promoted after the cold restart, not the stale $c (got ${after:-none})" \
         test -n "$after" -a "$after" != "$c"
     SCEN_FIGURES+="promoted $after (stale was $c); "
-    if log_since "$logmark" "$c" \
-            | grep -Eq "stepping aside before promote: ($p|$b) holds newer data than $c"; then
-        note "$label: the stale $c stepped aside at the pre-promote notification"
-        SCEN_FIGURES+="$c stepped aside; "
-    fi
+    note_aside "$label" "$logmark" "$c" "$p|$b"
     pcs_do constraint delete lab-stale-bias > /dev/null 2>&1
     writers "$(other_nodes "$after" | head -1)" 1 50
     wait_acked 40 20 || fail "$label: writes through the VIP after the cold restart"
@@ -1150,11 +1146,7 @@ stalled_backup() {
     SCEN_FIGURES+="promoted ${np:-none} (stalled $b); "
     check "$label: the backup that kept replicating, $c, is promoted, not the stalled $b (got ${np:-none})" \
         test "$np" = "$c"
-    if log_since "$logmark" "$b" \
-            | grep -q "stepping aside before promote: $c holds newer data than $b"; then
-        note "$label: $b stepped aside at the pre-promote notification"
-        SCEN_FIGURES+="$b stepped aside; "
-    fi
+    note_aside "$label" "$logmark" "$b" "$c"
     check "$label: the stall's filter is removed from $b, no qdisc or filter left" \
         stall_off "$b"
     stall_left "$b" | while read -r line; do note "left on $b: $line"; done
@@ -1223,6 +1215,17 @@ log_since() {
     local m
     m=$(tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p")
     tail -n "+$((${m:-0} + 1))" "$(node_log "$2")"
+}
+
+# note_aside LABEL MARK NODE WINNERS: notes (and adds to the figures)
+# whether NODE stepped aside at a pre-promote notification since MARK for
+# one of WINNERS (an extended regex of node names).
+note_aside() {
+    if log_since "$2" "$3" \
+            | grep -Eq "stepping aside before promote: ($4) holds newer data than $3"; then
+        note "$1: $3 stepped aside at the pre-promote notification"
+        SCEN_FIGURES+="$3 stepped aside; "
+    fi
 }
 
 # s10_reloaded MARK ACTIVE PROBE PROBE_TO_MASTER: since MARK, every
